@@ -1,0 +1,74 @@
+# journey-pipeline — every target runs on Node >= 22 (Node 24 is installed into .tools/ when
+# the system node is older; see scripts/ensure-node.sh).
+SHELL := /bin/bash
+NODE_BIN := $(shell bash scripts/ensure-node.sh)
+export PATH := $(NODE_BIN):$(PATH)
+STACK := bash deploy/local/stack.sh
+
+.PHONY: help install generate check-generated lint typecheck format format-check check \
+        test test-unit test-integration stack-up stack-down stack-status demo bench clean
+
+help:
+	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
+	@echo "make test          install, start the local stack, run lint/type checks, unit and integration tests"
+	@echo "make stack-up | stack-down | stack-status   the local Kafka + Schema Registry + ClickHouse stack"
+	@echo "make generate      regenerate TypeScript types from schemas/*.avsc"
+	@echo "make bench         run the benchmark (not part of make test)"
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: node_modules/.installed
+
+generate: install
+	node scripts/gen-avro-types.ts
+
+check-generated: install
+	node scripts/gen-avro-types.ts --check
+
+lint: install
+	npx eslint .
+
+typecheck: install
+	npx tsc --noEmit -p tsconfig.json
+
+format: install
+	npx prettier --write .
+
+format-check: install
+	npx prettier --check .
+
+check: check-generated typecheck lint format-check
+
+test-unit: install
+	node --test --test-reporter=spec $$(find services scripts -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+
+test-integration: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec $$(find test -name '*.test.ts' | sort)
+
+# The README's test command: static checks, then every unit and integration test in one
+# node:test run (one closing summary line for CI).
+test: check stack-up
+	set -a; source .local/stack.env; set +a; \
+	node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec \
+	  $$(find services scripts test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+
+stack-up: install
+	$(STACK) up
+
+stack-down:
+	$(STACK) down
+
+stack-status:
+	$(STACK) status
+
+demo: install stack-up
+	set -a; source .local/stack.env; set +a; node services/cli/main.ts demo
+
+bench: install stack-up
+	set -a; source .local/stack.env; set +a; node services/cli/main.ts bench
+
+clean: stack-down
+	rm -rf .local node_modules

@@ -16,7 +16,9 @@ help:
 	@echo "make bench         run the benchmark (not part of make test)"
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@# npm ci refuses this lock: chdb lists optional per-platform packages that the registry does not
+	@# serve for every platform, so the lock cannot hold them. npm install honours the lock otherwise.
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: node_modules/.installed

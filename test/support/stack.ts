@@ -1,0 +1,65 @@
+// Test support for integration tests against the local stack (make stack-up writes
+// .local/stack.env; `make test` exports it). Every test uses its own random topic, group and
+// table names, and waits by polling, never by sleeping a fixed time.
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export interface StackEndpoints {
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
+  clickhouseUrl: string;
+}
+
+export function stackEndpoints(): StackEndpoints {
+  const missing = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'CLICKHOUSE_URL'].filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    throw new Error(`integration tests need the local stack: ${missing.join(', ')} unset (run through \`make test\`)`);
+  }
+  return {
+    kafkaBrokers: String(process.env.KAFKA_BROKERS).split(','),
+    schemaRegistryUrl: String(process.env.SCHEMA_REGISTRY_URL),
+    clickhouseUrl: String(process.env.CLICKHOUSE_URL),
+  };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+export function testKafka(clientId = uniqueName('test')): Kafka {
+  return new Kafka({ clientId, brokers: stackEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
+}
+
+export function testRegistry(): SchemaRegistry {
+  return new SchemaRegistry({ host: stackEndpoints().schemaRegistryUrl });
+}
+
+export function testClickHouse(database?: string): ClickHouseClient {
+  return createClient({ url: stackEndpoints().clickhouseUrl, ...(database ? { database } : {}) });
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

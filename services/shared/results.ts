@@ -16,7 +16,8 @@ export type DlqReason =
   | 'missing_required_field'
   | 'invalid_field'
   | 'unsupported_event_type'
-  | 'no_identifier';
+  | 'no_identifier'
+  | 'empty_message';
 
 export type StepResult<T> =
   | { kind: 'ok'; value: T }

@@ -160,6 +160,8 @@ export interface BillingObject {
   cancellation_details: null | BillingCancellationDetails;
   cancel_at_period_end: null | boolean;
   canceled_at: null | number;
+  /** subscription: end of the trial (unix s); a subscription canceled before it never bore MRR. */
+  trial_end: null | number;
   /** invoice: the subscription id. */
   subscription: null | string;
   billing_reason: null | string;

@@ -1,0 +1,69 @@
+// Event-time helpers: strict ISO-8601 parsing, Segment clock-skew correction, the accepted window.
+import type { IngestLimits } from './ingest-config.ts';
+import { PayloadError } from './payload-error.ts';
+import type { PayloadObject } from './read-payload-fields.ts';
+
+// Date, or date-time with optional seconds/fraction and optional zone. A date-time without a zone
+// is read as UTC (never as the host's local time, which would make replays host-dependent).
+const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export function parseIsoTime(text: string, path: string): number {
+  const m = ISO_8601.exec(text.trim());
+  if (m === null) throw new PayloadError('invalid_field', `${path}: expected an ISO-8601 time`);
+  const [, date, time, zone] = m;
+  // Date.parse accepts at most millisecond precision: cut longer fractions.
+  const clock = time === undefined ? 'T00:00:00' : `T${time.replace(/(\.\d{3})\d+$/, '$1')}`;
+  const offset = zone === undefined ? 'Z' : zone.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(`${date}${clock}${offset}`);
+  if (Number.isNaN(ms)) throw new PayloadError('invalid_field', `${path}: not a valid time`);
+  return ms;
+}
+
+/** An ISO-8601 string or a number of epoch milliseconds; null/missing -> undefined. */
+export function optTime(obj: PayloadObject, key: string, path = key): number | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return parseIsoTime(v, path);
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  throw new PayloadError('invalid_field', `${path}: expected an ISO-8601 time`);
+}
+
+export interface SegmentClock {
+  timestamp?: number | undefined;
+  originalTimestamp?: number | undefined;
+  sentAt?: number | undefined;
+  receivedAt?: number | undefined;
+}
+
+/**
+ * Segment clock-skew correction: event_time = device time + (receivedAt - sentAt), i.e. the device
+ * time moved onto the collector's clock. The device time is originalTimestamp when present (then
+ * `timestamp` was already corrected by Segment / RudderStack and correcting it again would count
+ * the skew twice), else timestamp. receivedAt missing -> the Kafka receive time. No device time
+ * at all -> receivedAt (what Segment does).
+ */
+export function correctClockSkew(clock: SegmentClock, kafkaReceivedTime: number): number {
+  const receivedAt = clock.receivedAt ?? kafkaReceivedTime;
+  const deviceTime = clock.originalTimestamp ?? clock.timestamp;
+  if (deviceTime === undefined) return receivedAt;
+  if (clock.sentAt === undefined) return clock.timestamp ?? deviceTime;
+  return deviceTime + (receivedAt - clock.sentAt);
+}
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+export function checkTimestampWindow(eventTime: number, receivedTime: number, limits: IngestLimits): void {
+  if (eventTime < receivedTime - limits.maxPastDays * DAY_MS) {
+    throw new PayloadError(
+      'timestamp_out_of_window',
+      `event_time ${new Date(eventTime).toISOString()} is more than ${limits.maxPastDays} days before receive time`,
+    );
+  }
+  if (eventTime > receivedTime + limits.maxFutureMinutes * MINUTE_MS) {
+    throw new PayloadError(
+      'timestamp_out_of_window',
+      `event_time ${new Date(eventTime).toISOString()} is more than ${limits.maxFutureMinutes} minutes after receive time`,
+    );
+  }
+}

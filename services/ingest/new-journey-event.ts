@@ -1,0 +1,42 @@
+// A canonical JourneyEvent with every optional column empty; normalisers fill what they know.
+import type { EventSource, Identifiers, JourneyEvent } from '../shared/generated/avro-types.ts';
+
+export interface JourneyEventCore {
+  source: EventSource;
+  type: string;
+  name: string;
+  event_time: number;
+  received_time: number;
+  ids: Identifiers;
+}
+
+export function newJourneyEvent(core: JourneyEventCore): JourneyEvent {
+  return {
+    event_id: '',
+    ...core,
+    channel: null,
+    utm: null,
+    plan: null,
+    seats: null,
+    amount_cents: null,
+    currency: null,
+    mrr_cents: null,
+    mrr_delta_cents: null,
+    mrr_change_kind: null,
+    cancel_reason: null,
+    score_kind: null,
+    score: null,
+    comment: null,
+    survey_stage: null,
+    ticket_id: null,
+    ticket_priority: null,
+    ticket_status: null,
+    ticket_category: null,
+    experiment_id: null,
+    experiment_variant: null,
+    traits_json: null,
+    properties_json: '{}',
+    person_id: null,
+    account_id: null,
+  };
+}

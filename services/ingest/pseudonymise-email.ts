@@ -1,0 +1,46 @@
+// Email PII (SPEC §2): normalise (trim, lower-case), pseudonymise with a keyed HMAC-SHA-256, and
+// scrub emails out of free-form maps and free text so raw addresses never reach ClickHouse.
+import { createHmac } from 'node:crypto';
+import type { PiiConfig } from './ingest-config.ts';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Keys whose value is the person's email: removed from traits/properties (the value goes to ids). */
+const EMAIL_KEY = /^e[-_]?mail(?:[-_]?address)?$/i;
+
+/** Trimmed, lower-cased email, or undefined when the value is not an email address. */
+export function normaliseEmail(raw: string): string | undefined {
+  const email = raw.trim().toLowerCase();
+  return EMAIL.test(email) ? email : undefined;
+}
+
+/** Hex HMAC-SHA-256 of an already normalised email. */
+export function hashEmail(normalisedEmail: string, pii: PiiConfig): string {
+  return createHmac('sha256', pii.emailHmacKey).update(normalisedEmail).digest('hex');
+}
+
+export function isEmailKey(key: string): boolean {
+  return EMAIL_KEY.test(key);
+}
+
+/** Every email inside a text replaced by `hmac:<hash>` (same hash as ids.email_hash, so it joins). */
+export function scrubEmailsInText(text: string, pii: PiiConfig): string {
+  if (!text.includes('@')) return text;
+  return text.replace(EMAIL_IN_TEXT, (match) => `hmac:${hashEmail(match.toLowerCase(), pii)}`);
+}
+
+/**
+ * A copy of a free-form map (traits, properties) without email keys and with every email found in
+ * a string value hashed. Applies with keepRawPii too: the raw email is kept only in ids.email.
+ */
+export function scrubEmails(value: unknown, pii: PiiConfig): unknown {
+  if (typeof value === 'string') return scrubEmailsInText(value, pii);
+  if (Array.isArray(value)) return value.map((v) => scrubEmails(v, pii));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (isEmailKey(key)) continue;
+    out[key] = scrubEmails(child, pii);
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+// Writer-schema lookup for Confluent-framed messages: GET {registry}/schemas/ids/{id}, parsed
+// into an avsc Type and cached for the life of the process (ids are immutable). Decided by HTTP
+// status, not message text: 404 means the id is unknown (the message is poison → DLQ); a network
+// error, a timeout or a 5xx means the registry is unavailable (transient → retry, never DLQ).
+import avro from 'avsc';
+import type { Type } from 'avsc';
+import { UnknownSchemaError } from './decode-message-step.ts';
+import type { LookupSchema } from './decode-message-step.ts';
+
+export interface RegistryAccess {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  timeoutMs?: number;
+}
+
+export class SchemaRegistryUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SchemaRegistryUnavailableError';
+  }
+}
+
+export function registryLookup(access: RegistryAccess, fetchImpl: typeof fetch = fetch): LookupSchema {
+  const cache = new Map<number, Type>();
+  const inFlight = new Map<number, Promise<Type>>();
+  const headers: Record<string, string> = { Accept: 'application/vnd.schemaregistry.v1+json, application/json' };
+  if (access.username) {
+    headers.Authorization = `Basic ${Buffer.from(`${access.username}:${access.password ?? ''}`).toString('base64')}`;
+  }
+  const base = access.url.replace(/\/+$/, '');
+
+  const fetchType = async (schemaId: number): Promise<Type> => {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}/schemas/ids/${schemaId}`, {
+        headers,
+        signal: AbortSignal.timeout(access.timeoutMs ?? 5_000),
+      });
+    } catch (err) {
+      throw new SchemaRegistryUnavailableError(`schema registry unreachable: ${(err as Error).message}`, { cause: err });
+    }
+    if (response.status === 404) throw new UnknownSchemaError(schemaId);
+    if (!response.ok) throw new SchemaRegistryUnavailableError(`schema registry answered HTTP ${response.status}`);
+    const body = (await response.json()) as { schema: string; schemaType?: string };
+    if (body.schemaType && body.schemaType !== 'AVRO') throw new UnknownSchemaError(schemaId);
+    return avro.Type.forSchema(JSON.parse(body.schema) as avro.Schema);
+  };
+
+  return async (schemaId) => {
+    const cached = cache.get(schemaId);
+    if (cached) return cached;
+    let pending = inFlight.get(schemaId);
+    if (!pending) {
+      pending = fetchType(schemaId).finally(() => inFlight.delete(schemaId));
+      inFlight.set(schemaId, pending);
+    }
+    const type = await pending;
+    cache.set(schemaId, type);
+    return type;
+  };
+}

@@ -1,0 +1,123 @@
+// We own batch and commit boundaries (house style 5): for each fetched batch, the handler runs
+// the steps and awaits every output (Kafka and ClickHouse); only then is the batch's last offset
+// resolved and committed. A handler that throws commits nothing: the consumer restarts from the
+// last committed offset, so nothing is lost (outputs are idempotent, so nothing is double-counted).
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../telemetry/logger.ts';
+import type { PipelineMetrics } from '../telemetry/metrics.ts';
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | undefined>;
+  timestampMs: number;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+  highWatermark: string;
+}
+
+export interface BatchControl {
+  heartbeat(): Promise<void>;
+  /** True when a rebalance took the partition away: stop work, commit nothing. */
+  isStale(): boolean;
+}
+
+export type BatchHandler = (batch: ConsumedBatch, control: BatchControl) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  stage: string;
+  handler: BatchHandler;
+  log: Logger;
+  metrics?: PipelineMetrics;
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+}
+
+export interface RunningConsumer {
+  consumer: Consumer;
+  stop(): Promise<void>;
+  /** Resolves once the group has assigned partitions to this member at least once. */
+  joined: Promise<void>;
+}
+
+function toHeaders(headers: EachBatchPayload['batch']['messages'][number]['headers']): Record<string, Buffer | undefined> {
+  const out: Record<string, Buffer | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    out[name] = Array.isArray(value) ? (value[0] as Buffer | undefined) : typeof value === 'string' ? Buffer.from(value) : value;
+  }
+  return out;
+}
+
+export async function runBatchConsumer(options: BatchConsumerOptions): Promise<RunningConsumer> {
+  const { kafka, groupId, topics, stage, handler, log, metrics } = options;
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: 3_000,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    retry: { retries: 8 },
+  });
+  let resolveJoined: () => void = () => undefined;
+  const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    metrics?.rebalances.inc({ group: groupId });
+    log.info({ stage, groupId, assignment: event.payload.memberAssignment }, 'partitions assigned');
+    resolveJoined();
+  });
+  consumer.on(consumer.events.CRASH, (event) =>
+    log.error({ stage, groupId, err: event.payload.error, restart: event.payload.restart }, 'consumer crashed'),
+  );
+  await consumer.connect();
+  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+      if (batch.messages.length === 0) return;
+      const started = process.hrtime.bigint();
+      const messages: ConsumedMessage[] = batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key,
+        value: m.value,
+        headers: toHeaders(m.headers),
+        timestampMs: Number(m.timestamp),
+      }));
+      await handler(
+        { topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark },
+        { heartbeat, isStale: () => isStale() || !isRunning() },
+      );
+      if (isStale() || !isRunning()) return; // the partition moved: the new owner redoes the batch
+      const last = batch.messages[batch.messages.length - 1]!;
+      resolveOffset(last.offset);
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+      });
+      metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
+      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+      metrics?.consumerLag.set({ group: groupId, topic: batch.topic, partition: String(batch.partition) }, Number(lag));
+      await heartbeat();
+    },
+  });
+  return {
+    consumer,
+    joined,
+    stop: async () => {
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// prom-client metrics shared by every stage: names follow Prometheus conventions (snake_case,
+// units as suffixes) and labels reuse step and reason names unchanged (house style 14).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface PipelineMetrics {
+  registry: Registry;
+  records: Counter<'stage' | 'result' | 'reason'>;
+  dlqMessages: Counter<'reason' | 'step'>;
+  junkIdentifiers: Counter<'stage'>;
+  batchDuration: Histogram<'stage'>;
+  consumerLag: Gauge<'group' | 'topic' | 'partition'>;
+  rebalances: Counter<'group'>;
+  clickhouseInsertDuration: Histogram<'table'>;
+  clickhouseInsertRows: Counter<'table'>;
+}
+
+export function createMetrics(collectDefaults = true): PipelineMetrics {
+  const registry = new Registry();
+  if (collectDefaults) collectDefaultMetrics({ register: registry, prefix: 'journey_' });
+  const registers = [registry];
+  return {
+    registry,
+    records: new Counter({
+      name: 'journey_records_total',
+      help: 'Records processed, by stage, result (ok, dlq, drop, duplicate) and reason.',
+      labelNames: ['stage', 'result', 'reason'],
+      registers,
+    }),
+    dlqMessages: new Counter({
+      name: 'journey_dlq_messages_total',
+      help: 'Messages written to the dead-letter topic, by reason and step.',
+      labelNames: ['reason', 'step'],
+      registers,
+    }),
+    junkIdentifiers: new Counter({
+      name: 'journey_junk_identifiers_total',
+      help: 'Junk identifier values removed from events.',
+      labelNames: ['stage'],
+      registers,
+    }),
+    batchDuration: new Histogram({
+      name: 'journey_batch_duration_seconds',
+      help: 'Time to process one batch, outputs acknowledged and offsets committed.',
+      labelNames: ['stage'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: 'journey_consumer_lag',
+      help: 'Messages behind the partition high watermark, per partition, after the last batch.',
+      labelNames: ['group', 'topic', 'partition'],
+      registers,
+    }),
+    rebalances: new Counter({
+      name: 'journey_consumer_rebalances_total',
+      help: 'Consumer group rebalances seen.',
+      labelNames: ['group'],
+      registers,
+    }),
+    clickhouseInsertDuration: new Histogram({
+      name: 'journey_clickhouse_insert_duration_seconds',
+      help: 'ClickHouse insert latency per table, retries included.',
+      labelNames: ['table'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    clickhouseInsertRows: new Counter({
+      name: 'journey_clickhouse_inserted_rows_total',
+      help: 'Rows acknowledged by ClickHouse per table.',
+      labelNames: ['table'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,125 @@
+// The ingest stage's imperative shell: consumes the four raw topics, runs processIngestBatch,
+// writes canonical events and dead letters (awaited, acks=all), and only then lets the batch
+// consumer commit. Telemetry: records by result and reason, DLQ counts, junk identifiers.
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { PipelineConfig } from '../shared/config/config.ts';
+import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
+import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { createOutputProducer } from '../shared/kafka/producer.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
+import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { DedupWindow } from './dedup-window.ts';
+import { journeyEventSchemaText, journeyEventType } from './encode-canonical-step.ts';
+import type { IngestConfig, InputSource } from './ingest-config.ts';
+import { processIngestBatch } from './ingest-pipeline.ts';
+import type { IngestTopology } from './ingest-pipeline.ts';
+import { registryLookup } from './lookup-registry-schema.ts';
+
+export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
+  return {
+    limits: {
+      maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES,
+      maxPropertyCount: config.INGEST_MAX_PROPERTIES,
+      maxDepth: config.INGEST_MAX_DEPTH,
+      maxStringLength: config.INGEST_MAX_STRING_LENGTH,
+      maxIdentifierLength: config.INGEST_MAX_IDENTIFIER_LENGTH,
+      maxPastDays: config.INGEST_MAX_PAST_DAYS,
+      maxFutureMinutes: config.INGEST_MAX_FUTURE_MINUTES,
+    },
+    pii: { emailHmacKey: config.PII_HMAC_KEY, keepRawPii: config.PII_KEEP_RAW },
+    ...(config.JUNK_IDENTIFIER_REGEX ? { junkIdentifierPattern: new RegExp(config.JUNK_IDENTIFIER_REGEX) } : {}),
+  };
+}
+
+export function schemaRegistry(config: PipelineConfig): SchemaRegistry {
+  return new SchemaRegistry({
+    host: config.SCHEMA_REGISTRY_URL,
+    ...(config.SCHEMA_REGISTRY_USERNAME
+      ? { auth: { username: config.SCHEMA_REGISTRY_USERNAME, password: config.SCHEMA_REGISTRY_PASSWORD ?? '' } }
+      : {}),
+  });
+}
+
+export async function registerCanonicalSchema(config: PipelineConfig): Promise<number> {
+  const { id } = await schemaRegistry(config).register(
+    { type: SchemaType.AVRO, schema: journeyEventSchemaText() },
+    { subject: `${config.TOPIC_CANONICAL}-value` },
+  );
+  return id;
+}
+
+export async function startIngestService(config: PipelineConfig, log: Logger, metrics: PipelineMetrics): Promise<RunningConsumer> {
+  const stageLog = log.child({ stage: 'ingest' });
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-ingest`, stageLog);
+  const ingestConfig = ingestConfigFrom(config);
+  const sourceByTopic = new Map<string, InputSource>([
+    [config.TOPIC_BEHAVIOR, 'behavior'],
+    [config.TOPIC_TICKETS, 'tickets'],
+    [config.TOPIC_SURVEYS, 'surveys'],
+    [config.TOPIC_BILLING, 'billing'],
+  ]);
+  const topology: IngestTopology = {
+    sourceByTopic,
+    canonicalTopic: config.TOPIC_CANONICAL,
+    dlqTopic: config.TOPIC_DLQ,
+    canonicalType: journeyEventType(),
+    canonicalSchemaId: await registerCanonicalSchema(config),
+  };
+  const lookup = registryLookup({
+    url: config.SCHEMA_REGISTRY_URL,
+    username: config.SCHEMA_REGISTRY_USERNAME,
+    password: config.SCHEMA_REGISTRY_PASSWORD,
+  });
+  const producer = await createOutputProducer(kafka);
+  // One dedup window per topic-partition, dropped when a batch fails: ids of a batch that was not
+  // committed must not make its redelivery look like duplicates.
+  const windows = new Map<string, DedupWindow>();
+  const windowFor = (key: string): DedupWindow => {
+    let window = windows.get(key);
+    if (!window) {
+      window = new DedupWindow({
+        maxEntries: Math.max(1, config.INGEST_DEDUP_WINDOW_SIZE),
+        maxAgeMs: Math.max(1, config.INGEST_DEDUP_WINDOW_MINUTES) * 60_000,
+      });
+      windows.set(key, window);
+    }
+    return window;
+  };
+
+  const running = await runBatchConsumer({
+    kafka,
+    groupId: config.INGEST_GROUP_ID,
+    topics: [...sourceByTopic.keys()],
+    stage: 'ingest',
+    log: stageLog,
+    metrics,
+    handler: async (batch) => {
+      const windowKey = `${batch.topic}:${batch.partition}`;
+      try {
+        const result = await processIngestBatch(batch.messages, topology, ingestConfig, lookup, windowFor(windowKey), Date.now());
+        await producer.send(result.outputs);
+        for (const [key, n] of result.counts) {
+          const [kind, reason = ''] = key.split(':');
+          metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);
+        }
+        for (const letter of result.dlq) {
+          metrics.dlqMessages.inc({ reason: letter.reason, step: letter.step });
+          stageLog.warn({ step: letter.step, reason: letter.reason, topic: batch.topic, partition: batch.partition, offset: letter.offset }, 'sent to DLQ');
+        }
+        if (result.junkIdentifiers > 0) metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
+      } catch (err) {
+        windows.delete(windowKey);
+        stageLog.error({ err, topic: batch.topic, partition: batch.partition }, 'batch failed; not committed, will be retried');
+        throw err;
+      }
+    },
+  });
+  return {
+    ...running,
+    stop: async () => {
+      await running.stop();
+      await producer.disconnect();
+    },
+  };
+}

@@ -25,7 +25,8 @@ export interface ChangeSet {
   readonly nodes: Map<number, NodeBefore>;
   /** person id before the change -> whether it had memberships */
   readonly persons: Map<string, boolean>;
-  readonly trackedSlots: Set<number>;
+  /** person slot -> its id before the change */
+  readonly trackedSlots: Map<number, string>;
   /** persons whose memberships changed (merged ones included) */
   readonly membershipSlots: Set<number>;
 }
@@ -33,15 +34,15 @@ export interface ChangeSet {
 export const beginChange = (): ChangeSet => ({
   nodes: new Map(),
   persons: new Map(),
-  trackedSlots: new Set(),
+  trackedSlots: new Map(),
   membershipSlots: new Set(),
 });
 
 /** Call before mutating a person: remembers its id, memberships and nodes. */
 export function trackPerson(g: IdentityGraph, cs: ChangeSet, slot: number): void {
   if (cs.trackedSlots.has(slot)) return;
-  cs.trackedSlots.add(slot);
   const personId = g.personIds[slot] as string;
+  cs.trackedSlots.set(slot, personId);
   cs.persons.set(personId, g.memberships[slot] !== undefined);
   for (const node of nodesOf(g, slot)) {
     if (!cs.nodes.has(node)) cs.nodes.set(node, { key: keyOf(g, node), personId, flags: g.nodeFlags[node] as number });
@@ -111,7 +112,7 @@ export function finishChange(g: IdentityGraph, cs: ChangeSet, ctx: ChangeContext
   for (const slot of new Set([...finalSlots, ...cs.membershipSlots])) {
     const id = g.personIds[slot];
     if (id === undefined || id === '' || g.memberships[slot] === undefined) continue;
-    if (cs.membershipSlots.has(slot) || !cs.persons.has(id)) {
+    if (cs.membershipSlots.has(slot) || cs.trackedSlots.get(slot) !== id) {
       out.changelog.push({ kind: 'membership', person_id: id, accounts: membershipEntries(g, slot) });
     }
   }

@@ -2,8 +2,9 @@
 // merges the persons its identifiers connect (unless a safety rule refuses), attaches new
 // identifiers and the named account, and sets event.person_id / event.account_id.
 //
-// Target person: the person of the event's user_id (created if new); otherwise the person of the
-// highest-ranked identifier already known (user_id > email_hash > crm_id > billing_customer_id >
+// Target person: the person of the event's user_id (created if new); otherwise, among the persons
+// the event's identifiers already belong to, the first holding a user_id, else the first — both
+// in identifier rank order (user_id > email_hash > crm_id > billing_customer_id >
 // ticket_requester_id > anonymous_id > device_id); otherwise a new person. Every other person the
 // event touches is merged into the target in that rank order unless refused; new identifiers then
 // join the target unless a cap refuses them. The result's id is always personIdFor(anchor).
@@ -30,7 +31,7 @@ import { emptyOutput, type IdentityOutput, type MergeReason, type RefusalReason,
 import { absorbPerson, addNode, allocatePerson, type IdentityGraph } from './identity-graph.ts';
 import { isSuppressed } from './deletion-tombstones.ts';
 import { accountIdFor } from './identity-hash.ts';
-import { refuseLink, refuseMerge } from './merge-safety.ts';
+import { isKnownPerson, refuseLink, refuseMerge } from './merge-safety.ts';
 
 const mergeReasonOf = (event: JourneyEvent): MergeReason =>
   event.type === 'identify' ? 'identify' : event.type === 'alias' ? 'alias' : 'shared_identifier';
@@ -46,10 +47,17 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
   const out = emptyOutput();
   const found = extractIdentifiers(event, config.junkPattern);
   let keys = found.keys;
+  // previous_id (alias) is the anonymous id a:<previous_id>. When it names a known user instead
+  // (u:<previous_id> exists and no such anonymous id does), it is never linked: aliasing two user
+  // ids is the forbidden merge, recorded as refused below. Both checks only ever become true, so
+  // re-resolving the same alias picks the same keys.
+  let previousUserSlot = -1;
   if (found.previousId !== null) {
-    const asUser = identifierKey('user_id', found.previousId);
-    const previous = g.nodeIndex.has(asUser) ? asUser : identifierKey('anonymous_id', found.previousId);
-    if (!keys.includes(previous)) keys = [...keys, previous].sort(compareKeys);
+    const asAnonymous = identifierKey('anonymous_id', found.previousId);
+    const userNode = g.nodeIndex.get(identifierKey('user_id', found.previousId));
+    if (userNode === undefined || g.nodeIndex.has(asAnonymous)) {
+      if (!keys.includes(asAnonymous)) keys = [...keys, asAnonymous].sort(compareKeys);
+    } else previousUserSlot = g.nodePerson[userNode] as number;
   }
   if (isSuppressed(g, keys, event.event_time)) {
     return { ...out, outcome: { kind: 'suppressed', reason: 'deleted_identity', event_id: event.event_id } };
@@ -73,7 +81,7 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
   } else if (found.userKey !== null) {
     target = g.nodePerson[g.nodeIndex.get(found.userKey) as number] as number;
   } else if (existing.length > 0) {
-    target = existing[0] as number;
+    target = existing.find((slot) => isKnownPerson(g, slot)) ?? (existing[0] as number);
   } else if (fresh.length > 0) {
     target = allocatePerson(g);
     trackNewNode(g, cs, addNode(g, fresh.shift() as string, target));
@@ -96,6 +104,10 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
     trackPerson(g, cs, other);
     if (mergeMemberships(g, other, target).length > 0 || g.memberships[other] !== undefined) cs.membershipSlots.add(target);
     absorbPerson(g, other, target);
+  }
+
+  if (previousUserSlot >= 0 && previousUserSlot !== target && isKnownPerson(g, target)) {
+    pending.push({ kind: 'merge', reason: 'distinct_known_users', otherSlot: previousUserSlot, otherId: g.personIds[previousUserSlot] as string });
   }
 
   for (const key of fresh) {

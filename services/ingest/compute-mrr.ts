@@ -20,7 +20,11 @@ export interface PricedItem {
   currency: string | undefined;
 }
 
-export type MrrChange = { mrr: number; delta: number; kind: 'new' | 'expansion' | 'contraction' | 'churn' | 'reactivation' | null };
+export type MrrChange = {
+  mrr: number;
+  delta: number;
+  kind: 'new' | 'expansion' | 'contraction' | 'churn' | 'reactivation' | null;
+};
 
 const MRR_BEARING = new Set(['active', 'past_due', 'unpaid']);
 /** A subscription coming back from one of these to an MRR-bearing status is a reactivation. */
@@ -35,14 +39,21 @@ function readPrice(price: PayloadObject, quantity: number | undefined, path: str
   const recurring = optObject(price, 'recurring', `${path}.recurring`);
   return {
     planKey:
-      optString(price, 'lookup_key', `${path}.lookup_key`) ?? (optIdentifier(price, 'id', `${path}.id`) ?? 'unknown'),
+      optString(price, 'lookup_key', `${path}.lookup_key`) ??
+      optIdentifier(price, 'id', `${path}.id`) ??
+      'unknown',
     quantity,
     unitAmount: optInteger(price, 'unit_amount', `${path}.unit_amount`),
-    interval: recurring === undefined ? undefined : optString(recurring, 'interval', `${path}.recurring.interval`),
+    interval:
+      recurring === undefined ? undefined : optString(recurring, 'interval', `${path}.recurring.interval`),
     intervalCount:
-      (recurring === undefined ? undefined : optInteger(recurring, 'interval_count', `${path}.recurring.interval_count`)) ?? 1,
+      (recurring === undefined
+        ? undefined
+        : optInteger(recurring, 'interval_count', `${path}.recurring.interval_count`)) ?? 1,
     metered:
-      (recurring === undefined ? undefined : optString(recurring, 'usage_type', `${path}.recurring.usage_type`)) === 'metered',
+      (recurring === undefined
+        ? undefined
+        : optString(recurring, 'usage_type', `${path}.recurring.usage_type`)) === 'metered',
     currency: optString(price, 'currency', `${path}.currency`),
   };
 }
@@ -67,8 +78,10 @@ export function readSubscriptionItems(subscription: PayloadObject, path: string)
     return list.map((item, i) => {
       const itemPath = `${path}.items.data[${i}]`;
       if (!isPayloadObject(item)) throw new PayloadError('invalid_field', `${itemPath}: expected an object`);
-      const price = optObject(item, 'price', `${itemPath}.price`) ?? optObject(item, 'plan', `${itemPath}.plan`);
-      if (price === undefined) throw new PayloadError('missing_required_field', `${itemPath}.price is required`);
+      const price =
+        optObject(item, 'price', `${itemPath}.price`) ?? optObject(item, 'plan', `${itemPath}.plan`);
+      if (price === undefined)
+        throw new PayloadError('missing_required_field', `${itemPath}.price is required`);
       return readPrice(price, optInteger(item, 'quantity', `${itemPath}.quantity`), `${itemPath}.price`);
     });
   }
@@ -92,16 +105,25 @@ export function subscriptionMrr(items: readonly PricedItem[]): number {
 /** The item that contributes most MRR (first on ties): its plan and quantity describe the subscription. */
 export function primaryItem(items: readonly PricedItem[]): PricedItem | undefined {
   let best: PricedItem | undefined;
-  for (const item of items) if (best === undefined || itemMonthlyAmount(item) > itemMonthlyAmount(best)) best = item;
+  for (const item of items)
+    if (best === undefined || itemMonthlyAmount(item) > itemMonthlyAmount(best)) best = item;
   return best;
 }
 
 /** previous -> current MRR: the delta and its kind (null when MRR did not change). */
-export function classifyMrrChange(previousMrr: number, previousStatus: string | undefined, mrr: number): MrrChange {
+export function classifyMrrChange(
+  previousMrr: number,
+  previousStatus: string | undefined,
+  mrr: number,
+): MrrChange {
   const delta = mrr - previousMrr;
   if (delta === 0) return { mrr, delta, kind: null };
   if (previousMrr === 0) {
-    return { mrr, delta, kind: previousStatus !== undefined && LAPSED.has(previousStatus) ? 'reactivation' : 'new' };
+    return {
+      mrr,
+      delta,
+      kind: previousStatus !== undefined && LAPSED.has(previousStatus) ? 'reactivation' : 'new',
+    };
   }
   if (mrr === 0) return { mrr, delta, kind: 'churn' };
   return { mrr, delta, kind: delta > 0 ? 'expansion' : 'contraction' };

@@ -22,8 +22,7 @@ export class UnknownSchemaError extends Error {
 export type LookupSchema = (schemaId: number) => Promise<Type>;
 
 export type DecodedMessage =
-  | { format: 'avro'; schemaId: number; payload: unknown }
-  | { format: 'json'; payload: unknown };
+  { format: 'avro'; schemaId: number; payload: unknown } | { format: 'json'; payload: unknown };
 
 const CONFLUENT_MAGIC_BYTE = 0;
 const CONFLUENT_HEADER_BYTES = 5;
@@ -94,5 +93,8 @@ export async function decodeMessageStep(
   const first = firstContentByte(value);
   if (value[first] === OPEN_BRACE) return decodeJson(value);
   const byte = value[first] ?? value[0] ?? 0;
-  return dlq('unknown_magic_byte', `first byte 0x${byte.toString(16).padStart(2, '0')} is neither Avro magic byte 0 nor '{'`);
+  return dlq(
+    'unknown_magic_byte',
+    `first byte 0x${byte.toString(16).padStart(2, '0')} is neither Avro magic byte 0 nor '{'`,
+  );
 }

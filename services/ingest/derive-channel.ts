@@ -32,15 +32,49 @@ const MEDIUM_CHANNEL: ReadonlyMap<string, string> = new Map([
   ['organic', 'organic_search'],
 ]);
 
-const SEARCH_BRANDS = new Set(['google', 'bing', 'duckduckgo', 'yahoo', 'baidu', 'yandex', 'ecosia', 'startpage', 'naver', 'ask', 'brave']);
+const SEARCH_BRANDS = new Set([
+  'google',
+  'bing',
+  'duckduckgo',
+  'yahoo',
+  'baidu',
+  'yandex',
+  'ecosia',
+  'startpage',
+  'naver',
+  'ask',
+  'brave',
+]);
 const SOCIAL_BRANDS = new Set([
-  'facebook', 'fb', 'instagram', 'ig', 'linkedin', 'twitter', 'x', 'reddit', 'tiktok', 'youtube', 'pinterest',
-  'snapchat', 'quora', 'threads', 'meta', 'mastodon', 'bsky', 'ycombinator',
+  'facebook',
+  'fb',
+  'instagram',
+  'ig',
+  'linkedin',
+  'twitter',
+  'x',
+  'reddit',
+  'tiktok',
+  'youtube',
+  'pinterest',
+  'snapchat',
+  'quora',
+  'threads',
+  'meta',
+  'mastodon',
+  'bsky',
+  'ycombinator',
 ]);
 const SOCIAL_HOSTS = new Set(['t.co', 'lnkd.in', 'youtu.be', 'news.ycombinator.com', 'bsky.app']);
 const WEBMAIL_HOSTS = new Set([
-  'mail.google.com', 'outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'mail.yahoo.com',
-  'mail.proton.me', 'mail.aol.com', 'mail.yandex.ru',
+  'mail.google.com',
+  'outlook.live.com',
+  'outlook.office.com',
+  'outlook.office365.com',
+  'mail.yahoo.com',
+  'mail.proton.me',
+  'mail.aol.com',
+  'mail.yandex.ru',
 ]);
 const PAID_SEARCH_CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'msclkid'];
 const PAID_SOCIAL_CLICK_IDS = ['ttclid', 'li_fat_id', 'twclid'];
@@ -73,7 +107,11 @@ function hostOf(url: string): string | undefined {
 }
 
 function sourceKind(source: string): 'search' | 'social' | 'email' | undefined {
-  const first = source.toLowerCase().trim().split(/[.\-_ ]/)[0] ?? '';
+  const first =
+    source
+      .toLowerCase()
+      .trim()
+      .split(/[.\-_ ]/)[0] ?? '';
   if (SEARCH_BRANDS.has(first)) return 'search';
   if (SOCIAL_BRANDS.has(first)) return 'social';
   if (first === 'email' || first === 'newsletter' || first === 'mail') return 'email';
@@ -83,7 +121,10 @@ function sourceKind(source: string): 'search' | 'social' | 'email' | undefined {
 function channelFromUtm(utm: Utm): string | undefined {
   const source = utm.source ?? '';
   if (utm.medium !== null) {
-    const medium = utm.medium.toLowerCase().trim().replace(/[-\s]+/g, '_');
+    const medium = utm.medium
+      .toLowerCase()
+      .trim()
+      .replace(/[-\s]+/g, '_');
     const channel = MEDIUM_CHANNEL.get(medium) ?? 'other';
     const social = sourceKind(source) === 'social';
     if (social && (channel === 'paid_search' || channel === 'display')) return 'paid_social';
@@ -154,7 +195,11 @@ export interface CampaignFields {
 }
 
 /** UTM from context.campaign, else from utm_* parameters of the landing URL; null when none. */
-export function deriveUtm(campaign: CampaignFields | undefined, pageSearch?: string, pageUrl?: string): Utm | null {
+export function deriveUtm(
+  campaign: CampaignFields | undefined,
+  pageSearch?: string,
+  pageUrl?: string,
+): Utm | null {
   let utm: Utm = {
     source: blankToNull(campaign?.source),
     medium: blankToNull(campaign?.medium),

@@ -82,7 +82,11 @@ function applyRevenue(event: JourneyEvent, props: PayloadObject): void {
   delete props['currency'];
 }
 
-function mapBehavior(payload: unknown, meta: IngestMessageMeta, config: IngestConfig): StepResult<NormalisedEvent> {
+function mapBehavior(
+  payload: unknown,
+  meta: IngestMessageMeta,
+  config: IngestConfig,
+): StepResult<NormalisedEvent> {
   if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
   const { message, properties, traits, context, contextTraits } = expandBehaviorMessage(payload);
   checkMessageShape(message, config.limits);
@@ -97,7 +101,8 @@ function mapBehavior(payload: unknown, meta: IngestMessageMeta, config: IngestCo
   }
   const event = type === 'track' ? requireValue(optString(message, 'event'), 'event') : undefined;
   const groupId = type === 'group' ? requireValue(optIdentifier(message, 'groupId'), 'groupId') : undefined;
-  const previousId = type === 'alias' ? requireValue(optIdentifier(message, 'previousId'), 'previousId') : undefined;
+  const previousId =
+    type === 'alias' ? requireValue(optIdentifier(message, 'previousId'), 'previousId') : undefined;
   if (type === 'alias') requireValue(userId, 'userId');
 
   const page = optObject(context, 'page', 'context.page');
@@ -114,7 +119,8 @@ function mapBehavior(payload: unknown, meta: IngestMessageMeta, config: IngestCo
       user_id: userId,
       anonymous_id: anonymousId,
       previous_id: previousId ?? optIdentifier(message, 'previousId'),
-      account_id: groupId ?? optIdentifier(message, 'groupId') ?? optIdentifier(context, 'groupId', 'context.groupId'),
+      account_id:
+        groupId ?? optIdentifier(message, 'groupId') ?? optIdentifier(context, 'groupId', 'context.groupId'),
       device_id: device === undefined ? undefined : optIdentifier(device, 'id', 'context.device.id'),
       email: personEmail,
     },
@@ -167,7 +173,8 @@ function mapBehavior(payload: unknown, meta: IngestMessageMeta, config: IngestCo
     utm: out.utm,
     pageSearch,
     pageUrl,
-    referrer: stringOf(pageFields['referrer']) ?? (referrer === undefined ? undefined : stringOf(referrer['url'])),
+    referrer:
+      stringOf(pageFields['referrer']) ?? (referrer === undefined ? undefined : stringOf(referrer['url'])),
     onPage: type === 'page' || type === 'screen' || page !== undefined,
   });
 

@@ -68,19 +68,30 @@ function applySubscription(
   const primary = primaryItem(items);
   event.plan = primary?.planKey ?? null;
   event.seats = optInteger(object, 'quantity', 'data.object.quantity') ?? primary?.quantity ?? null;
-  event.currency = (optString(object, 'currency', 'data.object.currency') ?? primary?.currency)?.toLowerCase() ?? null;
+  event.currency =
+    (optString(object, 'currency', 'data.object.currency') ?? primary?.currency)?.toLowerCase() ?? null;
 
   const itemsMrr = subscriptionMrr(items);
   let previousStatus: string | undefined;
   if (stripeType === 'customer.subscription.created') {
     const change = classifyMrrChange(0, undefined, bearsMrr(status) ? itemsMrr : 0);
-    Object.assign(event, { mrr_cents: change.mrr, mrr_delta_cents: change.delta, mrr_change_kind: change.kind });
+    Object.assign(event, {
+      mrr_cents: change.mrr,
+      mrr_delta_cents: change.delta,
+      mrr_change_kind: change.kind,
+    });
   } else if (stripeType === 'customer.subscription.updated') {
     const before = { ...object, ...(previous ?? {}) };
     previousStatus = optString(before, 'status', 'data.previous_attributes.status');
-    const beforeMrr = bearsMrr(previousStatus) ? subscriptionMrr(readSubscriptionItems(before, 'data.previous_attributes')) : 0;
+    const beforeMrr = bearsMrr(previousStatus)
+      ? subscriptionMrr(readSubscriptionItems(before, 'data.previous_attributes'))
+      : 0;
     const change = classifyMrrChange(beforeMrr, previousStatus, bearsMrr(status) ? itemsMrr : 0);
-    Object.assign(event, { mrr_cents: change.mrr, mrr_delta_cents: change.delta, mrr_change_kind: change.kind });
+    Object.assign(event, {
+      mrr_cents: change.mrr,
+      mrr_delta_cents: change.delta,
+      mrr_change_kind: change.kind,
+    });
   } else {
     const canceledAt = optInteger(object, 'canceled_at', 'data.object.canceled_at');
     const trialEnd = optInteger(object, 'trial_end', 'data.object.trial_end');
@@ -92,7 +103,8 @@ function applySubscription(
   const details = optObject(object, 'cancellation_details', 'data.object.cancellation_details') ?? {};
   const comment = optString(details, 'comment', 'data.object.cancellation_details.comment');
   const feedback = optString(details, 'feedback', 'data.object.cancellation_details.feedback');
-  const words = comment !== undefined && comment.trim() !== '' ? scrubEmailsInText(comment, config.pii) : feedback;
+  const words =
+    comment !== undefined && comment.trim() !== '' ? scrubEmailsInText(comment, config.pii) : feedback;
   event.cancel_reason = words ?? null;
   return {
     subscription_id: optIdentifier(object, 'id', 'data.object.id'),
@@ -106,10 +118,20 @@ function applySubscription(
   };
 }
 
-function applyInvoice(event: JourneyEvent, stripeType: string, object: PayloadObject): Record<string, unknown> {
+function applyInvoice(
+  event: JourneyEvent,
+  stripeType: string,
+  object: PayloadObject,
+): Record<string, unknown> {
   const amountKey = stripeType === 'invoice.paid' ? 'amount_paid' : 'amount_due';
-  event.amount_cents = requireValue(optInteger(object, amountKey, `data.object.${amountKey}`), `data.object.${amountKey}`);
-  event.currency = requireValue(optString(object, 'currency', 'data.object.currency'), 'data.object.currency').toLowerCase();
+  event.amount_cents = requireValue(
+    optInteger(object, amountKey, `data.object.${amountKey}`),
+    `data.object.${amountKey}`,
+  );
+  event.currency = requireValue(
+    optString(object, 'currency', 'data.object.currency'),
+    'data.object.currency',
+  ).toLowerCase();
   return {
     invoice_id: optIdentifier(object, 'id', 'data.object.id'),
     subscription_id: optIdentifier(object, 'subscription', 'data.object.subscription'),
@@ -120,7 +142,11 @@ function applyInvoice(event: JourneyEvent, stripeType: string, object: PayloadOb
   };
 }
 
-function mapBilling(payload: unknown, meta: IngestMessageMeta, config: IngestConfig): StepResult<NormalisedEvent> {
+function mapBilling(
+  payload: unknown,
+  meta: IngestMessageMeta,
+  config: IngestConfig,
+): StepResult<NormalisedEvent> {
   if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
   const stripeType = requireValue(optString(payload, 'type'), 'type');
   const mapping = BILLING_TYPES.get(stripeType);
@@ -145,7 +171,9 @@ function mapBilling(payload: unknown, meta: IngestMessageMeta, config: IngestCon
   const { ids, junk } = collectIdentifiers(
     {
       billing_customer_id: customerIdOf(object, objectKind),
-      email: optString(object, 'email', 'data.object.email') ?? optString(object, 'customer_email', 'data.object.customer_email'),
+      email:
+        optString(object, 'email', 'data.object.email') ??
+        optString(object, 'customer_email', 'data.object.customer_email'),
       account_id: optIdentifier(metadata, 'account_id', 'data.object.metadata.account_id'),
       user_id: optIdentifier(metadata, 'user_id', 'data.object.metadata.user_id'),
       crm_id: optIdentifier(metadata, 'crm_id', 'data.object.metadata.crm_id'),

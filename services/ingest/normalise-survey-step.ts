@@ -10,7 +10,14 @@ import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-
 import { newJourneyEvent } from './new-journey-event.ts';
 import { PayloadError, runNormaliser } from './payload-error.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
-import { isPayloadObject, optIdentifier, optNumber, optObject, optString, requireValue } from './read-payload-fields.ts';
+import {
+  isPayloadObject,
+  optIdentifier,
+  optNumber,
+  optObject,
+  optString,
+  requireValue,
+} from './read-payload-fields.ts';
 
 /** Accepted score range per survey kind: NPS 0-10, CSAT 1-5, CES 1-7. */
 export const SCORE_RANGE: Readonly<Record<ScoreKind, readonly [number, number]>> = {
@@ -23,7 +30,11 @@ function isScoreKind(kind: string): kind is ScoreKind {
   return Object.hasOwn(SCORE_RANGE, kind);
 }
 
-function mapSurvey(payload: unknown, meta: IngestMessageMeta, config: IngestConfig): StepResult<NormalisedEvent> {
+function mapSurvey(
+  payload: unknown,
+  meta: IngestMessageMeta,
+  config: IngestConfig,
+): StepResult<NormalisedEvent> {
   if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
   checkMessageShape(payload, config.limits);
   const surveyId = requireValue(optIdentifier(payload, 'survey_id'), 'survey_id');
@@ -45,7 +56,8 @@ function mapSurvey(payload: unknown, meta: IngestMessageMeta, config: IngestConf
     },
     config,
   );
-  if (!hasAnyIdentifier(ids)) throw new PayloadError('no_identifier', 'the response names no respondent or account');
+  if (!hasAnyIdentifier(ids))
+    throw new PayloadError('no_identifier', 'the response names no respondent or account');
 
   const answeredAt = requireValue(optTime(payload, 'answered_at'), 'answered_at');
   checkTimestampWindow(answeredAt, meta.receivedTime, config.limits);
@@ -70,7 +82,9 @@ function mapSurvey(payload: unknown, meta: IngestMessageMeta, config: IngestConf
     throw new PayloadError('identifier_too_long', `response_id: ${responseId.length} characters`);
   }
   event.event_id =
-    responseId === undefined || responseId.trim() === '' ? contentEventId(event) : sourceEventId('surveys', responseId);
+    responseId === undefined || responseId.trim() === ''
+      ? contentEventId(event)
+      : sourceEventId('surveys', responseId);
   return ok({ event, junkIdentifiers: junk });
 }
 

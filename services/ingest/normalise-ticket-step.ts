@@ -29,10 +29,17 @@ function lower(v: string | undefined): string | null {
   return v === undefined ? null : v.trim().toLowerCase();
 }
 
-function mapTicket(payload: unknown, meta: IngestMessageMeta, config: IngestConfig): StepResult<NormalisedEvent> {
+function mapTicket(
+  payload: unknown,
+  meta: IngestMessageMeta,
+  config: IngestConfig,
+): StepResult<NormalisedEvent> {
   if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
   checkMessageShape(payload, config.limits);
   const ticketId = requireValue(optIdentifier(payload, 'ticket_id'), 'ticket_id');
+  if (ticketId.length > config.limits.maxIdentifierLength) {
+    throw new PayloadError('identifier_too_long', `ticket_id: ${ticketId.length} characters`);
+  }
   const kind = requireValue(optString(payload, 'event_kind'), 'event_kind');
   if (!TICKET_KINDS.has(kind)) throw new PayloadError('unsupported_event_type', `event_kind "${kind}"`);
   const tags = optStringList(payload, 'tags');
@@ -49,7 +56,8 @@ function mapTicket(payload: unknown, meta: IngestMessageMeta, config: IngestConf
     },
     config,
   );
-  if (!hasAnyIdentifier(ids)) throw new PayloadError('no_identifier', 'the ticket names no requester or organization');
+  if (!hasAnyIdentifier(ids))
+    throw new PayloadError('no_identifier', 'the ticket names no requester or organization');
 
   const createdAt = optTime(payload, 'created_at');
   const updatedAt = optTime(payload, 'updated_at');
@@ -77,19 +85,23 @@ function mapTicket(payload: unknown, meta: IngestMessageMeta, config: IngestConf
   event.ticket_category = optString(payload, 'category') ?? null;
 
   const rating = optObject(payload, 'satisfaction_rating');
-  const ratingScore = rating === undefined ? undefined : lower(optString(rating, 'score', 'satisfaction_rating.score'));
+  const ratingScore =
+    rating === undefined ? undefined : lower(optString(rating, 'score', 'satisfaction_rating.score'));
   const score = ratingScore == null ? undefined : CSAT_SCORE[ratingScore];
   if (score !== undefined) {
     event.score_kind = 'csat';
     event.score = score;
   }
-  const comment = rating === undefined ? undefined : optString(rating, 'comment', 'satisfaction_rating.comment');
+  const comment =
+    rating === undefined ? undefined : optString(rating, 'comment', 'satisfaction_rating.comment');
   if (comment !== undefined && comment.trim() !== '') event.comment = scrubEmailsInText(comment, config.pii);
 
   const via = optObject(payload, 'via');
   const subject = optString(payload, 'subject');
   event.properties_json = JSON.stringify({
-    channel: optString(payload, 'channel') ?? (via === undefined ? undefined : optString(via, 'channel', 'via.channel')),
+    channel:
+      optString(payload, 'channel') ??
+      (via === undefined ? undefined : optString(via, 'channel', 'via.channel')),
     tags,
     subject: subject === undefined ? undefined : scrubEmailsInText(subject, config.pii),
     organization_id: optIdentifier(organization, 'id', 'organization.id'),

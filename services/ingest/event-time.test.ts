@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkTimestampWindow, correctClockSkew, parseIsoTime } from './event-time.ts';
+import { DEFAULT_INGEST_LIMITS } from './ingest-config.ts';
+import { PayloadError } from './payload-error.ts';
+
+const t = (iso: string) => Date.parse(iso);
+
+describe('parseIsoTime', () => {
+  const ok: Array<[string, string]> = [
+    ['2024-04-04T12:00:00Z', '2024-04-04T12:00:00.000Z'],
+    ['2024-04-04T12:00:00.123456Z', '2024-04-04T12:00:00.123Z'],
+    ['2024-04-04T14:00:00+02:00', '2024-04-04T12:00:00.000Z'],
+    ['2024-04-04T14:00:00+0200', '2024-04-04T12:00:00.000Z'],
+    ['2024-04-04 12:00:00', '2024-04-04T12:00:00.000Z'],
+    ['2024-04-04T12:00', '2024-04-04T12:00:00.000Z'],
+    ['2024-04-04', '2024-04-04T00:00:00.000Z'],
+  ];
+  for (const [text, iso] of ok)
+    it(`${text} (zone-less = UTC)`, () => assert.equal(parseIsoTime(text, 'x'), t(iso)));
+
+  for (const text of ['yesterday', '1712232000', '04/04/2024', '2024-13-45T99:00:00Z', '']) {
+    it(`rejects ${JSON.stringify(text)}`, () => {
+      assert.throws(
+        () => parseIsoTime(text, 'timestamp'),
+        (e: unknown) => e instanceof PayloadError && e.reason === 'invalid_field',
+      );
+    });
+  }
+});
+
+describe('correctClockSkew', () => {
+  const kafka = t('2024-01-01T00:00:10Z');
+  it('raw SDK message: timestamp + (receivedAt - sentAt)', () => {
+    const clock = {
+      timestamp: t('2024-01-01T00:00:00Z'),
+      sentAt: t('2024-01-01T00:00:05Z'),
+      receivedAt: t('2024-01-01T00:00:02Z'),
+    };
+    assert.equal(correctClockSkew(clock, kafka), t('2023-12-31T23:59:57Z'));
+  });
+  it('Segment-processed message: corrects originalTimestamp, not the already corrected timestamp', () => {
+    const clock = {
+      originalTimestamp: t('2024-01-01T00:00:00Z'),
+      timestamp: t('2023-12-31T23:59:57Z'),
+      sentAt: t('2024-01-01T00:00:05Z'),
+      receivedAt: t('2024-01-01T00:00:02Z'),
+    };
+    assert.equal(correctClockSkew(clock, kafka), t('2023-12-31T23:59:57Z'));
+  });
+  it('receivedAt missing: the Kafka timestamp stands in', () => {
+    assert.equal(
+      correctClockSkew({ timestamp: t('2024-01-01T00:00:00Z'), sentAt: t('2024-01-01T00:00:01Z') }, kafka),
+      t('2024-01-01T00:00:09Z'),
+    );
+  });
+  it('no sentAt: timestamp as is; no device time at all: receivedAt', () => {
+    assert.equal(correctClockSkew({ timestamp: 5, receivedAt: 9 }, kafka), 5);
+    assert.equal(correctClockSkew({ receivedAt: 9 }, kafka), 9);
+    assert.equal(correctClockSkew({}, kafka), kafka);
+  });
+});
+
+describe('checkTimestampWindow', () => {
+  const now = t('2024-06-01T00:00:00Z');
+  it('accepts the edges and rejects beyond them', () => {
+    const day = 86_400_000;
+    assert.doesNotThrow(() => checkTimestampWindow(now - 90 * day, now, DEFAULT_INGEST_LIMITS));
+    assert.doesNotThrow(() => checkTimestampWindow(now + 15 * 60_000, now, DEFAULT_INGEST_LIMITS));
+    for (const eventTime of [now - 90 * day - 1, now + 15 * 60_000 + 1]) {
+      assert.throws(
+        () => checkTimestampWindow(eventTime, now, DEFAULT_INGEST_LIMITS),
+        (e: unknown) => e instanceof PayloadError && e.reason === 'timestamp_out_of_window',
+      );
+    }
+  });
+});

@@ -39,7 +39,7 @@ export const CONFIG_VARIABLES = {
   INGEST_GROUP_ID: [name, 'journey-ingest', 'Consumer group of the ingest stage.'],
   INGEST_MAX_MESSAGE_BYTES: [int(256), '1048576', 'Larger messages are dead-lettered (message_too_large).'],
   INGEST_MAX_PROPERTIES: [int(1), '500', 'More properties/traits keys: too_many_properties.'],
-  INGEST_MAX_DEPTH: [int(1), '8', 'Deeper nesting: too_deep.'],
+  INGEST_MAX_DEPTH: [int(1), '12', 'Deeper nesting: too_deep.'],
   INGEST_MAX_STRING_LENGTH: [int(16), '8192', 'Longer strings: string_too_long.'],
   INGEST_MAX_IDENTIFIER_LENGTH: [int(8), '256', 'Longer identifiers: identifier_too_long.'],
   INGEST_MAX_PAST_DAYS: [int(1), '3650', 'Events older than this (after skew correction): timestamp_out_of_window.'],

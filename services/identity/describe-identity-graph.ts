@@ -14,6 +14,7 @@ export interface PersonDescription {
 export interface IdentityGraphDescription {
   persons: PersonDescription[];
   tombstones: { hash: string; deleted_at: number }[];
+  checkpoints: [number, string][];
 }
 
 const byString = <T>(pick: (item: T) => string) => (a: T, b: T) => (pick(a) < pick(b) ? -1 : pick(a) > pick(b) ? 1 : 0);
@@ -34,6 +35,7 @@ export function describeIdentityGraph(g: IdentityGraph): IdentityGraphDescriptio
     tombstones: [...g.tombstones]
       .map(([hash, t]) => ({ hash, deleted_at: t.deleted_at }))
       .sort(byString((t) => t.hash)),
+    checkpoints: [...g.checkpoints].sort((a, b) => a[0] - b[0]),
   };
 }
 

@@ -4,14 +4,17 @@
 // describes that piece of state, so log compaction never loses anything; a null value deletes
 // the key (and lets compaction erase a deleted identifier from the topic).
 // Wire values are compact JSON: node {"p":"p_…","f":2}, membership [["acme",-1,1700…],…],
-// tombstone {"f":123456,"t":1700…}.
+// tombstone {"f":123456,"t":1700…}, checkpoint ("o:<input partition>") {"o":"1234"}.
 
 import type { MembershipEntry } from './account-membership.ts';
 
 export type ChangelogRecord =
   | { kind: 'node'; identifier_key: string; person_id: string | null; flags: number }
   | { kind: 'membership'; person_id: string; accounts: MembershipEntry[] | null }
-  | { kind: 'tombstone'; hash: string; filter: number; deleted_at: number };
+  | { kind: 'tombstone'; hash: string; filter: number; deleted_at: number }
+  /** Written by the shell after each batch: the graph includes every input record up to and
+   * including `offset` of input partition `source_partition`. Restore resumes after it. */
+  | { kind: 'checkpoint'; source_partition: number; offset: string };
 
 export interface ChangelogMessage {
   key: string;
@@ -35,6 +38,8 @@ export function encodeChangelogRecord(record: ChangelogRecord): ChangelogMessage
       };
     case 'tombstone':
       return { key: `x:${record.hash}`, value: JSON.stringify({ f: record.filter, t: record.deleted_at }) };
+    case 'checkpoint':
+      return { key: `o:${record.source_partition}`, value: JSON.stringify({ o: record.offset }) };
   }
 }
 
@@ -67,6 +72,12 @@ export function decodeChangelogRecord(message: ChangelogMessage): DecodeResult {
       const parsed = JSON.parse(value) as { f?: unknown; t?: unknown };
       if (typeof parsed.f !== 'number' || typeof parsed.t !== 'number') return invalid(key);
       return { kind: 'ok', record: { kind: 'tombstone', hash: body, filter: parsed.f, deleted_at: parsed.t } };
+    }
+    if (key.startsWith('o:') && value !== null) {
+      const partition = Number(body);
+      const parsed = JSON.parse(value) as { o?: unknown };
+      if (!Number.isInteger(partition) || typeof parsed.o !== 'string') return invalid(key);
+      return { kind: 'ok', record: { kind: 'checkpoint', source_partition: partition, offset: parsed.o } };
     }
   } catch (err) {
     return { kind: 'invalid', detail: `${key}: ${(err as Error).message}` };

@@ -7,7 +7,8 @@ import { deletePerson } from './delete-person.ts';
 import { describeIdentityGraph } from './describe-identity-graph.ts';
 import { forceMerge } from './force-merge-persons.ts';
 import { DEFAULT_IDENTITY_CONFIG } from './identity-config.ts';
-import { dumpChangelog, restoreIdentityGraph } from './identity-changelog.ts';
+import { checkpointRecord, dumpChangelog, restoreIdentityGraph } from './identity-changelog.ts';
+import { applyChangelogRecord } from './identity-changelog.ts';
 import {
   decodeChangelogRecord,
   encodeChangelogRecord,
@@ -54,13 +55,19 @@ function history() {
   log.push(...splitIdentifier(g, { command_id: 'c3', identifier_type: 'anonymous_id', value: 'a4' }, T0 + 12).changelog);
   log.push(...deletePerson(g, { command_id: 'c4', person_id: personIdFor('u:u3') }, T0 + 13).changelog);
   log.push(...resolve(g, journeyEvent({ id: 'e8', ids: { user_id: 'u1', device_id: 'd9' } }), T0 + 14, DEFAULT_IDENTITY_CONFIG).changelog);
+  for (const record of [checkpointRecord(0, '41'), checkpointRecord(3, '7'), checkpointRecord(0, '57')]) {
+    applyChangelogRecord(g, record);
+    log.push(record);
+  }
   return { g, log };
 }
 
 describe('identity changelog', () => {
   it('restore(full changelog) == state', () => {
     const { g, log } = history();
-    assert.deepEqual(describeIdentityGraph(restoreIdentityGraph(log)), describeIdentityGraph(g));
+    const restored = restoreIdentityGraph(log);
+    assert.deepEqual(describeIdentityGraph(restored), describeIdentityGraph(g));
+    assert.deepEqual([...restored.checkpoints], [[0, '57'], [3, '7']], 'restore resumes after the last checkpoint');
   });
 
   it('restore(compacted wire changelog) == state', () => {
@@ -81,7 +88,7 @@ describe('identity changelog', () => {
 
   it('the history exercised every record kind', () => {
     const kinds = new Set(history().log.map((r) => `${r.kind}:${encodeChangelogRecord(r).value === null ? 'null' : 'value'}`));
-    assert.deepEqual([...kinds].sort(), ['membership:null', 'membership:value', 'node:null', 'node:value', 'tombstone:value']);
+    assert.deepEqual([...kinds].sort(), ['checkpoint:value', 'membership:null', 'membership:value', 'node:null', 'node:value', 'tombstone:value']);
   });
 
   it('decoding rejects unreadable records instead of throwing', () => {
@@ -90,6 +97,8 @@ describe('identity changelog', () => {
       { key: 'n:u:1', value: '{"p":1}' },
       { key: 'm:p_1', value: '[["a","b",1]]' },
       { key: 'x:abc', value: null },
+      { key: 'o:zero', value: '{"o":"1"}' },
+      { key: 'o:1', value: '{"o":1}' },
       { key: 'q:zzz', value: '{}' },
     ]) {
       assert.equal(decodeChangelogRecord(message).kind, 'invalid', message.key);

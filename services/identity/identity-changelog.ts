@@ -62,6 +62,9 @@ export function applyChangelogRecord(g: IdentityGraph, record: ChangelogRecord):
       g.tombstones.set(record.hash, { deleted_at: record.deleted_at, filter: record.filter });
       g.tombstoneFilter.add(record.filter);
       return g;
+    case 'checkpoint':
+      g.checkpoints.set(record.source_partition, record.offset);
+      return g;
   }
 }
 
@@ -79,7 +82,14 @@ export function restoreIdentityGraph(records: Iterable<ChangelogRecord>): Identi
   return completeRestore(g);
 }
 
-/** The whole graph as changelog records: nodes, then memberships, then tombstones. */
+/** Record the shell appends after a batch's records, in the same changelog partition. */
+export const checkpointRecord = (sourcePartition: number, offset: string): ChangelogRecord => ({
+  kind: 'checkpoint',
+  source_partition: sourcePartition,
+  offset,
+});
+
+/** The whole graph as changelog records: nodes, memberships, tombstones, then checkpoints. */
 export function* dumpChangelog(g: IdentityGraph): Generator<ChangelogRecord> {
   for (const slot of g.personSlotById.values()) {
     const personId = personIdOf(g, slot);
@@ -95,4 +105,5 @@ export function* dumpChangelog(g: IdentityGraph): Generator<ChangelogRecord> {
   for (const [hash, { deleted_at, filter }] of g.tombstones) {
     yield { kind: 'tombstone', hash, filter, deleted_at };
   }
+  for (const [source_partition, offset] of g.checkpoints) yield { kind: 'checkpoint', source_partition, offset };
 }

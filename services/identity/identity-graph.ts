@@ -37,6 +37,8 @@ export interface IdentityGraph {
   /** tombstone hash -> deletion time (ms) and fnv32 of the deleted key (held in tombstoneFilter). */
   readonly tombstones: Map<string, { deleted_at: number; filter: number }>;
   readonly tombstoneFilter: Set<number>;
+  /** input partition -> last input offset the graph includes (from checkpoint records). */
+  readonly checkpoints: Map<number, string>;
   /** Last row version handed out; versions only grow. */
   clock: number;
 }
@@ -63,6 +65,7 @@ export function createIdentityGraph(capacity = 1024): IdentityGraph {
     accountIds: [],
     tombstones: new Map(),
     tombstoneFilter: new Set(),
+    checkpoints: new Map(),
     clock: 0,
   };
 }

@@ -12,6 +12,7 @@ import { readDeadLetterHeaders } from '../../services/shared/kafka/dead-letter.t
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
+import { replayDeadLetters } from '../../services/tools/replay-dlq.ts';
 import { journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
 import { loadFixture, inputAvroType, toAvroShape, confluentFrame } from '../../services/ingest/fixtures/load-fixture.ts';
 import type { InputSource } from '../../services/ingest/ingest-config.ts';
@@ -104,7 +105,7 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     },
   ];
 
-  const service = await startIngestService(config, createLogger('silent'), createMetrics(false));
+  let service = await startIngestService(config, createLogger('silent'), createMetrics(false));
   t.after(() => service.stop());
 
   const producer = kafka.producer();
@@ -163,4 +164,23 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     assert.ok(letter.step.endsWith('Step'), `step header names the step: ${letter.step}`);
     assert.ok(!Number.isNaN(Date.parse(letter.time)));
   }
+
+  // After a fix (the property limit raised), replay-dlq re-feeds just the too_many_properties
+  // letter; the restarted stage turns it into a canonical event, and nothing else is replayed.
+  await service.stop();
+  service = await startIngestService(loadConfig({ ...env, INGEST_MAX_PROPERTIES: '500' }), createLogger('silent'), createMetrics(false));
+  const summary = await replayDeadLetters({
+    kafka,
+    dlqTopic: config.TOPIC_DLQ,
+    groupId: `${prefix}-replay`,
+    reasons: new Set(['too_many_properties']),
+    log: createLogger('silent'),
+  });
+  assert.deepEqual(summary.byReason, { too_many_properties: 1 });
+  assert.equal(summary.skipped, poison.length - 1);
+  await waitFor('the replayed event', () => (canonical.some((e) => e.event_id.endsWith('wide')) ? true : undefined), 60_000);
+  assert.equal(canonical.length, valid.length + 1);
+  assert.equal(dead.length, poison.length, 'nothing new dead-lettered');
+  const again = await replayDeadLetters({ kafka, dlqTopic: config.TOPIC_DLQ, groupId: `${prefix}-replay`, log: createLogger('silent') });
+  assert.equal(again.replayed, 0, 'a second run starts from the committed offsets: nothing twice');
 });

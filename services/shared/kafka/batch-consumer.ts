@@ -42,6 +42,8 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
+  /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
+  onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
 }
 
 export interface RunningConsumer {
@@ -107,6 +109,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       await commitOffsetsIfNecessary({
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
       });
+      options.onCommitted?.(batch.topic, batch.partition, BigInt(last.offset) + 1n);
       metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
       const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
       metrics?.consumerLag.set({ group: groupId, topic: batch.topic, partition: String(batch.partition) }, Number(lag));

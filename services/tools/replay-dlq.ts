@@ -1,0 +1,90 @@
+// replay-dlq: re-feeds dead-lettered records to the topic they came from, after a fix (a schema
+// registered, a limit raised, a normaliser corrected). Reads the DLQ as consumer group
+// `<group>` from its committed offsets at least up to the high watermarks seen at start, re-produces the
+// original key and bytes (plus a dlq_replayed_from header), and commits each batch only after the
+// brokers acknowledged the re-produced messages. Optional filter by reason.
+import type { Kafka } from 'kafkajs';
+import { readDeadLetterHeaders } from '../shared/kafka/dead-letter.ts';
+import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { createOutputProducer } from '../shared/kafka/producer.ts';
+import type { OutboundMessage } from '../shared/kafka/producer.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
+
+export interface ReplayOptions {
+  kafka: Kafka;
+  dlqTopic: string;
+  groupId: string;
+  reasons?: ReadonlySet<string>;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+export interface ReplaySummary {
+  replayed: number;
+  skipped: number;
+  byReason: Record<string, number>;
+}
+
+export async function replayDeadLetters(options: ReplayOptions): Promise<ReplaySummary> {
+  const { kafka, dlqTopic, groupId, reasons, log } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+  const highs = new Map((await admin.fetchTopicOffsets(dlqTopic)).map((p) => [p.partition, BigInt(p.high)]));
+  const committed = await admin.fetchOffsets({ groupId, topics: [dlqTopic] });
+  await admin.disconnect();
+  const done = new Map<number, boolean>();
+  for (const p of committed[0]?.partitions ?? []) {
+    const from = p.offset === '-1' ? 0n : BigInt(p.offset);
+    done.set(p.partition, from >= (highs.get(p.partition) ?? 0n));
+  }
+  const summary: ReplaySummary = { replayed: 0, skipped: 0, byReason: {} };
+  if ([...done.values()].every(Boolean)) return summary;
+
+  const producer = await createOutputProducer(kafka);
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const consumer = await runBatchConsumer({
+    kafka,
+    groupId,
+    topics: [dlqTopic],
+    stage: 'replay-dlq',
+    log,
+    fromBeginning: true,
+    handler: async (batch) => {
+      // Everything fetched is replayed (the batch is committed whole); the run ends once every
+      // partition's commit reached the high watermark seen at start.
+      const outputs: OutboundMessage[] = [];
+      for (const message of batch.messages) {
+        const letter = readDeadLetterHeaders(message.headers);
+        if (!letter.sourceTopic || (reasons && !reasons.has(letter.reason))) {
+          summary.skipped++;
+          continue;
+        }
+        outputs.push({
+          topic: letter.sourceTopic,
+          key: message.key,
+          value: message.value ?? Buffer.alloc(0),
+          headers: { dlq_replayed_from: `${dlqTopic}:${message.partition}:${message.offset}` },
+        });
+        summary.byReason[letter.reason] = (summary.byReason[letter.reason] ?? 0) + 1;
+      }
+      await producer.send(outputs);
+      summary.replayed += outputs.length;
+    },
+    onCommitted: (_topic, partition, nextOffset) => {
+      if (nextOffset >= (highs.get(partition) ?? 0n)) done.set(partition, true);
+      if ([...highs.keys()].every((p) => done.get(p) ?? (highs.get(p) ?? 0n) === 0n)) finish();
+    },
+  });
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('replay-dlq did not reach the DLQ high watermark in time')), options.timeoutMs ?? 120_000).unref(),
+  );
+  try {
+    await Promise.race([finished, timeout]);
+  } finally {
+    await consumer.stop();
+    await producer.disconnect();
+  }
+  log.info({ ...summary }, 'dead letters replayed');
+  return summary;
+}

@@ -1,0 +1,17 @@
+// Every topic the pipeline reads or writes, with its partitions and cleanup policy.
+import type { PipelineConfig } from '../shared/config/config.ts';
+import type { TopicSpec } from '../shared/kafka/topics.ts';
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
+  const partitions = config.TOPIC_PARTITIONS;
+  return [
+    { topic: config.TOPIC_BEHAVIOR, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_TICKETS, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_SURVEYS, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_BILLING, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_CANONICAL, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_DLQ, partitions: 1, retentionMs: 4 * WEEK_MS },
+  ];
+}

@@ -6,7 +6,15 @@
 import { beginChange, finishChange, trackPerson } from './identity-change.ts';
 import { addTombstone } from './deletion-tombstones.ts';
 import { emptyOutput, type CommandResult } from './identity-effects.ts';
-import { FLAG_WAS_ANCHOR, detachNode, forgetNode, keyOf, nextVersion, nodesOf, type IdentityGraph } from './identity-graph.ts';
+import {
+  FLAG_WAS_ANCHOR,
+  detachNode,
+  forgetNode,
+  keyOf,
+  nextVersion,
+  nodesOf,
+  type IdentityGraph,
+} from './identity-graph.ts';
 import { personIdFor } from './identity-hash.ts';
 
 export interface DeletePersonCommand {
@@ -34,7 +42,12 @@ export function deletePerson(g: IdentityGraph, command: DeletePersonCommand, now
     forgetNode(g, node);
   }
   for (const old of retired) {
-    out.rows.person_overrides.push({ old_person_id: old, person_id: command.person_id, version, is_deleted: 1 });
+    out.rows.person_overrides.push({
+      old_person_id: old,
+      person_id: command.person_id,
+      version,
+      is_deleted: 1,
+    });
   }
   finishChange(g, cs, { eventId: command.command_id, at: now, reason: 'force_merge' }, out);
   out.effects.push({

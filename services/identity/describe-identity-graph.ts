@@ -17,7 +17,10 @@ export interface IdentityGraphDescription {
   checkpoints: [number, string][];
 }
 
-const byString = <T>(pick: (item: T) => string) => (a: T, b: T) => (pick(a) < pick(b) ? -1 : pick(a) > pick(b) ? 1 : 0);
+const byString =
+  <T>(pick: (item: T) => string) =>
+  (a: T, b: T) =>
+    pick(a) < pick(b) ? -1 : pick(a) > pick(b) ? 1 : 0;
 
 export function describePerson(g: IdentityGraph, slot: number): PersonDescription {
   return {
@@ -31,7 +34,9 @@ export function describePerson(g: IdentityGraph, slot: number): PersonDescriptio
 
 export function describeIdentityGraph(g: IdentityGraph): IdentityGraphDescription {
   return {
-    persons: [...g.personSlotById.values()].map((slot) => describePerson(g, slot)).sort(byString((p) => p.person_id)),
+    persons: [...g.personSlotById.values()]
+      .map((slot) => describePerson(g, slot))
+      .sort(byString((p) => p.person_id)),
     tombstones: [...g.tombstones]
       .map(([hash, t]) => ({ hash, deleted_at: t.deleted_at }))
       .sort(byString((t) => t.hash)),

@@ -17,7 +17,8 @@ export function forceMerge(g: IdentityGraph, command: ForceMergeCommand, now: nu
   const out = emptyOutput();
   const a = g.personSlotById.get(command.person_id);
   const b = g.personSlotById.get(command.other_person_id);
-  if (a === undefined || b === undefined) return { ...out, outcome: { kind: 'rejected', reason: 'unknown_person' } };
+  if (a === undefined || b === undefined)
+    return { ...out, outcome: { kind: 'rejected', reason: 'unknown_person' } };
   if (a === b) return { ...out, outcome: { kind: 'rejected', reason: 'same_person' } };
   const cs = beginChange();
   trackPerson(g, cs, a);

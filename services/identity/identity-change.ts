@@ -45,7 +45,8 @@ export function trackPerson(g: IdentityGraph, cs: ChangeSet, slot: number): void
   cs.trackedSlots.set(slot, personId);
   cs.persons.set(personId, g.memberships[slot] !== undefined);
   for (const node of nodesOf(g, slot)) {
-    if (!cs.nodes.has(node)) cs.nodes.set(node, { key: keyOf(g, node), personId, flags: g.nodeFlags[node] as number });
+    if (!cs.nodes.has(node))
+      cs.nodes.set(node, { key: keyOf(g, node), personId, flags: g.nodeFlags[node] as number });
   }
 }
 
@@ -92,7 +93,12 @@ export function finishChange(g: IdentityGraph, cs: ChangeSet, ctx: ChangeContext
     if (personId !== before.personId) {
       out.rows.identity_map.push({ identifier_key: before.key, person_id: personId, version, is_deleted: 0 });
       if ((flags & FLAG_WAS_ANCHOR) !== 0 && before.personId !== null) {
-        out.rows.person_overrides.push({ old_person_id: personIdFor(before.key), person_id: personId, version, is_deleted: 0 });
+        out.rows.person_overrides.push({
+          old_person_id: personIdFor(before.key),
+          person_id: personId,
+          version,
+          is_deleted: 0,
+        });
       }
     }
   }

@@ -50,18 +50,28 @@ export function decodeChangelogRecord(message: ChangelogMessage): DecodeResult {
   const body = key.slice(2);
   try {
     if (key.startsWith('n:')) {
-      if (value === null) return { kind: 'ok', record: { kind: 'node', identifier_key: body, person_id: null, flags: 0 } };
+      if (value === null)
+        return { kind: 'ok', record: { kind: 'node', identifier_key: body, person_id: null, flags: 0 } };
       const parsed = JSON.parse(value) as { p?: unknown; f?: unknown };
       if (typeof parsed.p !== 'string' || typeof parsed.f !== 'number') return invalid(key);
-      return { kind: 'ok', record: { kind: 'node', identifier_key: body, person_id: parsed.p, flags: parsed.f } };
+      return {
+        kind: 'ok',
+        record: { kind: 'node', identifier_key: body, person_id: parsed.p, flags: parsed.f },
+      };
     }
     if (key.startsWith('m:')) {
-      if (value === null) return { kind: 'ok', record: { kind: 'membership', person_id: body, accounts: null } };
+      if (value === null)
+        return { kind: 'ok', record: { kind: 'membership', person_id: body, accounts: null } };
       const parsed = JSON.parse(value) as unknown;
       if (!Array.isArray(parsed)) return invalid(key);
       const accounts: MembershipEntry[] = [];
       for (const item of parsed as unknown[]) {
-        if (!Array.isArray(item) || typeof item[0] !== 'string' || typeof item[1] !== 'number' || typeof item[2] !== 'number') {
+        if (
+          !Array.isArray(item) ||
+          typeof item[0] !== 'string' ||
+          typeof item[1] !== 'number' ||
+          typeof item[2] !== 'number'
+        ) {
           return invalid(key);
         }
         accounts.push({ account_key: item[0], explicit_at: item[1], last_seen_at: item[2] });
@@ -71,7 +81,10 @@ export function decodeChangelogRecord(message: ChangelogMessage): DecodeResult {
     if (key.startsWith('x:') && value !== null) {
       const parsed = JSON.parse(value) as { f?: unknown; t?: unknown };
       if (typeof parsed.f !== 'number' || typeof parsed.t !== 'number') return invalid(key);
-      return { kind: 'ok', record: { kind: 'tombstone', hash: body, filter: parsed.f, deleted_at: parsed.t } };
+      return {
+        kind: 'ok',
+        record: { kind: 'tombstone', hash: body, filter: parsed.f, deleted_at: parsed.t },
+      };
     }
     if (key.startsWith('o:') && value !== null) {
       const partition = Number(body);
@@ -85,4 +98,7 @@ export function decodeChangelogRecord(message: ChangelogMessage): DecodeResult {
   return invalid(key);
 }
 
-const invalid = (key: string): DecodeResult => ({ kind: 'invalid', detail: `unreadable changelog record ${key}` });
+const invalid = (key: string): DecodeResult => ({
+  kind: 'invalid',
+  detail: `unreadable changelog record ${key}`,
+});

@@ -45,16 +45,45 @@ function history() {
     { id: 'e2', type: 'group', ids: { anonymous_id: 'a1', account_id: 'acme' } },
     { id: 'e3', type: 'identify', ids: { user_id: 'u1', anonymous_id: 'a1', email_hash: 'h1' } },
     { id: 'e4', type: 'identify', ids: { user_id: 'u2', anonymous_id: 'a2', device_id: 'd1' } },
-    { id: 'e5', source: 'billing', type: 'invoice', ids: { billing_customer_id: 'cus_1', email_hash: 'h1', account_id: 'globex' } },
+    {
+      id: 'e5',
+      source: 'billing',
+      type: 'invoice',
+      ids: { billing_customer_id: 'cus_1', email_hash: 'h1', account_id: 'globex' },
+    },
     { id: 'e6', ids: { user_id: 'u3', anonymous_id: 'a3' } },
     { id: 'e7', ids: { anonymous_id: 'a4', device_id: 'd4' } },
   ];
-  sketches.forEach((s, i) => log.push(...resolve(g, journeyEvent({ time: T0 + i * 3_600_000, ...s }), T0 + i, DEFAULT_IDENTITY_CONFIG).changelog));
-  log.push(...forceMerge(g, { command_id: 'c1', person_id: personIdFor('u:u1'), other_person_id: personIdFor('u:u2') }, T0 + 10).changelog);
-  log.push(...splitIdentifier(g, { command_id: 'c2', identifier_type: 'anonymous_id', value: 'a1' }, T0 + 11).changelog);
-  log.push(...splitIdentifier(g, { command_id: 'c3', identifier_type: 'anonymous_id', value: 'a4' }, T0 + 12).changelog);
+  sketches.forEach((s, i) =>
+    log.push(
+      ...resolve(g, journeyEvent({ time: T0 + i * 3_600_000, ...s }), T0 + i, DEFAULT_IDENTITY_CONFIG)
+        .changelog,
+    ),
+  );
+  log.push(
+    ...forceMerge(
+      g,
+      { command_id: 'c1', person_id: personIdFor('u:u1'), other_person_id: personIdFor('u:u2') },
+      T0 + 10,
+    ).changelog,
+  );
+  log.push(
+    ...splitIdentifier(g, { command_id: 'c2', identifier_type: 'anonymous_id', value: 'a1' }, T0 + 11)
+      .changelog,
+  );
+  log.push(
+    ...splitIdentifier(g, { command_id: 'c3', identifier_type: 'anonymous_id', value: 'a4' }, T0 + 12)
+      .changelog,
+  );
   log.push(...deletePerson(g, { command_id: 'c4', person_id: personIdFor('u:u3') }, T0 + 13).changelog);
-  log.push(...resolve(g, journeyEvent({ id: 'e8', ids: { user_id: 'u1', device_id: 'd9' } }), T0 + 14, DEFAULT_IDENTITY_CONFIG).changelog);
+  log.push(
+    ...resolve(
+      g,
+      journeyEvent({ id: 'e8', ids: { user_id: 'u1', device_id: 'd9' } }),
+      T0 + 14,
+      DEFAULT_IDENTITY_CONFIG,
+    ).changelog,
+  );
   for (const record of [checkpointRecord(0, '41'), checkpointRecord(3, '7'), checkpointRecord(0, '57')]) {
     applyChangelogRecord(g, record);
     log.push(record);
@@ -67,7 +96,14 @@ describe('identity changelog', () => {
     const { g, log } = history();
     const restored = restoreIdentityGraph(log);
     assert.deepEqual(describeIdentityGraph(restored), describeIdentityGraph(g));
-    assert.deepEqual([...restored.checkpoints], [[0, '57'], [3, '7']], 'restore resumes after the last checkpoint');
+    assert.deepEqual(
+      [...restored.checkpoints],
+      [
+        [0, '57'],
+        [3, '7'],
+      ],
+      'restore resumes after the last checkpoint',
+    );
   });
 
   it('restore(compacted wire changelog) == state', () => {
@@ -87,8 +123,17 @@ describe('identity changelog', () => {
   });
 
   it('the history exercised every record kind', () => {
-    const kinds = new Set(history().log.map((r) => `${r.kind}:${encodeChangelogRecord(r).value === null ? 'null' : 'value'}`));
-    assert.deepEqual([...kinds].sort(), ['checkpoint:value', 'membership:null', 'membership:value', 'node:null', 'node:value', 'tombstone:value']);
+    const kinds = new Set(
+      history().log.map((r) => `${r.kind}:${encodeChangelogRecord(r).value === null ? 'null' : 'value'}`),
+    );
+    assert.deepEqual([...kinds].sort(), [
+      'checkpoint:value',
+      'membership:null',
+      'membership:value',
+      'node:null',
+      'node:value',
+      'tombstone:value',
+    ]);
   });
 
   it('decoding rejects unreadable records instead of throwing', () => {

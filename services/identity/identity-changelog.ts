@@ -94,7 +94,12 @@ export function* dumpChangelog(g: IdentityGraph): Generator<ChangelogRecord> {
   for (const slot of g.personSlotById.values()) {
     const personId = personIdOf(g, slot);
     for (const node of nodesOf(g, slot)) {
-      yield { kind: 'node', identifier_key: g.nodeKeys[node] as string, person_id: personId, flags: g.nodeFlags[node] as number };
+      yield {
+        kind: 'node',
+        identifier_key: g.nodeKeys[node] as string,
+        person_id: personId,
+        flags: g.nodeFlags[node] as number,
+      };
     }
   }
   for (const slot of g.personSlotById.values()) {
@@ -105,5 +110,6 @@ export function* dumpChangelog(g: IdentityGraph): Generator<ChangelogRecord> {
   for (const [hash, { deleted_at, filter }] of g.tombstones) {
     yield { kind: 'tombstone', hash, filter, deleted_at };
   }
-  for (const [source_partition, offset] of g.checkpoints) yield { kind: 'checkpoint', source_partition, offset };
+  for (const [source_partition, offset] of g.checkpoints)
+    yield { kind: 'checkpoint', source_partition, offset };
 }

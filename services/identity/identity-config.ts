@@ -33,7 +33,8 @@ export const DEFAULT_IDENTITY_CONFIG: IdentityConfig = {
 export function validateIdentityConfig(config: IdentityConfig): string[] {
   const problems: string[] = [];
   const positiveInt = (name: string, value: number): void => {
-    if (!Number.isInteger(value) || value < 1) problems.push(`${name} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      problems.push(`${name} must be a positive integer, got ${value}`);
   };
   positiveInt('maxIdentifiersPerPerson', config.maxIdentifiersPerPerson);
   positiveInt('maxAccountsPerPerson', config.maxAccountsPerPerson);

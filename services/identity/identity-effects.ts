@@ -16,19 +16,62 @@ export type RefusalReason =
 
 export type IdentityEffect =
   /** absorbed's state and past events now belong to survivor (also emitted when a person's id changes). */
-  | { kind: 'merge'; absorbed_person_id: string; survivor_person_id: string; reason: MergeReason; event_id: string; at: number }
+  | {
+      kind: 'merge';
+      absorbed_person_id: string;
+      survivor_person_id: string;
+      reason: MergeReason;
+      event_id: string;
+      at: number;
+    }
   /** Two persons were not merged; person_id is where the event went. */
-  | { kind: 'refused_merge'; reason: RefusalReason; person_id: string; other_person_id: string; event_id: string; at: number }
+  | {
+      kind: 'refused_merge';
+      reason: RefusalReason;
+      person_id: string;
+      other_person_id: string;
+      event_id: string;
+      at: number;
+    }
   /** An identifier (or account, for account_cap) was not attached to person_id. */
-  | { kind: 'refused_link'; reason: RefusalReason; person_id: string; identifier_type: IdentifierType | 'account'; event_id: string; at: number }
+  | {
+      kind: 'refused_link';
+      reason: RefusalReason;
+      person_id: string;
+      identifier_type: IdentifierType | 'account';
+      event_id: string;
+      at: number;
+    }
   | { kind: 'link'; person_id: string; identifier_type: IdentifierType; event_id: string; at: number }
   | { kind: 'account_membership'; person_id: string; account_id: string; event_id: string; at: number }
-  | { kind: 'primary_account'; person_id: string; account_id: string; previous_account_id: string | null; event_id: string; at: number }
+  | {
+      kind: 'primary_account';
+      person_id: string;
+      account_id: string;
+      previous_account_id: string | null;
+      event_id: string;
+      at: number;
+    }
   /** person_id: the split-off identifier's new person; remainder_person_id: the rest (its id changes
    * only when the split-off identifier was the anchor). Past events stay with remainder. */
-  | { kind: 'split'; person_id: string; from_person_id: string; remainder_person_id: string; identifier_type: IdentifierType; event_id: string; at: number }
+  | {
+      kind: 'split';
+      person_id: string;
+      from_person_id: string;
+      remainder_person_id: string;
+      identifier_type: IdentifierType;
+      event_id: string;
+      at: number;
+    }
   /** GDPR: every id the person was ever known by, so stores and ClickHouse can delete its rows. */
-  | { kind: 'deletion'; person_id: string; retired_person_ids: string[]; identifier_count: number; event_id: string; at: number };
+  | {
+      kind: 'deletion';
+      person_id: string;
+      retired_person_ids: string[];
+      identifier_count: number;
+      event_id: string;
+      at: number;
+    };
 
 export type IdentityEffectKind = IdentityEffect['kind'];
 

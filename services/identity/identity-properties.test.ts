@@ -12,7 +12,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { deletePerson } from './delete-person.ts';
-import { describeIdentityGraph, personOfKey, type IdentityGraphDescription } from './describe-identity-graph.ts';
+import {
+  describeIdentityGraph,
+  personOfKey,
+  type IdentityGraphDescription,
+} from './describe-identity-graph.ts';
 import { forceMerge } from './force-merge-persons.ts';
 import { DEFAULT_IDENTITY_CONFIG, type IdentityConfig } from './identity-config.ts';
 import { restoreIdentityGraph } from './identity-changelog.ts';
@@ -26,7 +30,11 @@ import { splitIdentifier } from './split-identifier.ts';
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
-const pick = (prefix: string, n: number) => fc.option(fc.integer({ min: 0, max: n - 1 }).map((i) => `${prefix}${i}`), { nil: null });
+const pick = (prefix: string, n: number) =>
+  fc.option(
+    fc.integer({ min: 0, max: n - 1 }).map((i) => `${prefix}${i}`),
+    { nil: null },
+  );
 
 const anyIds = fc.record({
   user_id: pick('u', 4),
@@ -60,11 +68,22 @@ type Command =
   | { kind: 'merge'; a: string; b: string }
   | { kind: 'delete'; key: string };
 const anyCommand = fc.oneof(
-  fc.record({ kind: fc.constant('split' as const), type: fc.constantFrom('anonymous_id' as const, 'device_id' as const), value: fc.constantFrom('a0', 'a1', 'd0', 'd1') }),
-  fc.record({ kind: fc.constant('merge' as const), a: fc.constantFrom('u:u0', 'a:a2', 'h:h1'), b: fc.constantFrom('u:u1', 'd:d3', 'a:a0') }),
+  fc.record({
+    kind: fc.constant('split' as const),
+    type: fc.constantFrom('anonymous_id' as const, 'device_id' as const),
+    value: fc.constantFrom('a0', 'a1', 'd0', 'd1'),
+  }),
+  fc.record({
+    kind: fc.constant('merge' as const),
+    a: fc.constantFrom('u:u0', 'a:a2', 'h:h1'),
+    b: fc.constantFrom('u:u1', 'd:d3', 'a:a0'),
+  }),
   fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('u:u2', 'a:a3', 'e:h0') }),
 );
-const anyStep = fc.oneof({ arbitrary: anyEvent.map((e) => ({ event: e })), weight: 6 }, { arbitrary: anyCommand.map((c) => ({ command: c })), weight: 1 });
+const anyStep = fc.oneof(
+  { arbitrary: anyEvent.map((e) => ({ event: e })), weight: 6 },
+  { arbitrary: anyCommand.map((c) => ({ command: c })), weight: 1 },
+);
 
 function runSteps(steps: ({ event: EventArb } | { command: Command })[], config: IdentityConfig) {
   const g = createIdentityGraph(2);
@@ -74,10 +93,28 @@ function runSteps(steps: ({ event: EventArb } | { command: Command })[], config:
     const now = T0 + 100 * HOUR + i;
     let result;
     if ('event' in step) result = resolve(g, journeyEvent(toSketch(step.event, i)), now, config);
-    else if (step.command.kind === 'split') result = splitIdentifier(g, { command_id: `c${i}`, identifier_type: step.command.type, value: step.command.value }, now);
+    else if (step.command.kind === 'split')
+      result = splitIdentifier(
+        g,
+        { command_id: `c${i}`, identifier_type: step.command.type, value: step.command.value },
+        now,
+      );
     else if (step.command.kind === 'merge') {
-      result = forceMerge(g, { command_id: `c${i}`, person_id: personOfKey(g, step.command.a) ?? 'none', other_person_id: personOfKey(g, step.command.b) ?? 'none' }, now);
-    } else result = deletePerson(g, { command_id: `c${i}`, person_id: personOfKey(g, step.command.key) ?? 'none' }, now);
+      result = forceMerge(
+        g,
+        {
+          command_id: `c${i}`,
+          person_id: personOfKey(g, step.command.a) ?? 'none',
+          other_person_id: personOfKey(g, step.command.b) ?? 'none',
+        },
+        now,
+      );
+    } else
+      result = deletePerson(
+        g,
+        { command_id: `c${i}`, person_id: personOfKey(g, step.command.key) ?? 'none' },
+        now,
+      );
     outputs.push(result);
     log.push(...result.changelog);
   });
@@ -86,7 +123,11 @@ function runSteps(steps: ({ event: EventArb } | { command: Command })[], config:
 
 /** Partition, ids and memberships; without node flags, which record history (who was ever an anchor). */
 const partition = (d: IdentityGraphDescription) =>
-  d.persons.map((p) => ({ person_id: p.person_id, keys: p.identifiers.map((i) => i.key), accounts: p.accounts }));
+  d.persons.map((p) => ({
+    person_id: p.person_id,
+    keys: p.identifiers.map((i) => i.key),
+    accounts: p.accounts,
+  }));
 
 function checkInvariants(g: IdentityGraph): void {
   for (const person of describeIdentityGraph(g).persons) {
@@ -94,7 +135,10 @@ function checkInvariants(g: IdentityGraph): void {
     assert.ok(keys.filter((k) => k.startsWith('u:')).length <= 1, `two users in ${JSON.stringify(keys)}`);
     const anchor = [...keys].sort((a, b) => (a[0] === 'u' ? -1 : 0) - (b[0] === 'u' ? -1 : 0) || 0)[0];
     assert.ok(anchor !== undefined);
-    assert.ok(keys.some((k) => personIdFor(k) === person.person_id), 'person id comes from one of its keys');
+    assert.ok(
+      keys.some((k) => personIdFor(k) === person.person_id),
+      'person id comes from one of its keys',
+    );
   }
 }
 
@@ -122,8 +166,14 @@ describe('identity properties', () => {
         ids: fc.record({
           user_id: fc.option(fc.constant(`u${owner}`), { nil: null }),
           email_hash: fc.option(fc.constantFrom(`h${owner}`, `h${owner}x`), { nil: null }),
-          anonymous_id: fc.option(fc.integer({ min: 0, max: 3 }).map((i) => `a${owner}.${i}`), { nil: null }),
-          device_id: fc.option(fc.integer({ min: 0, max: 2 }).map((i) => `d${owner}.${i}`), { nil: null }),
+          anonymous_id: fc.option(
+            fc.integer({ min: 0, max: 3 }).map((i) => `a${owner}.${i}`),
+            { nil: null },
+          ),
+          device_id: fc.option(
+            fc.integer({ min: 0, max: 2 }).map((i) => `d${owner}.${i}`),
+            { nil: null },
+          ),
           account_id: pick('acc', 3),
           billing_customer_id: fc.constant(null),
           ticket_requester_id: fc.constant(null),
@@ -134,16 +184,33 @@ describe('identity properties', () => {
     fc.assert(
       fc.property(
         fc.array(owned, { maxLength: 30 }).chain((events) =>
-          fc.tuple(fc.constant(events), fc.shuffledSubarray(events.map((_, i) => i), { minLength: events.length, maxLength: events.length })),
+          fc.tuple(
+            fc.constant(events),
+            fc.shuffledSubarray(
+              events.map((_, i) => i),
+              { minLength: events.length, maxLength: events.length },
+            ),
+          ),
         ),
         ([events, order]) => {
-          const inOrder = runSteps(events.map((event) => ({ event })), DEFAULT_IDENTITY_CONFIG);
-          const shuffled = runSteps(order.map((i) => ({ event: events[i] as EventArb })), DEFAULT_IDENTITY_CONFIG);
+          const inOrder = runSteps(
+            events.map((event) => ({ event })),
+            DEFAULT_IDENTITY_CONFIG,
+          );
+          const shuffled = runSteps(
+            order.map((i) => ({ event: events[i] as EventArb })),
+            DEFAULT_IDENTITY_CONFIG,
+          );
           const refusals = [inOrder, shuffled].flatMap((r) =>
-            (r.outputs as { effects: { kind: string }[] }[]).flatMap((o) => o.effects).filter((e) => e.kind.startsWith('refused')),
+            (r.outputs as { effects: { kind: string }[] }[])
+              .flatMap((o) => o.effects)
+              .filter((e) => e.kind.startsWith('refused')),
           );
           assert.deepEqual(refusals, []);
-          assert.deepEqual(partition(describeIdentityGraph(shuffled.g)), partition(describeIdentityGraph(inOrder.g)));
+          assert.deepEqual(
+            partition(describeIdentityGraph(shuffled.g)),
+            partition(describeIdentityGraph(inOrder.g)),
+          );
         },
       ),
       { numRuns: 200 },
@@ -172,7 +239,10 @@ describe('identity properties', () => {
     const tight = DEFAULT_IDENTITY_CONFIG;
     fc.assert(
       fc.property(fc.array(anyEvent, { minLength: 1, maxLength: 30 }), fc.nat(), (events, which) => {
-        const { g } = runSteps(events.map((event) => ({ event })), tight);
+        const { g } = runSteps(
+          events.map((event) => ({ event })),
+          tight,
+        );
         const i = which % events.length;
         const again = resolve(g, journeyEvent(toSketch(events[i] as EventArb, i)), T0 + 999 * HOUR, tight);
         assert.deepEqual(again.changelog, []);
@@ -182,7 +252,11 @@ describe('identity properties', () => {
   });
 
   it('restore(changelog(history)) == state, with operator commands and tight caps', () => {
-    const tight: IdentityConfig = { ...DEFAULT_IDENTITY_CONFIG, maxIdentifiersPerPerson: 6, maxAccountsPerPerson: 2 };
+    const tight: IdentityConfig = {
+      ...DEFAULT_IDENTITY_CONFIG,
+      maxIdentifiersPerPerson: 6,
+      maxAccountsPerPerson: 2,
+    };
     fc.assert(
       fc.property(fc.array(anyStep, { maxLength: 40 }), (steps) => {
         const { g, log } = runSteps(steps, tight);

@@ -48,7 +48,12 @@ function measure(shape: 'known' | 'anonymous'): void {
             account_id: `acct_${i % Math.max(1, Math.floor(persons / 20))}`,
           }
         : { anonymous_id: uuid(i, 'anon') };
-    resolve(g, journeyEvent({ id: `e${i}`, type: 'identify', ids }), 1_700_000_000_000 + i, DEFAULT_IDENTITY_CONFIG);
+    resolve(
+      g,
+      journeyEvent({ id: `e${i}`, type: 'identify', ids }),
+      1_700_000_000_000 + i,
+      DEFAULT_IDENTITY_CONFIG,
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   const after = used();
@@ -60,7 +65,7 @@ function measure(shape: 'known' | 'anonymous'): void {
       persons: g.personSlotById.size,
       accounts: g.accountIndex.size,
       bytes_per_identifier: Math.round((after - before) / identifiers),
-      mb_per_million_identifiers: Math.round(((after - before) / identifiers) * 1e6 / 1048576),
+      mb_per_million_identifiers: Math.round((((after - before) / identifiers) * 1e6) / 1048576),
       inserts_per_second: Math.round(persons / seconds),
     }),
   );

@@ -7,7 +7,12 @@
 
 import type { IdentityConfig } from './identity-config.ts';
 import type { RefusalReason } from './identity-effects.ts';
-import { IDENTIFIER_TYPES, USER_ID_CODE, typeCodeOfKey, type CappedIdentifierType } from './identifier-keys.ts';
+import {
+  IDENTIFIER_TYPES,
+  USER_ID_CODE,
+  typeCodeOfKey,
+  type CappedIdentifierType,
+} from './identifier-keys.ts';
 import { FLAG_PINNED, keyOf, nodesOf, type IdentityGraph } from './identity-graph.ts';
 
 export function isKnownPerson(g: IdentityGraph, slot: number): boolean {
@@ -33,7 +38,12 @@ const capOf = (config: IdentityConfig, code: number): number =>
     ? Number.POSITIVE_INFINITY
     : config.maxIdentifiersPerType[IDENTIFIER_TYPES[code] as CappedIdentifierType];
 
-export function refuseMerge(g: IdentityGraph, config: IdentityConfig, a: number, b: number): RefusalReason | null {
+export function refuseMerge(
+  g: IdentityGraph,
+  config: IdentityConfig,
+  a: number,
+  b: number,
+): RefusalReason | null {
   if (isKnownPerson(g, a) && isKnownPerson(g, b)) return 'distinct_known_users';
   if (hasPinned(g, a) || hasPinned(g, b)) return 'split_pinned';
   if ((g.personSize[a] as number) + (g.personSize[b] as number) > config.maxIdentifiersPerPerson) {
@@ -49,7 +59,12 @@ export function refuseMerge(g: IdentityGraph, config: IdentityConfig, a: number,
 }
 
 /** Whether a new identifier of this type may join the person. */
-export function refuseLink(g: IdentityGraph, config: IdentityConfig, slot: number, typeCode: number): RefusalReason | null {
+export function refuseLink(
+  g: IdentityGraph,
+  config: IdentityConfig,
+  slot: number,
+  typeCode: number,
+): RefusalReason | null {
   if (typeCode === USER_ID_CODE && isKnownPerson(g, slot)) return 'distinct_known_users';
   if ((g.personSize[slot] as number) + 1 > config.maxIdentifiersPerPerson) return 'identifier_cap';
   if ((typeCounts(g, slot)[typeCode] as number) + 1 > capOf(config, typeCode)) return 'type_cap';

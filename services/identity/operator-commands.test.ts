@@ -18,7 +18,8 @@ const P = (key: string): string => personIdFor(key);
 const T0 = 1_700_000_000_000;
 const feed = (g: IdentityGraph, sketch: EventSketch): ResolveResult =>
   resolve(g, journeyEvent({ time: T0, ...sketch }), T0, DEFAULT_IDENTITY_CONFIG);
-const personOf = (r: ResolveResult): string | null => (r.outcome.kind === 'resolved' ? r.outcome.event.person_id : null);
+const personOf = (r: ResolveResult): string | null =>
+  r.outcome.kind === 'resolved' ? r.outcome.event.person_id : null;
 
 describe('forceMerge', () => {
   it('merges two known users; the survivor is the anchor rule, whichever is named first', () => {
@@ -32,13 +33,19 @@ describe('forceMerge', () => {
       const result = forceMerge(g, { command_id: 'c1', person_id: P(a), other_person_id: P(b) }, T0 + 1);
       assert.deepEqual(result.outcome, { kind: 'applied' });
       assert.deepEqual(
-        result.effects.map((e) => (e.kind === 'merge' ? [e.absorbed_person_id, e.survivor_person_id, e.reason] : e.kind)),
+        result.effects.map((e) =>
+          e.kind === 'merge' ? [e.absorbed_person_id, e.survivor_person_id, e.reason] : e.kind,
+        ),
         [[P('u:u2'), P('u:u1'), 'force_merge']],
       );
       assert.equal(personOfKey(g, 'u:u2'), P('u:u1'));
       assert.equal(feed(g, { id: 'e3', ids: { user_id: 'u2' } }).outcome.kind === 'resolved', true);
       const after = feed(g, { id: 'e4', ids: { user_id: 'u1' } });
-      assert.equal(after.outcome.kind === 'resolved' && after.outcome.event.account_id !== null, true, 'memberships move too');
+      assert.equal(
+        after.outcome.kind === 'resolved' && after.outcome.event.account_id !== null,
+        true,
+        'memberships move too',
+      );
     }
   });
 
@@ -58,10 +65,18 @@ describe('splitIdentifier', () => {
     const g = createIdentityGraph();
     feed(g, { id: 'e1', ids: { user_id: 'u1', device_id: 'd1' } });
     feed(g, { id: 'e2', ids: { user_id: 'u1', device_id: 'd2' } });
-    const result = splitIdentifier(g, { command_id: 'c1', identifier_type: 'device_id', value: 'd2' }, T0 + 1);
+    const result = splitIdentifier(
+      g,
+      { command_id: 'c1', identifier_type: 'device_id', value: 'd2' },
+      T0 + 1,
+    );
     assert.deepEqual(result.outcome, { kind: 'applied' });
     const split = result.effects.find((e) => e.kind === 'split');
-    assert.deepEqual(split && [split.person_id, split.from_person_id, split.remainder_person_id], [P('d:d2'), P('u:u1'), P('u:u1')]);
+    assert.deepEqual(split && [split.person_id, split.from_person_id, split.remainder_person_id], [
+      P('d:d2'),
+      P('u:u1'),
+      P('u:u1'),
+    ]);
     assert.equal(personOfKey(g, 'd:d2'), P('d:d2'));
     assert.deepEqual(
       result.rows.identity_map.map((r) => [r.identifier_key, r.person_id]),
@@ -87,14 +102,20 @@ describe('splitIdentifier', () => {
   it('rejects an unknown identifier and one already alone', () => {
     const g = createIdentityGraph();
     feed(g, { id: 'e1', ids: { user_id: 'u1' } });
-    assert.deepEqual(splitIdentifier(g, { command_id: 'c', identifier_type: 'user_id', value: 'u1' }, T0).outcome, {
-      kind: 'rejected',
-      reason: 'already_alone',
-    });
-    assert.deepEqual(splitIdentifier(g, { command_id: 'c', identifier_type: 'user_id', value: 'zz' }, T0).outcome, {
-      kind: 'rejected',
-      reason: 'unknown_identifier',
-    });
+    assert.deepEqual(
+      splitIdentifier(g, { command_id: 'c', identifier_type: 'user_id', value: 'u1' }, T0).outcome,
+      {
+        kind: 'rejected',
+        reason: 'already_alone',
+      },
+    );
+    assert.deepEqual(
+      splitIdentifier(g, { command_id: 'c', identifier_type: 'user_id', value: 'zz' }, T0).outcome,
+      {
+        kind: 'rejected',
+        reason: 'unknown_identifier',
+      },
+    );
   });
 });
 
@@ -110,10 +131,14 @@ describe('deletePerson', () => {
     assert.deepEqual(deletion?.retired_person_ids, [P('a:a1'), P('u:u1')].sort());
     assert.equal(deletion?.identifier_count, 3);
     assert.equal(g.nodeIndex.size, 0);
-    assert.equal(result.rows.identity_map.every((r) => r.is_deleted === 1), true);
+    assert.equal(
+      result.rows.identity_map.every((r) => r.is_deleted === 1),
+      true,
+    );
     assert.equal(result.changelog.filter((r) => r.kind === 'tombstone').length, 3);
     assert.equal(
-      JSON.stringify(result.changelog).includes('h1') && result.changelog.some((r) => r.kind === 'tombstone' && r.hash.includes('h1')),
+      JSON.stringify(result.changelog).includes('h1') &&
+        result.changelog.some((r) => r.kind === 'tombstone' && r.hash.includes('h1')),
       false,
     );
 

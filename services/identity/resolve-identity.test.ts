@@ -58,7 +58,14 @@ const scenarios: Scenario[] = [
       assert.deepEqual(r2?.effects, [], 'a repeat event changes nothing');
       assert.equal(personOf(r3), P('u:u1'));
       assert.deepEqual(effectsOf(r3, 'merge'), [
-        { kind: 'merge', absorbed_person_id: P('a:a1'), survivor_person_id: P('u:u1'), reason: 'identify', event_id: 'e3', at: T0 + 2 },
+        {
+          kind: 'merge',
+          absorbed_person_id: P('a:a1'),
+          survivor_person_id: P('u:u1'),
+          reason: 'identify',
+          event_id: 'e3',
+          at: T0 + 2,
+        },
       ]);
       assert.deepEqual(
         r3?.rows.person_overrides.map((r) => [r.old_person_id, r.person_id]),
@@ -79,7 +86,10 @@ const scenarios: Scenario[] = [
       assert.equal(personOf(r1), P('u:u1'));
       assert.equal(personOf(r2), P('a:a2'));
       assert.equal(personOf(r3), P('u:u1'));
-      assert.deepEqual(effectsOf(r3, 'merge').map((m) => m.absorbed_person_id), [P('a:a2')]);
+      assert.deepEqual(
+        effectsOf(r3, 'merge').map((m) => m.absorbed_person_id),
+        [P('a:a2')],
+      );
       assert.equal(effectsOf(r3, 'merge')[0]?.reason, 'shared_identifier');
       for (const key of ['a:a1', 'a:a2', 'd:d1', 'd:d2']) assert.equal(personOfKey(g, key), P('u:u1'));
     },
@@ -92,9 +102,10 @@ const scenarios: Scenario[] = [
     ],
     check: (g, [, r2]) => {
       assert.equal(personOf(r2), P('u:u2'), 'the event goes to its own user');
-      assert.deepEqual(effectsOf(r2, 'refused_merge').map((e) => [e.reason, e.person_id, e.other_person_id]), [
-        ['distinct_known_users', P('u:u2'), P('u:u1')],
-      ]);
+      assert.deepEqual(
+        effectsOf(r2, 'refused_merge').map((e) => [e.reason, e.person_id, e.other_person_id]),
+        [['distinct_known_users', P('u:u2'), P('u:u1')]],
+      );
       assert.equal(personOfKey(g, 'a:a1'), P('u:u1'), 'the anonymous id stays with the first user');
     },
   },
@@ -103,7 +114,12 @@ const scenarios: Scenario[] = [
     events: [
       { id: 'e1', ids: { user_id: 'u1', email_hash: 'h1' } },
       { id: 'e2', ids: { user_id: 'u2', email_hash: 'h1', billing_customer_id: 'cus_1' } },
-      { id: 'e3', source: 'billing', type: 'invoice', ids: { billing_customer_id: 'cus_1', email_hash: 'h1' } },
+      {
+        id: 'e3',
+        source: 'billing',
+        type: 'invoice',
+        ids: { billing_customer_id: 'cus_1', email_hash: 'h1' },
+      },
     ],
     check: (g, [, r2, r3]) => {
       assert.equal(effectsOf(r2, 'refused_merge')[0]?.reason, 'distinct_known_users');
@@ -121,7 +137,10 @@ const scenarios: Scenario[] = [
       { id: 'e4', type: 'alias', ids: { user_id: 'u2', previous_id: 'u1' } },
     ],
     check: (_g, [, r2, , r4]) => {
-      assert.deepEqual(effectsOf(r2, 'merge').map((m) => [m.absorbed_person_id, m.reason]), [[P('a:a1'), 'alias']]);
+      assert.deepEqual(
+        effectsOf(r2, 'merge').map((m) => [m.absorbed_person_id, m.reason]),
+        [[P('a:a1'), 'alias']],
+      );
       assert.equal(personOf(r4), P('u:u2'));
       assert.equal(effectsOf(r4, 'refused_merge')[0]?.other_person_id, P('u:u1'));
     },
@@ -151,7 +170,10 @@ const scenarios: Scenario[] = [
     ],
     check: (g, [, , r3]) => {
       assert.equal(personOf(r3), P('u:u1'));
-      assert.deepEqual(effectsOf(r3, 'refused_link').map((e) => [e.reason, e.identifier_type]), [['type_cap', 'anonymous_id']]);
+      assert.deepEqual(
+        effectsOf(r3, 'refused_link').map((e) => [e.reason, e.identifier_type]),
+        [['type_cap', 'anonymous_id']],
+      );
       assert.equal(g.nodeIndex.has('a:a3'), false);
     },
   },
@@ -165,7 +187,10 @@ const scenarios: Scenario[] = [
     ],
     check: (g, [, , r3]) => {
       assert.equal(personOf(r3), P('u:u1'));
-      assert.deepEqual(effectsOf(r3, 'refused_merge').map((e) => [e.reason, e.other_person_id]), [['identifier_cap', P('a:a9')]]);
+      assert.deepEqual(
+        effectsOf(r3, 'refused_merge').map((e) => [e.reason, e.other_person_id]),
+        [['identifier_cap', P('a:a9')]],
+      );
       assert.equal(personOfKey(g, 'a:a9'), P('a:a9'));
     },
   },
@@ -178,8 +203,11 @@ const scenarios: Scenario[] = [
       { id: 'e3', ids: { user_id: 'u1' } },
     ],
     check: (_g, [, r2, r3]) => {
-      assert.deepEqual(effectsOf(r2, 'refused_link').map((e) => [e.reason, e.identifier_type]), [['account_cap', 'account']]);
-      assert.equal(accountOf(r2), ACC('globex'), 'the named account is still the event\'s account');
+      assert.deepEqual(
+        effectsOf(r2, 'refused_link').map((e) => [e.reason, e.identifier_type]),
+        [['account_cap', 'account']],
+      );
+      assert.equal(accountOf(r2), ACC('globex'), "the named account is still the event's account");
       assert.equal(accountOf(r3), ACC('acme'));
     },
   },
@@ -195,11 +223,20 @@ const scenarios: Scenario[] = [
       assert.equal(personOf(r1), P('a:a1'));
       assert.equal(personOf(r2), P('d:d1'));
       assert.equal(personOf(r3), P('a:a1'), 'anonymous_id outranks device_id as anchor');
-      assert.deepEqual(effectsOf(r3, 'merge').map((m) => [m.absorbed_person_id, m.survivor_person_id]), [[P('d:d1'), P('a:a1')]]);
-      assert.deepEqual(effectsOf(r4, 'merge').map((m) => [m.absorbed_person_id, m.survivor_person_id]), [[P('a:a1'), P('u:u1')]]);
+      assert.deepEqual(
+        effectsOf(r3, 'merge').map((m) => [m.absorbed_person_id, m.survivor_person_id]),
+        [[P('d:d1'), P('a:a1')]],
+      );
+      assert.deepEqual(
+        effectsOf(r4, 'merge').map((m) => [m.absorbed_person_id, m.survivor_person_id]),
+        [[P('a:a1'), P('u:u1')]],
+      );
       assert.deepEqual(
         r4?.rows.person_overrides.map((r) => [r.old_person_id, r.person_id]).sort(),
-        [[P('a:a1'), P('u:u1')], [P('d:d1'), P('u:u1')]].sort(),
+        [
+          [P('a:a1'), P('u:u1')],
+          [P('d:d1'), P('u:u1')],
+        ].sort(),
         'every id the earlier events carry now points at the survivor (no chains)',
       );
     },
@@ -214,7 +251,11 @@ const scenarios: Scenario[] = [
     check: (_g, [, r2, r3]) => {
       assert.equal(personOf(r2), P('u:u2'));
       assert.equal(effectsOf(r2, 'refused_merge').length, 1);
-      assert.equal(personOf(r3), P('u:u1'), 'anonymous events after the switch still go to the first user (documented)');
+      assert.equal(
+        personOf(r3),
+        P('u:u1'),
+        'anonymous events after the switch still go to the first user (documented)',
+      );
     },
   },
   {
@@ -236,9 +277,27 @@ const scenarios: Scenario[] = [
     name: 'email, billing and ticket keys link into one person and one account',
     events: [
       { id: 'e1', type: 'group', time: T0, ids: { user_id: 'u1', email_hash: 'h1', account_id: 'acme' } },
-      { id: 'e2', source: 'billing', type: 'subscription', time: T0 + HOUR, ids: { billing_customer_id: 'cus_1', email_hash: 'h1', account_id: 'acme' } },
-      { id: 'e3', source: 'tickets', type: 'ticket', time: T0 + 2 * HOUR, ids: { ticket_requester_id: 'zd_7', email_hash: 'h1' } },
-      { id: 'e4', source: 'surveys', type: 'survey', time: T0 + 3 * HOUR, ids: { crm_id: 'crm_9', ticket_requester_id: 'zd_7' } },
+      {
+        id: 'e2',
+        source: 'billing',
+        type: 'subscription',
+        time: T0 + HOUR,
+        ids: { billing_customer_id: 'cus_1', email_hash: 'h1', account_id: 'acme' },
+      },
+      {
+        id: 'e3',
+        source: 'tickets',
+        type: 'ticket',
+        time: T0 + 2 * HOUR,
+        ids: { ticket_requester_id: 'zd_7', email_hash: 'h1' },
+      },
+      {
+        id: 'e4',
+        source: 'surveys',
+        type: 'survey',
+        time: T0 + 3 * HOUR,
+        ids: { crm_id: 'crm_9', ticket_requester_id: 'zd_7' },
+      },
       { id: 'e5', type: 'group', time: T0, ids: { user_id: 'u2', account_id: 'acme' } },
     ],
     check: (g, results) => {
@@ -249,7 +308,10 @@ const scenarios: Scenario[] = [
       for (const key of ['b:cus_1', 't:zd_7', 'c:crm_9']) assert.equal(personOfKey(g, key), P('u:u1'));
       assert.equal(personOf(results[4]), P('u:u2'), 'many users per account');
       assert.equal(accountOf(results[4]), ACC('acme'));
-      assert.deepEqual(effectsOf(results[4], 'account_membership').map((e) => e.account_id), [ACC('acme')]);
+      assert.deepEqual(
+        effectsOf(results[4], 'account_membership').map((e) => e.account_id),
+        [ACC('acme')],
+      );
     },
   },
   {
@@ -257,13 +319,22 @@ const scenarios: Scenario[] = [
     events: [
       { id: 'e1', type: 'group', time: T0, ids: { user_id: 'u1', account_id: 'acme' } },
       { id: 'e2', type: 'group', time: T0 + HOUR, ids: { user_id: 'u1', account_id: 'globex' } },
-      { id: 'e3', source: 'tickets', type: 'ticket', time: T0 + 5 * HOUR, ids: { user_id: 'u1', account_id: 'initech' } },
+      {
+        id: 'e3',
+        source: 'tickets',
+        type: 'ticket',
+        time: T0 + 5 * HOUR,
+        ids: { user_id: 'u1', account_id: 'initech' },
+      },
       { id: 'e4', time: T0 + 6 * HOUR, ids: { user_id: 'u1' } },
       { id: 'e5', time: T0 + 6 * HOUR, ids: { user_id: 'u1', account_id: 'acme' } },
       { id: 'e6', ids: { user_id: 'u9' } },
     ],
     check: (_g, [, r2, r3, r4, r5, r6]) => {
-      assert.deepEqual(effectsOf(r2, 'primary_account').map((e) => [e.account_id, e.previous_account_id]), [[ACC('globex'), ACC('acme')]]);
+      assert.deepEqual(
+        effectsOf(r2, 'primary_account').map((e) => [e.account_id, e.previous_account_id]),
+        [[ACC('globex'), ACC('acme')]],
+      );
       assert.deepEqual(effectsOf(r3, 'primary_account'), []);
       assert.equal(accountOf(r3), ACC('initech'));
       assert.equal(accountOf(r4), ACC('globex'));

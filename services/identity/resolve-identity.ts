@@ -27,7 +27,13 @@ import {
 } from './identifier-keys.ts';
 import { beginChange, finishChange, trackNewNode, trackPerson } from './identity-change.ts';
 import type { IdentityConfig } from './identity-config.ts';
-import { emptyOutput, type IdentityOutput, type MergeReason, type RefusalReason, type ResolveResult } from './identity-effects.ts';
+import {
+  emptyOutput,
+  type IdentityOutput,
+  type MergeReason,
+  type RefusalReason,
+  type ResolveResult,
+} from './identity-effects.ts';
 import { absorbPerson, addNode, allocatePerson, type IdentityGraph } from './identity-graph.ts';
 import { isSuppressed } from './deletion-tombstones.ts';
 import { accountIdFor } from './identity-hash.ts';
@@ -37,13 +43,19 @@ const mergeReasonOf = (event: JourneyEvent): MergeReason =>
   event.type === 'identify' ? 'identify' : event.type === 'alias' ? 'alias' : 'shared_identifier';
 
 /** Group calls and billing events state membership explicitly; other mentions are implicit. */
-const isExplicitMembership = (event: JourneyEvent): boolean => event.type === 'group' || event.source === 'billing';
+const isExplicitMembership = (event: JourneyEvent): boolean =>
+  event.type === 'group' || event.source === 'billing';
 
 type Pending =
   | { kind: 'merge'; reason: RefusalReason; otherSlot: number; otherId: string }
   | { kind: 'link'; reason: RefusalReason; type: IdentifierType | 'account' };
 
-export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, config: IdentityConfig): ResolveResult {
+export function resolve(
+  g: IdentityGraph,
+  event: JourneyEvent,
+  now: number,
+  config: IdentityConfig,
+): ResolveResult {
   const out = emptyOutput();
   const found = extractIdentifiers(event, config.junkPattern);
   let keys = found.keys;
@@ -88,7 +100,8 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
   }
   if (target < 0) {
     const accountId = found.accountKey === null ? null : accountIdFor(found.accountKey);
-    if (found.accountKey !== null && accountId !== null) out.rows.accounts.push({ account_id: accountId, account_key: found.accountKey });
+    if (found.accountKey !== null && accountId !== null)
+      out.rows.accounts.push({ account_id: accountId, account_key: found.accountKey });
     return { ...out, outcome: resolved(event, null, accountId) };
   }
   const primaryBefore = cs.nodes.size > 0 ? -1 : primaryAccount(g, target);
@@ -97,17 +110,28 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
     if (other === target) continue;
     const refusal = refuseMerge(g, config, target, other);
     if (refusal !== null) {
-      pending.push({ kind: 'merge', reason: refusal, otherSlot: other, otherId: g.personIds[other] as string });
+      pending.push({
+        kind: 'merge',
+        reason: refusal,
+        otherSlot: other,
+        otherId: g.personIds[other] as string,
+      });
       continue;
     }
     trackPerson(g, cs, target);
     trackPerson(g, cs, other);
-    if (mergeMemberships(g, other, target).length > 0 || g.memberships[other] !== undefined) cs.membershipSlots.add(target);
+    if (mergeMemberships(g, other, target).length > 0 || g.memberships[other] !== undefined)
+      cs.membershipSlots.add(target);
     absorbPerson(g, other, target);
   }
 
   if (previousUserSlot >= 0 && previousUserSlot !== target && isKnownPerson(g, target)) {
-    pending.push({ kind: 'merge', reason: 'distinct_known_users', otherSlot: previousUserSlot, otherId: g.personIds[previousUserSlot] as string });
+    pending.push({
+      kind: 'merge',
+      reason: 'distinct_known_users',
+      otherSlot: previousUserSlot,
+      otherId: g.personIds[previousUserSlot] as string,
+    });
   }
 
   for (const key of fresh) {
@@ -125,7 +149,14 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
   let joinedAccount = false;
   if (found.accountKey !== null) {
     namedAccount = accountSlot(g, found.accountKey, out);
-    const change = noteMembership(g, target, namedAccount, event.event_time, isExplicitMembership(event), config.maxAccountsPerPerson);
+    const change = noteMembership(
+      g,
+      target,
+      namedAccount,
+      event.event_time,
+      isExplicitMembership(event),
+      config.maxAccountsPerPerson,
+    );
     if (change === 'refused') pending.push({ kind: 'link', reason: 'account_cap', type: 'account' });
     if (change === 'added' || change === 'updated') {
       trackPerson(g, cs, target);
@@ -140,18 +171,44 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
   for (const node of cs.nodes.keys()) {
     const before = cs.nodes.get(node);
     if (before?.personId === null) {
-      out.effects.push({ kind: 'link', person_id: personId, identifier_type: typeOfCode(typeCodeOfKey(before.key)), event_id: event.event_id, at });
+      out.effects.push({
+        kind: 'link',
+        person_id: personId,
+        identifier_type: typeOfCode(typeCodeOfKey(before.key)),
+        event_id: event.event_id,
+        at,
+      });
     }
   }
   for (const refusal of pending) {
     out.effects.push(
       refusal.kind === 'merge'
-        ? { kind: 'refused_merge', reason: refusal.reason, person_id: personId, other_person_id: g.personIds[refusal.otherSlot] || refusal.otherId, event_id: event.event_id, at }
-        : { kind: 'refused_link', reason: refusal.reason, person_id: personId, identifier_type: refusal.type, event_id: event.event_id, at },
+        ? {
+            kind: 'refused_merge',
+            reason: refusal.reason,
+            person_id: personId,
+            other_person_id: g.personIds[refusal.otherSlot] || refusal.otherId,
+            event_id: event.event_id,
+            at,
+          }
+        : {
+            kind: 'refused_link',
+            reason: refusal.reason,
+            person_id: personId,
+            identifier_type: refusal.type,
+            event_id: event.event_id,
+            at,
+          },
     );
   }
   if (joinedAccount) {
-    out.effects.push({ kind: 'account_membership', person_id: personId, account_id: accountIdOf(g, namedAccount), event_id: event.event_id, at });
+    out.effects.push({
+      kind: 'account_membership',
+      person_id: personId,
+      account_id: accountIdOf(g, namedAccount),
+      event_id: event.event_id,
+      at,
+    });
   }
   const primaryAfter = primaryAccount(g, target);
   if (primaryAfter !== primaryBefore && primaryAfter >= 0) {
@@ -164,7 +221,12 @@ export function resolve(g: IdentityGraph, event: JourneyEvent, now: number, conf
       at,
     });
   }
-  const accountId = namedAccount >= 0 ? accountIdOf(g, namedAccount) : primaryAfter >= 0 ? accountIdOf(g, primaryAfter) : null;
+  const accountId =
+    namedAccount >= 0
+      ? accountIdOf(g, namedAccount)
+      : primaryAfter >= 0
+        ? accountIdOf(g, primaryAfter)
+        : null;
   return { ...out, outcome: resolved(event, personId, accountId) };
 }
 

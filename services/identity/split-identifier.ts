@@ -19,7 +19,8 @@ export function splitIdentifier(g: IdentityGraph, command: SplitCommand, now: nu
   const node = g.nodeIndex.get(identifierKey(command.identifier_type, command.value));
   if (node === undefined) return { ...out, outcome: { kind: 'rejected', reason: 'unknown_identifier' } };
   const from = g.nodePerson[node] as number;
-  if ((g.personSize[from] as number) === 1) return { ...out, outcome: { kind: 'rejected', reason: 'already_alone' } };
+  if ((g.personSize[from] as number) === 1)
+    return { ...out, outcome: { kind: 'rejected', reason: 'already_alone' } };
   const fromPersonId = g.personIds[from] as string;
   const cs = beginChange();
   trackPerson(g, cs, from);

@@ -3,7 +3,12 @@
 import { Kafka, logLevel } from 'kafkajs';
 
 const brokers = (process.argv[2] ?? '127.0.0.1:19092').split(',');
-const admin = new Kafka({ clientId: 'stack-health', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+const admin = new Kafka({
+  clientId: 'stack-health',
+  brokers,
+  logLevel: logLevel.NOTHING,
+  retry: { retries: 0 },
+}).admin();
 try {
   await admin.connect();
   const cluster = await admin.describeCluster();

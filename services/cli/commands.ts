@@ -54,7 +54,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   topics: {
     summary: "create the pipeline's topics",
     run: async (ctx) => {
-      const created = await ensureTopics(createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-admin`, ctx.log), pipelineTopics(ctx.config));
+      const created = await ensureTopics(
+        createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-admin`, ctx.log),
+        pipelineTopics(ctx.config),
+      );
       ctx.log.info({ created }, created.length ? 'topics created' : 'topics already exist');
       return 0;
     },
@@ -62,7 +65,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'replay-dlq': {
     summary: 're-feed dead-lettered records to their source topics (--reason R to filter)',
     run: async (ctx) => {
-      const reasons = ctx.args.flatMap((arg, i) => (arg === '--reason' && ctx.args[i + 1] ? [ctx.args[i + 1] as string] : []));
+      const reasons = ctx.args.flatMap((arg, i) =>
+        arg === '--reason' && ctx.args[i + 1] ? [ctx.args[i + 1] as string] : [],
+      );
       const summary = await replayDeadLetters({
         kafka: createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-replay`, ctx.log),
         dlqTopic: ctx.config.TOPIC_DLQ,

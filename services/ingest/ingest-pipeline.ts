@@ -54,9 +54,18 @@ export async function processIngestBatch(
   for (const message of messages) {
     const source = topology.sourceByTopic.get(message.topic);
     if (!source) throw new Error(`no input source configured for topic ${message.topic}`);
-    const toDeadLetter = (step: string, failed: StepResult<unknown> & { kind: 'dlq' }, schemaId?: number): void => {
+    const toDeadLetter = (
+      step: string,
+      failed: StepResult<unknown> & { kind: 'dlq' },
+      schemaId?: number,
+    ): void => {
       result.outputs.push(
-        deadLetterMessage(topology.dlqTopic, message, { reason: failed.reason, detail: failed.detail, step, schemaId: schemaId ?? null }, nowMs),
+        deadLetterMessage(
+          topology.dlqTopic,
+          message,
+          { reason: failed.reason, detail: failed.detail, step, schemaId: schemaId ?? null },
+          nowMs,
+        ),
       );
       result.dlq.push({ reason: failed.reason, step, offset: message.offset });
       count(`dlq:${failed.reason}`);
@@ -74,13 +83,19 @@ export async function processIngestBatch(
     }
     const schemaId = decoded.value.format === 'avro' ? decoded.value.schemaId : undefined;
 
-    const normalised = normaliseEventStep(source, decoded.value.payload, { receivedTime: message.timestampMs }, config);
+    const normalised = normaliseEventStep(
+      source,
+      decoded.value.payload,
+      { receivedTime: message.timestampMs },
+      config,
+    );
     if (normalised.kind === 'dlq') {
       toDeadLetter('normaliseEventStep', normalised, schemaId);
       continue;
     }
     if (normalised.kind !== 'ok') {
-      if (normalised.kind === 'retry') throw new TransientIngestError(normalised.reason, { cause: normalised.cause });
+      if (normalised.kind === 'retry')
+        throw new TransientIngestError(normalised.reason, { cause: normalised.cause });
       count(`drop:${normalised.reason}`);
       continue;
     }
@@ -92,7 +107,13 @@ export async function processIngestBatch(
       continue;
     }
     result.outputs.push(
-      encodeCanonicalStep(unique.value.event, topology.canonicalTopic, topology.canonicalType, topology.canonicalSchemaId, message.headers),
+      encodeCanonicalStep(
+        unique.value.event,
+        topology.canonicalTopic,
+        topology.canonicalType,
+        topology.canonicalSchemaId,
+        message.headers,
+      ),
     );
     count('ok');
   }

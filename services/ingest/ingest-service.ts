@@ -28,7 +28,9 @@ export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
       maxFutureMinutes: config.INGEST_MAX_FUTURE_MINUTES,
     },
     pii: { emailHmacKey: config.PII_HMAC_KEY, keepRawPii: config.PII_KEEP_RAW },
-    ...(config.JUNK_IDENTIFIER_REGEX ? { junkIdentifierPattern: new RegExp(config.JUNK_IDENTIFIER_REGEX) } : {}),
+    ...(config.JUNK_IDENTIFIER_REGEX
+      ? { junkIdentifierPattern: new RegExp(config.JUNK_IDENTIFIER_REGEX) }
+      : {}),
   };
 }
 
@@ -36,7 +38,12 @@ export function schemaRegistry(config: PipelineConfig): SchemaRegistry {
   return new SchemaRegistry({
     host: config.SCHEMA_REGISTRY_URL,
     ...(config.SCHEMA_REGISTRY_USERNAME
-      ? { auth: { username: config.SCHEMA_REGISTRY_USERNAME, password: config.SCHEMA_REGISTRY_PASSWORD ?? '' } }
+      ? {
+          auth: {
+            username: config.SCHEMA_REGISTRY_USERNAME,
+            password: config.SCHEMA_REGISTRY_PASSWORD ?? '',
+          },
+        }
       : {}),
   });
 }
@@ -49,7 +56,11 @@ export async function registerCanonicalSchema(config: PipelineConfig): Promise<n
   return id;
 }
 
-export async function startIngestService(config: PipelineConfig, log: Logger, metrics: PipelineMetrics): Promise<RunningConsumer> {
+export async function startIngestService(
+  config: PipelineConfig,
+  log: Logger,
+  metrics: PipelineMetrics,
+): Promise<RunningConsumer> {
   const stageLog = log.child({ stage: 'ingest' });
   const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-ingest`, stageLog);
   const ingestConfig = ingestConfigFrom(config);
@@ -97,7 +108,14 @@ export async function startIngestService(config: PipelineConfig, log: Logger, me
     handler: async (batch) => {
       const windowKey = `${batch.topic}:${batch.partition}`;
       try {
-        const result = await processIngestBatch(batch.messages, topology, ingestConfig, lookup, windowFor(windowKey), Date.now());
+        const result = await processIngestBatch(
+          batch.messages,
+          topology,
+          ingestConfig,
+          lookup,
+          windowFor(windowKey),
+          Date.now(),
+        );
         await producer.send(result.outputs);
         for (const [key, n] of result.counts) {
           const [kind, reason = ''] = key.split(':');
@@ -105,12 +123,25 @@ export async function startIngestService(config: PipelineConfig, log: Logger, me
         }
         for (const letter of result.dlq) {
           metrics.dlqMessages.inc({ reason: letter.reason, step: letter.step });
-          stageLog.warn({ step: letter.step, reason: letter.reason, topic: batch.topic, partition: batch.partition, offset: letter.offset }, 'sent to DLQ');
+          stageLog.warn(
+            {
+              step: letter.step,
+              reason: letter.reason,
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: letter.offset,
+            },
+            'sent to DLQ',
+          );
         }
-        if (result.junkIdentifiers > 0) metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
+        if (result.junkIdentifiers > 0)
+          metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
       } catch (err) {
         windows.delete(windowKey);
-        stageLog.error({ err, topic: batch.topic, partition: batch.partition }, 'batch failed; not committed, will be retried');
+        stageLog.error(
+          { err, topic: batch.topic, partition: batch.partition },
+          'batch failed; not committed, will be retried',
+        );
         throw err;
       }
     },

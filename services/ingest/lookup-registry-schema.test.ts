@@ -43,7 +43,10 @@ test('404 means unknown schema id (poison), 5xx and network errors mean unavaila
 
 test('basic auth is sent when configured', async () => {
   let auth = '';
-  const lookup = registryLookup({ url: 'http://registry', username: 'u', password: 'p' }, (async (_url: string, init: RequestInit) => {
+  const lookup = registryLookup({ url: 'http://registry', username: 'u', password: 'p' }, (async (
+    _url: string,
+    init: RequestInit,
+  ) => {
     auth = (init.headers as Record<string, string>).Authorization ?? '';
     return Response.json({ schema });
   }) as unknown as typeof fetch);

@@ -24,7 +24,9 @@ export class SchemaRegistryUnavailableError extends Error {
 export function registryLookup(access: RegistryAccess, fetchImpl: typeof fetch = fetch): LookupSchema {
   const cache = new Map<number, Type>();
   const inFlight = new Map<number, Promise<Type>>();
-  const headers: Record<string, string> = { Accept: 'application/vnd.schemaregistry.v1+json, application/json' };
+  const headers: Record<string, string> = {
+    Accept: 'application/vnd.schemaregistry.v1+json, application/json',
+  };
   if (access.username) {
     headers.Authorization = `Basic ${Buffer.from(`${access.username}:${access.password ?? ''}`).toString('base64')}`;
   }
@@ -38,10 +40,13 @@ export function registryLookup(access: RegistryAccess, fetchImpl: typeof fetch =
         signal: AbortSignal.timeout(access.timeoutMs ?? 5_000),
       });
     } catch (err) {
-      throw new SchemaRegistryUnavailableError(`schema registry unreachable: ${(err as Error).message}`, { cause: err });
+      throw new SchemaRegistryUnavailableError(`schema registry unreachable: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     if (response.status === 404) throw new UnknownSchemaError(schemaId);
-    if (!response.ok) throw new SchemaRegistryUnavailableError(`schema registry answered HTTP ${response.status}`);
+    if (!response.ok)
+      throw new SchemaRegistryUnavailableError(`schema registry answered HTTP ${response.status}`);
     const body = (await response.json()) as { schema: string; schemaType?: string };
     if (body.schemaType && body.schemaType !== 'AVRO') throw new UnknownSchemaError(schemaId);
     return avro.Type.forSchema(JSON.parse(body.schema) as avro.Schema);

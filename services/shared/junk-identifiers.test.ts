@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import { isJunkIdentifier } from './junk-identifiers.ts';
 
 test('built-in junk identifiers are refused', () => {
-  for (const junk of ['null', 'NULL', 'undefined', 'anonymous', '0', '-1', '[object Object]', '', '   ', '0000', '----', '00000000-0000-0000-0000-000000000000']) {
+  for (const junk of [
+    'null',
+    'NULL',
+    'undefined',
+    'anonymous',
+    '0',
+    '-1',
+    '[object Object]',
+    '',
+    '   ',
+    '0000',
+    '----',
+    '00000000-0000-0000-0000-000000000000',
+  ]) {
     assert.equal(isJunkIdentifier(junk), true, `expected ${JSON.stringify(junk)} to be junk`);
   }
 });

@@ -77,7 +77,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
     },
   });
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error('replay-dlq did not reach the DLQ high watermark in time')), options.timeoutMs ?? 120_000).unref(),
+    setTimeout(
+      () => reject(new Error('replay-dlq did not reach the DLQ high watermark in time')),
+      options.timeoutMs ?? 120_000,
+    ).unref(),
   );
   try {
     await Promise.race([finished, timeout]);

@@ -14,7 +14,12 @@ import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { replayDeadLetters } from '../../services/tools/replay-dlq.ts';
 import { journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
-import { loadFixture, inputAvroType, toAvroShape, confluentFrame } from '../../services/ingest/fixtures/load-fixture.ts';
+import {
+  loadFixture,
+  inputAvroType,
+  toAvroShape,
+  confluentFrame,
+} from '../../services/ingest/fixtures/load-fixture.ts';
 import type { InputSource } from '../../services/ingest/ingest-config.ts';
 import type { JourneyEvent } from '../../services/shared/generated/avro-types.ts';
 import { testKafka, testRegistry, uniqueName, waitFor } from '../support/stack.ts';
@@ -63,10 +68,15 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
   const schemaIds = {} as Record<InputSource, number>;
   for (const source of Object.keys(SCHEMA_FILE) as InputSource[]) {
     const schema = readFileSync(new URL(`../../schemas/${SCHEMA_FILE[source]}`, import.meta.url), 'utf8');
-    schemaIds[source] = (await registry.register({ type: SchemaType.AVRO, schema }, { subject: `${topicOf[source]}-value` })).id;
+    schemaIds[source] = (
+      await registry.register({ type: SchemaType.AVRO, schema }, { subject: `${topicOf[source]}-value` })
+    ).id;
   }
   const avro = (source: InputSource, fixture: string): Buffer =>
-    confluentFrame(schemaIds[source], inputAvroType(source).toBuffer(toAvroShape(source, loadFixture(fixture))));
+    confluentFrame(
+      schemaIds[source],
+      inputAvroType(source).toBuffer(toAvroShape(source, loadFixture(fixture))),
+    );
   const json = (fixture: string): Buffer => Buffer.from(JSON.stringify(loadFixture(fixture)));
 
   const valid: Array<{ source: InputSource; value: Buffer; fixture: string }> = [
@@ -75,32 +85,88 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     { source: 'behavior', value: json('segment-page.json'), fixture: 'segment-page.json' },
     { source: 'behavior', value: avro('behavior', 'segment-group.json'), fixture: 'segment-group.json' },
     { source: 'behavior', value: json('rudderstack-track.json'), fixture: 'rudderstack-track.json' },
-    { source: 'tickets', value: avro('tickets', 'zendesk-ticket-created.json'), fixture: 'zendesk-ticket-created.json' },
+    {
+      source: 'tickets',
+      value: avro('tickets', 'zendesk-ticket-created.json'),
+      fixture: 'zendesk-ticket-created.json',
+    },
     { source: 'tickets', value: json('zendesk-ticket-solved.json'), fixture: 'zendesk-ticket-solved.json' },
     { source: 'surveys', value: avro('surveys', 'survey-nps.json'), fixture: 'survey-nps.json' },
-    { source: 'billing', value: avro('billing', 'stripe-customer-subscription-updated.json'), fixture: 'stripe-customer-subscription-updated.json' },
-    { source: 'billing', value: json('stripe-invoice-payment-failed.json'), fixture: 'stripe-invoice-payment-failed.json' },
+    {
+      source: 'billing',
+      value: avro('billing', 'stripe-customer-subscription-updated.json'),
+      fixture: 'stripe-customer-subscription-updated.json',
+    },
+    {
+      source: 'billing',
+      value: json('stripe-invoice-payment-failed.json'),
+      fixture: 'stripe-invoice-payment-failed.json',
+    },
   ];
   const validFrame = avro('surveys', 'survey-csat.json');
   const deep = (n: number): unknown => (n === 0 ? 'x' : { d: deep(n - 1) });
   const track = loadFixture('segment-track.json');
   const poison: Array<{ source: InputSource; value: Buffer; reason: string }> = [
-    { source: 'behavior', value: Buffer.from([0x9f, 0x13, 0x77, 0x00, 0x42, 0xde, 0xad]), reason: 'unknown_magic_byte' },
-    { source: 'billing', value: Buffer.concat([Buffer.from([0x05]), validFrame.subarray(1)]), reason: 'unknown_magic_byte' },
-    { source: 'surveys', value: confluentFrame(2_000_000_000, validFrame.subarray(5)), reason: 'unknown_schema_id' },
-    { source: 'surveys', value: validFrame.subarray(0, validFrame.length - 7), reason: 'avro_decode_failed' },
-    { source: 'behavior', value: Buffer.from('{"type":"track","event":'), reason: 'invalid_json' },
-    { source: 'behavior', value: Buffer.concat([Buffer.from('{"type":"track","event":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), reason: 'invalid_utf8' },
-    { source: 'behavior', value: Buffer.from(JSON.stringify({ ...track, messageId: 'big', properties: { blob: 'x'.repeat(9000) } })), reason: 'message_too_large' },
-    { source: 'behavior', value: Buffer.from(JSON.stringify({ ...track, messageId: 'deep', properties: { nested: deep(12) } })), reason: 'too_deep' },
     {
       source: 'behavior',
-      value: Buffer.from(JSON.stringify({ ...track, messageId: 'wide', properties: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, i])) })),
+      value: Buffer.from([0x9f, 0x13, 0x77, 0x00, 0x42, 0xde, 0xad]),
+      reason: 'unknown_magic_byte',
+    },
+    {
+      source: 'billing',
+      value: Buffer.concat([Buffer.from([0x05]), validFrame.subarray(1)]),
+      reason: 'unknown_magic_byte',
+    },
+    {
+      source: 'surveys',
+      value: confluentFrame(2_000_000_000, validFrame.subarray(5)),
+      reason: 'unknown_schema_id',
+    },
+    { source: 'surveys', value: validFrame.subarray(0, validFrame.length - 7), reason: 'avro_decode_failed' },
+    { source: 'behavior', value: Buffer.from('{"type":"track","event":'), reason: 'invalid_json' },
+    {
+      source: 'behavior',
+      value: Buffer.concat([
+        Buffer.from('{"type":"track","event":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+      reason: 'invalid_utf8',
+    },
+    {
+      source: 'behavior',
+      value: Buffer.from(
+        JSON.stringify({ ...track, messageId: 'big', properties: { blob: 'x'.repeat(9000) } }),
+      ),
+      reason: 'message_too_large',
+    },
+    {
+      source: 'behavior',
+      value: Buffer.from(JSON.stringify({ ...track, messageId: 'deep', properties: { nested: deep(12) } })),
+      reason: 'too_deep',
+    },
+    {
+      source: 'behavior',
+      value: Buffer.from(
+        JSON.stringify({
+          ...track,
+          messageId: 'wide',
+          properties: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, i])),
+        }),
+      ),
       reason: 'too_many_properties',
     },
     {
       source: 'behavior',
-      value: Buffer.from(JSON.stringify({ ...track, messageId: 'future', timestamp: '2999-01-01T00:00:00.000Z', sentAt: undefined, receivedAt: undefined })),
+      value: Buffer.from(
+        JSON.stringify({
+          ...track,
+          messageId: 'future',
+          timestamp: '2999-01-01T00:00:00.000Z',
+          sentAt: undefined,
+          receivedAt: undefined,
+        }),
+      ),
       reason: 'timestamp_out_of_window',
     },
   ];
@@ -138,22 +204,45 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
       else canonical.push(type.fromBuffer((message.value as Buffer).subarray(5)) as JourneyEvent);
     },
   });
-  await waitFor('all outputs', () => (canonical.length >= valid.length && dead.length >= poison.length ? true : undefined), 60_000).catch((err: Error) => {
-    const seen = dead.map((m) => readDeadLetterHeaders(m.headers as Record<string, Buffer>)).map((l) => `${l.reason}: ${l.detail}`);
-    throw new Error(`${err.message}; canonical ${canonical.map((e) => e.name).join(', ')}; dlq ${seen.join(' | ')}`);
+  await waitFor(
+    'all outputs',
+    () => (canonical.length >= valid.length && dead.length >= poison.length ? true : undefined),
+    60_000,
+  ).catch((err: Error) => {
+    const seen = dead
+      .map((m) => readDeadLetterHeaders(m.headers as Record<string, Buffer>))
+      .map((l) => `${l.reason}: ${l.detail}`);
+    throw new Error(
+      `${err.message}; canonical ${canonical.map((e) => e.name).join(', ')}; dlq ${seen.join(' | ')}`,
+    );
   });
 
   assert.equal(canonical.length, valid.length, 'every valid event exactly once (the duplicate dropped)');
   assert.equal(new Set(canonical.map((e) => e.event_id)).size, valid.length);
   const sources = canonical.map((e) => e.source).sort();
-  assert.deepEqual(sources, ['behavior', 'behavior', 'behavior', 'behavior', 'behavior', 'billing', 'billing', 'surveys', 'tickets', 'tickets']);
+  assert.deepEqual(sources, [
+    'behavior',
+    'behavior',
+    'behavior',
+    'behavior',
+    'behavior',
+    'billing',
+    'billing',
+    'surveys',
+    'tickets',
+    'tickets',
+  ]);
   for (const event of canonical) {
     assert.equal(event.ids.email, null, 'no raw email leaves the stage unless configured');
     assert.ok(!/@/.test(JSON.stringify(event)), `no email address in ${event.event_id}`);
   }
 
   assert.equal(dead.length, poison.length, 'each poison message dead-lettered exactly once');
-  const letters = dead.map((m) => ({ ...readDeadLetterHeaders(m.headers as Record<string, Buffer>), value: m.value as Buffer, key: String(m.key) }));
+  const letters = dead.map((m) => ({
+    ...readDeadLetterHeaders(m.headers as Record<string, Buffer>),
+    value: m.value as Buffer,
+    key: String(m.key),
+  }));
   assert.deepEqual(letters.map((l) => l.reason).sort(), poison.map((p) => p.reason).sort());
   for (const letter of letters) {
     const original = sequence.findIndex((m) => m.value.equals(letter.value));
@@ -168,7 +257,11 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
   // After a fix (the property limit raised), replay-dlq re-feeds just the too_many_properties
   // letter; the restarted stage turns it into a canonical event, and nothing else is replayed.
   await service.stop();
-  service = await startIngestService(loadConfig({ ...env, INGEST_MAX_PROPERTIES: '500' }), createLogger('silent'), createMetrics(false));
+  service = await startIngestService(
+    loadConfig({ ...env, INGEST_MAX_PROPERTIES: '500' }),
+    createLogger('silent'),
+    createMetrics(false),
+  );
   const summary = await replayDeadLetters({
     kafka,
     dlqTopic: config.TOPIC_DLQ,
@@ -178,9 +271,18 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
   });
   assert.deepEqual(summary.byReason, { too_many_properties: 1 });
   assert.equal(summary.skipped, poison.length - 1);
-  await waitFor('the replayed event', () => (canonical.some((e) => e.event_id.endsWith('wide')) ? true : undefined), 60_000);
+  await waitFor(
+    'the replayed event',
+    () => (canonical.some((e) => e.event_id.endsWith('wide')) ? true : undefined),
+    60_000,
+  );
   assert.equal(canonical.length, valid.length + 1);
   assert.equal(dead.length, poison.length, 'nothing new dead-lettered');
-  const again = await replayDeadLetters({ kafka, dlqTopic: config.TOPIC_DLQ, groupId: `${prefix}-replay`, log: createLogger('silent') });
+  const again = await replayDeadLetters({
+    kafka,
+    dlqTopic: config.TOPIC_DLQ,
+    groupId: `${prefix}-replay`,
+    log: createLogger('silent'),
+  });
   assert.equal(again.replayed, 0, 'a second run starts from the committed offsets: nothing twice');
 });

@@ -24,7 +24,10 @@ test('kafka: create a topic, produce and consume in a consumer group', async () 
     await waitFor('30 messages', () => (received.length >= 30 ? true : undefined));
     assert.deepEqual([...received].sort(), sent.map((m) => m.value).sort());
     const offsets = await admin.fetchTopicOffsets(topic);
-    assert.equal(offsets.reduce((sum, p) => sum + Number(p.high), 0), 30);
+    assert.equal(
+      offsets.reduce((sum, p) => sum + Number(p.high), 0),
+      30,
+    );
   } finally {
     await consumer.disconnect();
     await producer.disconnect();
@@ -45,7 +48,10 @@ test('schema registry: register Avro, produce a Confluent-framed message, consum
       { name: 'n', type: 'int' },
     ],
   };
-  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+  const { id } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+    { subject },
+  );
   assert.ok(id > 0);
   const encoded = await registry.encode(id, { id: 'abc', n: 42 });
   assert.equal(encoded[0], 0, 'magic byte');
@@ -110,8 +116,20 @@ test('clickhouse: DateTime64 + LowCardinality MergeTree; the same batch twice wi
       })
     ).json();
     assert.deepEqual(rows, [
-      { event_id: 'e1', kind: 'track', t: '2026-01-02 03:04:05.678', ty: "DateTime64(3, 'UTC')", ky: 'LowCardinality(String)' },
-      { event_id: 'e2', kind: 'page', t: '2026-01-02 03:04:06.000', ty: "DateTime64(3, 'UTC')", ky: 'LowCardinality(String)' },
+      {
+        event_id: 'e1',
+        kind: 'track',
+        t: '2026-01-02 03:04:05.678',
+        ty: "DateTime64(3, 'UTC')",
+        ky: 'LowCardinality(String)',
+      },
+      {
+        event_id: 'e2',
+        kind: 'page',
+        t: '2026-01-02 03:04:06.000',
+        ty: "DateTime64(3, 'UTC')",
+        ky: 'LowCardinality(String)',
+      },
     ]);
   } finally {
     await client.command({ query: `DROP TABLE IF EXISTS ${table}` });

@@ -14,9 +14,13 @@ export interface StackEndpoints {
 }
 
 export function stackEndpoints(): StackEndpoints {
-  const missing = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'CLICKHOUSE_URL'].filter((name) => !process.env[name]);
+  const missing = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'CLICKHOUSE_URL'].filter(
+    (name) => !process.env[name],
+  );
   if (missing.length > 0) {
-    throw new Error(`integration tests need the local stack: ${missing.join(', ')} unset (run through \`make test\`)`);
+    throw new Error(
+      `integration tests need the local stack: ${missing.join(', ')} unset (run through \`make test\`)`,
+    );
   }
   return {
     kafkaBrokers: String(process.env.KAFKA_BROKERS).split(','),

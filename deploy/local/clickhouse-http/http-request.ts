@@ -29,7 +29,8 @@ const PROTOCOL_PARAMS = new Set([
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):([^}]+)\}/g;
 // Types whose text form is read with the server's "escaped" rules (\t, \n, \\ ...).
-const ESCAPED_TEXT_TYPE = /^(LowCardinality\()?(Nullable\()?(String|FixedString|UUID|Enum|Date|DateTime|IPv[46])/;
+const ESCAPED_TEXT_TYPE =
+  /^(LowCardinality\()?(Nullable\()?(String|FixedString|UUID|Enum|Date|DateTime|IPv[46])/;
 
 export interface EngineRequest {
   sql: string;

@@ -56,7 +56,8 @@ test('command, insert JSONEachRow and query with query_params round-trip typed v
   });
   const rows = await (
     await client.query({
-      query: 'SELECT id, kind, toString(at) AS at, n FROM front_events WHERE kind = {kind:String} AND n >= {min:UInt32}',
+      query:
+        'SELECT id, kind, toString(at) AS at, n FROM front_events WHERE kind = {kind:String} AND n >= {min:UInt32}',
       query_params: { kind: 'page', min: 2 },
       format: 'JSONEachRow',
     })
@@ -67,7 +68,11 @@ test('command, insert JSONEachRow and query with query_params round-trip typed v
 test('string parameters with tabs, newlines and quotes arrive intact (no SQL built from strings)', async () => {
   const tricky = "it's a\ttab\nand 'quotes'; DROP TABLE front_events --";
   const rows = await (
-    await client.query({ query: 'SELECT {s:String} AS s', query_params: { s: tricky }, format: 'JSONEachRow' })
+    await client.query({
+      query: 'SELECT {s:String} AS s',
+      query_params: { s: tricky },
+      format: 'JSONEachRow',
+    })
   ).json<{ s: string }>();
   assert.equal(rows[0]?.s, tricky);
 });
@@ -88,19 +93,29 @@ test('the same batch inserted twice with one insert_deduplication_token is store
   }
   // A different token is a different batch; a later insert without a token is not deduplicated
   // by a token left over from an earlier request.
-  await client.insert({ table: 'front_dedup', values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'topic:0:13-15' } });
+  await client.insert({
+    table: 'front_dedup',
+    values,
+    format: 'JSONEachRow',
+    clickhouse_settings: { insert_deduplication_token: 'topic:0:13-15' },
+  });
   await client.insert({ table: 'front_dedup', values: [{ id: 9 }], format: 'JSONEachRow' });
-  const [row] = await (await client.query({ query: 'SELECT count() AS c FROM front_dedup', format: 'JSONEachRow' })).json<{ c: string }>();
+  const [row] = await (
+    await client.query({ query: 'SELECT count() AS c FROM front_dedup', format: 'JSONEachRow' })
+  ).json<{ c: string }>();
   assert.equal(row?.c, '7');
 });
 
 test('server errors carry the ClickHouse code, type and message', async () => {
-  await assert.rejects(client.query({ query: 'SELECT * FROM no_such_table' }), (err: Error & { code?: string; type?: string }) => {
-    assert.equal(err.code, '60');
-    assert.equal(err.type, 'UNKNOWN_TABLE');
-    assert.match(err.message, /no_such_table/);
-    return true;
-  });
+  await assert.rejects(
+    client.query({ query: 'SELECT * FROM no_such_table' }),
+    (err: Error & { code?: string; type?: string }) => {
+      assert.equal(err.code, '60');
+      assert.equal(err.type, 'UNKNOWN_TABLE');
+      assert.match(err.message, /no_such_table/);
+      return true;
+    },
+  );
   await assert.rejects(client.command({ query: 'SELEC 1' }), (err: Error & { code?: string }) => {
     assert.equal(err.code, '62');
     return true;

@@ -55,10 +55,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
 }
 
-export function startClickHouseFront(options: FrontOptions): Promise<{ close(): Promise<void>; port: number }> {
+export function startClickHouseFront(
+  options: FrontOptions,
+): Promise<{ close(): Promise<void>; port: number }> {
   const session = new Session(options.dataDir);
   // Real servers quote 64-bit integers in JSON formats by default; the embedded engine does not.
-  const serverDefaults = session.queryAsync('SET output_format_json_quote_64bit_integers = 1', { format: 'TabSeparated' });
+  const serverDefaults = session.queryAsync('SET output_format_json_quote_64bit_integers = 1', {
+    format: 'TabSeparated',
+  });
   let queue: Promise<unknown> = serverDefaults;
   // The embedded engine is one session: run statements one at a time so per-query settings
   // and the current database never bleed between concurrent requests.
@@ -86,7 +90,11 @@ export function startClickHouseFront(options: FrontOptions): Promise<{ close(): 
     if (options.password !== null) {
       const given = credentials(req, url);
       if (given.user !== options.user || !safeEqual(given.password, options.password)) {
-        sendError(res, 516, `${given.user}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)`);
+        sendError(
+          res,
+          516,
+          `${given.user}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)`,
+        );
         return;
       }
     }
@@ -95,7 +103,10 @@ export function startClickHouseFront(options: FrontOptions): Promise<{ close(): 
     const queryId = request.queryId ?? randomUUID();
     const { set, reset } = settingStatements(request.settings);
     const result = await serialized(async () => {
-      if (request.database) await session.queryAsync(`USE ${request.database.replace(/[^A-Za-z0-9_]/g, '')}`, { format: 'TabSeparated' });
+      if (request.database)
+        await session.queryAsync(`USE ${request.database.replace(/[^A-Za-z0-9_]/g, '')}`, {
+          format: 'TabSeparated',
+        });
       for (const statement of set) await session.queryAsync(statement, { format: 'TabSeparated' });
       try {
         return Object.keys(request.params).length > 0
@@ -136,13 +147,18 @@ export function startClickHouseFront(options: FrontOptions): Promise<{ close(): 
     handle(req, res).catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof BadRequestError) return sendError(res, 62, message);
-      const code = Number((err as { clickhouseCode?: number }).clickhouseCode ?? CODE_IN_MESSAGE.exec(message)?.[1] ?? 1001);
+      const code = Number(
+        (err as { clickhouseCode?: number }).clickhouseCode ?? CODE_IN_MESSAGE.exec(message)?.[1] ?? 1001,
+      );
       sendError(res, code, message);
     });
   };
   const server =
     options.tlsCert && options.tlsKey
-      ? createHttpsServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, listener)
+      ? createHttpsServer(
+          { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) },
+          listener,
+        )
       : createHttpServer(listener);
   server.keepAliveTimeout = 10_000;
   return new Promise((resolve, reject) => {
@@ -179,9 +195,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     tlsCert: env.CHDB_HTTP_TLS_CERT ?? null,
     tlsKey: env.CHDB_HTTP_TLS_KEY ?? null,
   });
-  console.log(JSON.stringify({ msg: 'clickhouse http front listening', port: front.port, dataDir: env.CHDB_DATA_DIR }));
+  console.log(
+    JSON.stringify({ msg: 'clickhouse http front listening', port: front.port, dataDir: env.CHDB_DATA_DIR }),
+  );
   const stop = (): void => {
-    front.close().then(() => process.exit(0), () => process.exit(1));
+    front.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

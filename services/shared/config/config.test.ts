@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config.ts';
+import type { ConfigError } from './config.ts';
+import { loadConfig } from './config.ts';
 import { maskSecrets } from './secrets.ts';
 
 const base = { PII_HMAC_KEY: 'a-test-key-of-32-characters-long' };

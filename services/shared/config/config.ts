@@ -18,16 +18,40 @@ export const CONFIG_VARIABLES = {
   KAFKA_SSL_CA_FILE: [z.string().optional(), undefined, 'PEM CA bundle for the brokers.'],
   KAFKA_SSL_CERT_FILE: [z.string().optional(), undefined, 'PEM client certificate (mutual TLS).'],
   KAFKA_SSL_KEY_FILE: [z.string().optional(), undefined, 'PEM client key (mutual TLS).'],
-  KAFKA_SASL_MECHANISM: [z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']), 'none', 'SASL mechanism.'],
+  KAFKA_SASL_MECHANISM: [
+    z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
+    'none',
+    'SASL mechanism.',
+  ],
   KAFKA_SASL_USERNAME: [z.string().optional(), undefined, 'SASL user.'],
-  KAFKA_SASL_PASSWORD: [z.string().optional(), undefined, 'SASL password (secret; or KAFKA_SASL_PASSWORD_FILE).'],
-  SCHEMA_REGISTRY_URL: [z.url(), 'http://127.0.0.1:18081/apis/ccompat/v7', 'Confluent-compatible Schema Registry URL.'],
+  KAFKA_SASL_PASSWORD: [
+    z.string().optional(),
+    undefined,
+    'SASL password (secret; or KAFKA_SASL_PASSWORD_FILE).',
+  ],
+  SCHEMA_REGISTRY_URL: [
+    z.url(),
+    'http://127.0.0.1:18081/apis/ccompat/v7',
+    'Confluent-compatible Schema Registry URL.',
+  ],
   SCHEMA_REGISTRY_USERNAME: [z.string().optional(), undefined, 'Registry basic-auth user.'],
-  SCHEMA_REGISTRY_PASSWORD: [z.string().optional(), undefined, 'Registry basic-auth password (secret; or _FILE).'],
-  CLICKHOUSE_URL: [z.string().min(1), 'http://127.0.0.1:18123', 'ClickHouse HTTP(S) URL, or chdb:<dir> for the embedded engine.'],
+  SCHEMA_REGISTRY_PASSWORD: [
+    z.string().optional(),
+    undefined,
+    'Registry basic-auth password (secret; or _FILE).',
+  ],
+  CLICKHOUSE_URL: [
+    z.string().min(1),
+    'http://127.0.0.1:18123',
+    'ClickHouse HTTP(S) URL, or chdb:<dir> for the embedded engine.',
+  ],
   CLICKHOUSE_DATABASE: [sqlIdentifier, 'journey', 'Database holding the pipeline tables.'],
   CLICKHOUSE_USER: [z.string(), 'default', 'ClickHouse user.'],
-  CLICKHOUSE_PASSWORD: [z.string().optional(), undefined, 'ClickHouse password (secret; or CLICKHOUSE_PASSWORD_FILE).'],
+  CLICKHOUSE_PASSWORD: [
+    z.string().optional(),
+    undefined,
+    'ClickHouse password (secret; or CLICKHOUSE_PASSWORD_FILE).',
+  ],
   CLICKHOUSE_CA_FILE: [z.string().optional(), undefined, 'PEM CA for ClickHouse over HTTPS.'],
   TOPIC_BEHAVIOR: [name, 'journey.raw.behavior', 'Raw behavior (Segment spec) topic.'],
   TOPIC_TICKETS: [name, 'journey.raw.tickets', 'Raw support-ticket topic.'],
@@ -42,21 +66,42 @@ export const CONFIG_VARIABLES = {
   INGEST_MAX_DEPTH: [int(1), '12', 'Deeper nesting: too_deep.'],
   INGEST_MAX_STRING_LENGTH: [int(16), '8192', 'Longer strings: string_too_long.'],
   INGEST_MAX_IDENTIFIER_LENGTH: [int(8), '256', 'Longer identifiers: identifier_too_long.'],
-  INGEST_MAX_PAST_DAYS: [int(1), '3650', 'Events older than this (after skew correction): timestamp_out_of_window.'],
+  INGEST_MAX_PAST_DAYS: [
+    int(1),
+    '3650',
+    'Events older than this (after skew correction): timestamp_out_of_window.',
+  ],
   INGEST_MAX_FUTURE_MINUTES: [int(0), '60', 'Events further in the future: timestamp_out_of_window.'],
   INGEST_DEDUP_WINDOW_SIZE: [int(0), '200000', 'Event ids remembered for duplicate detection.'],
   INGEST_DEDUP_WINDOW_MINUTES: [int(0), '1440', 'How long an event id is remembered.'],
-  JUNK_IDENTIFIER_REGEX: [z.string().optional(), undefined, 'Extra identifier values to treat as junk (regex).'],
-  PII_HMAC_KEY: [z.string().min(16), undefined, 'Secret key for pseudonymising emails (HMAC-SHA-256; or PII_HMAC_KEY_FILE).'],
+  JUNK_IDENTIFIER_REGEX: [
+    z.string().optional(),
+    undefined,
+    'Extra identifier values to treat as junk (regex).',
+  ],
+  PII_HMAC_KEY: [
+    z.string().min(16),
+    undefined,
+    'Secret key for pseudonymising emails (HMAC-SHA-256; or PII_HMAC_KEY_FILE).',
+  ],
   PII_KEEP_RAW: [bool, 'false', 'Keep raw emails in canonical events and ClickHouse.'],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
-  LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level.'],
+  LOG_LEVEL: [
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'info',
+    'pino log level.',
+  ],
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;
 export type PipelineConfig = { [K in keyof Vars]: z.output<Vars[K][0]> };
 
-const SECRET_VARIABLES = new Set(['KAFKA_SASL_PASSWORD', 'SCHEMA_REGISTRY_PASSWORD', 'CLICKHOUSE_PASSWORD', 'PII_HMAC_KEY']);
+const SECRET_VARIABLES = new Set([
+  'KAFKA_SASL_PASSWORD',
+  'SCHEMA_REGISTRY_PASSWORD',
+  'CLICKHOUSE_PASSWORD',
+  'PII_HMAC_KEY',
+]);
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -66,7 +111,10 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: EnvSource = process.env, readFile = (p: string) => readFileSync(p, 'utf8')): PipelineConfig {
+export function loadConfig(
+  env: EnvSource = process.env,
+  readFile = (p: string) => readFileSync(p, 'utf8'),
+): PipelineConfig {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, [schema, fallback]] of Object.entries(CONFIG_VARIABLES)) {
@@ -84,11 +132,16 @@ export function loadConfig(env: EnvSource = process.env, readFile = (p: string) 
     }
     const parsed = (schema as z.ZodType).safeParse(value);
     if (parsed.success) out[key] = parsed.data;
-    else problems.push(`${key}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${SECRET_VARIABLES.has(key) ? '***' : JSON.stringify(value)})`);
+    else
+      problems.push(
+        `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${SECRET_VARIABLES.has(key) ? '***' : JSON.stringify(value)})`,
+      );
   }
   if (out.KAFKA_SASL_MECHANISM !== 'none' && out.KAFKA_SASL_MECHANISM !== undefined) {
-    if (!out.KAFKA_SASL_USERNAME) problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
-    if (!out.KAFKA_SASL_PASSWORD) problems.push('KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
+    if (!out.KAFKA_SASL_USERNAME)
+      problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
+    if (!out.KAFKA_SASL_PASSWORD)
+      problems.push('KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
   }
   if (typeof out.JUNK_IDENTIFIER_REGEX === 'string') {
     try {

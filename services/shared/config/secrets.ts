@@ -15,7 +15,11 @@ export function maskSecrets(text: string): string {
 
 export type EnvSource = Record<string, string | undefined>;
 
-export function readSecret(env: EnvSource, name: string, readFile: (path: string) => string): string | undefined {
+export function readSecret(
+  env: EnvSource,
+  name: string,
+  readFile: (path: string) => string,
+): string | undefined {
   const file = env[`${name}_FILE`];
   const value = file ? readFile(file).trim() : env[name];
   registerSecret(value);

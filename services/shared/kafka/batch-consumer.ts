@@ -53,10 +53,16 @@ export interface RunningConsumer {
   joined: Promise<void>;
 }
 
-function toHeaders(headers: EachBatchPayload['batch']['messages'][number]['headers']): Record<string, Buffer | undefined> {
+function toHeaders(
+  headers: EachBatchPayload['batch']['messages'][number]['headers'],
+): Record<string, Buffer | undefined> {
   const out: Record<string, Buffer | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    out[name] = Array.isArray(value) ? (value[0] as Buffer | undefined) : typeof value === 'string' ? Buffer.from(value) : value;
+    out[name] = Array.isArray(value)
+      ? (value[0] as Buffer | undefined)
+      : typeof value === 'string'
+        ? Buffer.from(value)
+        : value;
   }
   return out;
 }
@@ -79,10 +85,14 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     resolveJoined();
   });
   consumer.on(consumer.events.CRASH, (event) =>
-    log.error({ stage, groupId, err: event.payload.error, restart: event.payload.restart }, 'consumer crashed'),
+    log.error(
+      { stage, groupId, err: event.payload.error, restart: event.payload.restart },
+      'consumer crashed',
+    ),
   );
   await consumer.connect();
-  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  for (const topic of topics)
+    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -107,12 +117,20 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       const last = batch.messages[batch.messages.length - 1]!;
       resolveOffset(last.offset);
       await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+          },
+        ],
       });
       options.onCommitted?.(batch.topic, batch.partition, BigInt(last.offset) + 1n);
       metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
       const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
-      metrics?.consumerLag.set({ group: groupId, topic: batch.topic, partition: String(batch.partition) }, Number(lag));
+      metrics?.consumerLag.set(
+        { group: groupId, topic: batch.topic, partition: String(batch.partition) },
+        Number(lag),
+      );
       await heartbeat();
     },
   });

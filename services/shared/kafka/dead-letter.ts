@@ -22,7 +22,12 @@ export interface DeadLetter {
   schemaId?: number | null;
 }
 
-export function deadLetterMessage(dlqTopic: string, source: ConsumedMessage, letter: DeadLetter, nowMs: number): OutboundMessage {
+export function deadLetterMessage(
+  dlqTopic: string,
+  source: ConsumedMessage,
+  letter: DeadLetter,
+  nowMs: number,
+): OutboundMessage {
   const headers: Record<string, string | Buffer> = {};
   // Keep the source's own headers (e.g. a produce timestamp) beside ours.
   for (const [name, value] of Object.entries(source.headers)) if (value !== undefined) headers[name] = value;
@@ -33,7 +38,8 @@ export function deadLetterMessage(dlqTopic: string, source: ConsumedMessage, let
   headers[DLQ_HEADERS.sourceTopic] = source.topic;
   headers[DLQ_HEADERS.sourcePartition] = String(source.partition);
   headers[DLQ_HEADERS.sourceOffset] = source.offset;
-  if (letter.schemaId !== undefined && letter.schemaId !== null) headers[DLQ_HEADERS.schemaId] = String(letter.schemaId);
+  if (letter.schemaId !== undefined && letter.schemaId !== null)
+    headers[DLQ_HEADERS.schemaId] = String(letter.schemaId);
   return { topic: dlqTopic, key: source.key, value: source.value ?? Buffer.alloc(0), headers };
 }
 

@@ -18,7 +18,11 @@ export interface OutputProducer {
 }
 
 export async function createOutputProducer(kafka: Kafka): Promise<OutputProducer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   return {
     producer,

@@ -6,7 +6,11 @@ import type { Registry } from 'prom-client';
 
 export type ReadinessProbe = () => Promise<{ ready: boolean; detail: Record<string, string> }>;
 
-export function startHealthServer(port: number, registry: Registry, readiness: ReadinessProbe): Promise<Server> {
+export function startHealthServer(
+  port: number,
+  registry: Registry,
+  readiness: ReadinessProbe,
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -14,7 +18,9 @@ export function startHealthServer(port: number, registry: Registry, readiness: R
     } else if (path === '/readyz') {
       readiness().then(
         ({ ready, detail }) =>
-          res.writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ready, ...detail })),
+          res
+            .writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ ready, ...detail })),
         (err: unknown) => res.writeHead(503).end(JSON.stringify({ ready: false, error: String(err) })),
       );
     } else if (path === '/metrics') {

@@ -11,7 +11,10 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
     {
       level,
       base: { service: 'journey-pipeline' },
-      redact: { paths: ['password', '*.password', 'sasl.password', 'authorization', '*.authorization'], censor: '***' },
+      redact: {
+        paths: ['password', '*.password', 'sasl.password', 'authorization', '*.authorization'],
+        censor: '***',
+      },
       hooks: {
         streamWrite: (line: string) => maskSecrets(line),
       },

@@ -6,8 +6,11 @@ import type { Kafka, Producer } from 'kafkajs';
 export interface OutboundMessage {
   topic: string;
   key: string | Buffer | null;
-  value: Buffer | string;
+  /** null: a tombstone (deletes the key from a compacted topic). */
+  value: Buffer | string | null;
   headers?: Record<string, string | Buffer>;
+  /** Explicit partition (changelogs are co-partitioned with their input); else by key. */
+  partition?: number;
   timestampMs?: number;
 }
 
@@ -42,6 +45,7 @@ export async function createOutputProducer(kafka: Kafka): Promise<OutputProducer
           messages: list.map((m) => ({
             key: m.key,
             value: m.value,
+            ...(m.partition !== undefined ? { partition: m.partition } : {}),
             ...(m.headers ? { headers: m.headers } : {}),
             ...(m.timestampMs !== undefined ? { timestamp: String(m.timestampMs) } : {}),
           })),

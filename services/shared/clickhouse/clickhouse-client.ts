@@ -1,0 +1,40 @@
+// The one place that builds a ClickHouse client. `CLICKHOUSE_URL` is either an HTTP(S) URL of a
+// ClickHouse server (production; user/password and a CA for TLS from config) or `chdb:<dir>` for
+// the real ClickHouse engine embedded in-process through npm chdb (the one-process local run).
+// Either way the rest of the code sees @clickhouse/client's ClickHouseClient.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { PipelineConfig } from '../config/config.ts';
+
+type ClickHouseAccess = Pick<
+  PipelineConfig,
+  'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLICKHOUSE_PASSWORD' | 'CLICKHOUSE_CA_FILE' | 'CLICKHOUSE_DATABASE'
+>;
+
+const require = createRequire(import.meta.url);
+
+export function createClickHouse(
+  config: ClickHouseAccess,
+  options: { database?: string | null } = {},
+): ClickHouseClient {
+  const database = options.database === null ? undefined : (options.database ?? config.CLICKHOUSE_DATABASE);
+  if (config.CLICKHOUSE_URL.startsWith('chdb:')) {
+    const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
+    const path = config.CLICKHOUSE_URL.slice('chdb:'.length) || ':memory:';
+    return createClient({
+      connection: createChdbConnection({ path }),
+      ...(database ? { database } : {}),
+    } as Parameters<typeof createClient>[0]);
+  }
+  return createClient({
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD ?? '',
+    ...(database ? { database } : {}),
+    ...(config.CLICKHOUSE_CA_FILE ? { tls: { ca_cert: readFileSync(config.CLICKHOUSE_CA_FILE) } } : {}),
+    request_timeout: 30_000,
+    compression: { request: false, response: false },
+  });
+}

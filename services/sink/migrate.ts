@@ -1,0 +1,103 @@
+// Versioned, idempotent ClickHouse migrations. Each file in migrations/ (NNNN_name.sql) is applied
+// once, in order, and recorded with its checksum in schema_migrations; a changed checksum of an
+// applied migration is an error (write a new migration instead). Statements use templates:
+//   {db}            the database (validated identifier)
+//   {on_cluster}    '' or ON CLUSTER <name>
+//   {engine:X(...)} X(...) or, with a cluster, ReplicatedX(...) (default replica path and name)
+//   {retention_days} TTL for event-like tables
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export interface MigrationOptions {
+  database: string;
+  cluster?: string | null;
+  retentionDays?: number;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+
+export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(new URL(file, dir), 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.replace(/\.sql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+}
+
+export function renderMigration(sql: string, options: MigrationOptions): string[] {
+  if (!IDENTIFIER.test(options.database))
+    throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
+  if (options.cluster && !IDENTIFIER.test(options.cluster))
+    throw new Error(`invalid cluster name ${JSON.stringify(options.cluster)}`);
+  const rendered = sql
+    .replace(/^--.*$/gm, '')
+    .replaceAll('{db}', options.database)
+    .replaceAll('{on_cluster}', options.cluster ? `ON CLUSTER ${options.cluster}` : '')
+    .replaceAll('{retention_days}', String(options.retentionDays ?? 730))
+    .replace(/\{engine:([A-Za-z]+)(\([^)]*\))?\}/g, (_m, engine: string, args: string | undefined) =>
+      options.cluster ? `Replicated${engine}${args ?? ''}` : `${engine}${args ?? ''}`,
+    );
+  return rendered
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export async function migrate(client: ClickHouseClient, options: MigrationOptions): Promise<string[]> {
+  const db = options.database;
+  const onCluster = options.cluster ? ` ON CLUSTER ${options.cluster}` : '';
+  for (const statement of renderMigration(
+    `CREATE DATABASE IF NOT EXISTS {db} {on_cluster};
+     CREATE TABLE IF NOT EXISTS {db}.schema_migrations {on_cluster}
+       (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+       ENGINE = {engine:ReplacingMergeTree} ORDER BY version`,
+    options,
+  )) {
+    await client.command({ query: statement });
+  }
+  const applied = await (
+    await client.query({
+      query: `SELECT version, checksum FROM ${db}.schema_migrations FINAL`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ version: number; checksum: string }>();
+  const appliedBy = new Map(applied.map((row) => [Number(row.version), row.checksum]));
+  const done: string[] = [];
+  for (const migration of loadMigrations()) {
+    const previous = appliedBy.get(migration.version);
+    if (previous !== undefined) {
+      if (previous !== migration.checksum) {
+        throw new Error(
+          `migration ${migration.name} changed after it was applied (checksum differs); add a new migration instead`,
+        );
+      }
+      continue;
+    }
+    for (const statement of renderMigration(migration.sql, options))
+      await client.command({ query: statement });
+    await client.insert({
+      table: `${db}.schema_migrations`,
+      values: [{ version: migration.version, name: migration.name, checksum: migration.checksum }],
+      format: 'JSONEachRow',
+    });
+    done.push(migration.name);
+  }
+  void onCluster;
+  return done;
+}

@@ -11,7 +11,15 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
     { topic: config.TOPIC_TICKETS, partitions, retentionMs: WEEK_MS },
     { topic: config.TOPIC_SURVEYS, partitions, retentionMs: WEEK_MS },
     { topic: config.TOPIC_BILLING, partitions, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_CANONICAL, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_CANONICAL, partitions: config.TOPIC_CANONICAL_PARTITIONS, retentionMs: WEEK_MS },
     { topic: config.TOPIC_DLQ, partitions: 1, retentionMs: 4 * WEEK_MS },
+    { topic: config.TOPIC_RESOLVED, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_IDENTITY_CHANGES, partitions, retentionMs: 4 * WEEK_MS },
+    // Co-partitioned with the canonical topic: changelog partition p holds input partition p's checkpoint.
+    {
+      topic: config.TOPIC_IDENTITY_CHANGELOG,
+      partitions: config.TOPIC_CANONICAL_PARTITIONS,
+      compacted: true,
+    },
   ];
 }

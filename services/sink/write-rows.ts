@@ -25,7 +25,7 @@ export const dedupToken = (origin: BatchOrigin, table: string): string =>
 
 export async function writeRows(
   client: ClickHouseClient,
-  rowsByTable: ReadonlyMap<string, ReadonlyArray<Record<string, unknown>>>,
+  rowsByTable: ReadonlyMap<string, ReadonlyArray<object>>,
   origin: BatchOrigin,
   options: WriteOptions,
 ): Promise<void> {
@@ -38,7 +38,7 @@ export async function writeRows(
       try {
         await client.insert({
           table: `${options.database}.${table}`,
-          values: rows as Array<Record<string, unknown>>,
+          values: rows as object[],
           format: 'JSONEachRow',
           clickhouse_settings: {
             insert_deduplication_token: dedupToken(origin, table),

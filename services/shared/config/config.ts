@@ -59,6 +59,42 @@ export const CONFIG_VARIABLES = {
   TOPIC_BILLING: [name, 'journey.raw.billing', 'Raw billing topic.'],
   TOPIC_CANONICAL: [name, 'journey.events.canonical', 'Canonical events (ingest output).'],
   TOPIC_DLQ: [name, 'journey.dlq', 'Dead-letter topic.'],
+  TOPIC_RESOLVED: [
+    name,
+    'journey.events.resolved',
+    'Resolved events (person and account ids), keyed by account.',
+  ],
+  TOPIC_IDENTITY_CHANGES: [name, 'journey.identity.changes', 'Merges, refused merges, splits and deletions.'],
+  TOPIC_IDENTITY_CHANGELOG: [
+    name,
+    'journey.identity.changelog',
+    'Compacted identity-graph changelog (state restore).',
+  ],
+  TOPIC_CANONICAL_PARTITIONS: [
+    int(1),
+    '1',
+    'Partitions of the canonical topic: one identity writer per partition group (see docs/identity.md).',
+  ],
+  JOURNEY_GROUP_ID: [
+    name,
+    'journey-core',
+    'Consumer group of the journey stage (identity, state, churn, ClickHouse).',
+  ],
+  CLICKHOUSE_CLUSTER: [
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional(),
+    undefined,
+    'Run migrations ON CLUSTER with Replicated engines.',
+  ],
+  CLICKHOUSE_RETENTION_DAYS: [int(1), '730', 'TTL of event-like tables.'],
+  IDENTITY_MAX_IDS_PER_PERSON: [
+    int(1),
+    '200',
+    'Identifier cap per person (a link beyond it is refused and counted).',
+  ],
+  IDENTITY_MAX_ACCOUNTS_PER_PERSON: [int(1), '50', 'Account memberships per person.'],
   TOPIC_PARTITIONS: [int(1), '6', 'Partitions for topics created by `journey topics`.'],
   INGEST_GROUP_ID: [name, 'journey-ingest', 'Consumer group of the ingest stage.'],
   INGEST_MAX_MESSAGE_BYTES: [int(256), '1048576', 'Larger messages are dead-lettered (message_too_large).'],

@@ -1,0 +1,145 @@
+// The journey stage's imperative shell: restores the identity graph from its compacted changelog,
+// then consumes canonical events. Per batch: processJourneyBatch -> ClickHouse rows (one insert
+// per table, dedup token from the batch's offsets) -> resolved events, identity changes, dead
+// letters (acks=all) -> state changelog ending with the batch checkpoint -> commit offsets.
+// A crash anywhere before the commit replays the batch: ClickHouse dedups it, and events already
+// in the checkpointed state are skipped.
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { PipelineConfig } from '../shared/config/config.ts';
+import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
+import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
+import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { createOutputProducer } from '../shared/kafka/producer.ts';
+import { readChangelog } from '../shared/kafka/read-changelog.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
+import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
+import {
+  DEFAULT_IDENTITY_CONFIG,
+  applyChangelogRecord,
+  completeRestore,
+  createIdentityGraph,
+  decodeChangelogRecord,
+} from '../identity/identity-core.ts';
+import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
+import { writeRows } from '../sink/write-rows.ts';
+import { processJourneyBatch } from './journey-pipeline.ts';
+import type { JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
+import { startDlqSummary } from './dlq-summary-service.ts';
+
+export function identityConfigFrom(config: PipelineConfig): IdentityConfig {
+  return {
+    ...DEFAULT_IDENTITY_CONFIG,
+    maxIdentifiersPerPerson: config.IDENTITY_MAX_IDS_PER_PERSON,
+    maxAccountsPerPerson: config.IDENTITY_MAX_ACCOUNTS_PER_PERSON,
+    junkPattern: config.JUNK_IDENTIFIER_REGEX ? new RegExp(config.JUNK_IDENTIFIER_REGEX) : null,
+  };
+}
+
+export async function restoreIdentity(config: PipelineConfig, log: Logger): Promise<IdentityGraph> {
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-restore`, log);
+  let graph = createIdentityGraph();
+  let invalid = 0;
+  const applied = await readChangelog(kafka, config.TOPIC_IDENTITY_CHANGELOG, (entry) => {
+    const decoded = decodeChangelogRecord({
+      key: entry.key,
+      value: entry.value === null ? null : entry.value.toString('utf8'),
+    });
+    if (decoded.kind === 'ok') graph = applyChangelogRecord(graph, decoded.record);
+    else invalid++;
+  });
+  graph = completeRestore(graph);
+  log.info(
+    { applied, invalid, checkpoints: Object.fromEntries(graph.checkpoints) },
+    'identity graph restored',
+  );
+  return graph;
+}
+
+export interface JourneyService extends RunningConsumer {
+  clickhouse: ClickHouseClient;
+  state: JourneyStageState;
+}
+
+export async function startJourneyService(
+  config: PipelineConfig,
+  log: Logger,
+  metrics: PipelineMetrics,
+): Promise<JourneyService> {
+  const stageLog = log.child({ stage: 'journey' });
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-journey`, stageLog);
+  const clickhouse = createClickHouse(config, { database: null });
+  const identityConfig = identityConfigFrom(config);
+  const state: JourneyStageState = { graph: await restoreIdentity(config, stageLog) };
+  const topology: JourneyTopology = {
+    resolvedTopic: config.TOPIC_RESOLVED,
+    identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
+    identityChangelogTopic: config.TOPIC_IDENTITY_CHANGELOG,
+    dlqTopic: config.TOPIC_DLQ,
+    eventType: journeyEventType(),
+    eventSchemaId: await registerCanonicalSchema(config),
+  };
+  const producer = await createOutputProducer(kafka);
+  const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
+
+  const running = await runBatchConsumer({
+    kafka,
+    groupId: config.JOURNEY_GROUP_ID,
+    topics: [config.TOPIC_CANONICAL],
+    stage: 'journey',
+    log: stageLog,
+    metrics,
+    handler: async (batch) => {
+      const first = batch.messages[0]!;
+      const last = batch.messages[batch.messages.length - 1]!;
+      const result = processJourneyBatch(batch.messages, state, topology, identityConfig, Date.now());
+      try {
+        await writeRows(
+          clickhouse,
+          result.rows,
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            firstOffset: first.offset,
+            lastOffset: last.offset,
+          },
+          {
+            database: config.CLICKHOUSE_DATABASE,
+            onInsert: (table, rows, seconds) => {
+              metrics.clickhouseInsertRows.inc({ table }, rows);
+              metrics.clickhouseInsertDuration.observe({ table }, seconds);
+            },
+          },
+        );
+        await producer.send(result.messages);
+        await producer.send(result.changelog);
+      } catch (err) {
+        // The in-memory graph already holds this batch: rebuild it from the changelog so the
+        // redelivery is processed against the state the changelog actually has.
+        stageLog.error(
+          { err, topic: batch.topic, partition: batch.partition },
+          'batch failed; not committed, restoring state',
+        );
+        state.graph = await restoreIdentity(config, stageLog);
+        throw err;
+      }
+      for (const [key, n] of result.counts) {
+        const [kind, reason = ''] = key.split(':');
+        metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
+      }
+    },
+  });
+  return {
+    ...running,
+    clickhouse,
+    state,
+    stop: async () => {
+      await running.stop();
+      await dlqSummary.stop();
+      await producer.disconnect();
+      await clickhouse.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// Reads a compacted changelog topic from the beginning up to the high watermarks seen at start,
+// without joining any consumer group's offsets (a throw-away group id), and hands every record to
+// `apply` in partition order. Used to restore state before processing.
+import type { Kafka } from 'kafkajs';
+
+export interface ChangelogEntry {
+  partition: number;
+  offset: string;
+  key: string;
+  value: Buffer | null;
+}
+
+export async function readChangelog(
+  kafka: Kafka,
+  topic: string,
+  apply: (entry: ChangelogEntry) => void,
+  timeoutMs = 300_000,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Map(
+    offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+  );
+  if (remaining.size === 0) return 0;
+  const consumer = kafka.consumer({
+    groupId: `restore-${topic}-${process.pid}-${Date.now()}`,
+    allowAutoTopicCreation: false,
+  });
+  let applied = 0;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`restore of ${topic} did not finish in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const high = remaining.get(batch.partition);
+            if (high === undefined) return;
+            for (const message of batch.messages) {
+              if (BigInt(message.offset) >= high) break;
+              apply({
+                partition: batch.partition,
+                offset: message.offset,
+                key: String(message.key ?? ''),
+                value: message.value,
+              });
+              applied++;
+            }
+            const last = batch.messages[batch.messages.length - 1];
+            if (last && BigInt(last.offset) + 1n >= high) remaining.delete(batch.partition);
+            if (remaining.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return applied;
+}

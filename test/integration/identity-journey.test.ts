@@ -1,0 +1,134 @@
+// Ingest -> journey stage -> ClickHouse through the real broker, registry and ClickHouse front:
+// anonymous browsing is stitched to the user at identify (retroactively, through
+// person_overrides), the group call attaches the account, and after a restart the identity graph
+// is restored from its changelog before processing, so a later anonymous event still resolves.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLogger } from '../../services/shared/telemetry/logger.ts';
+import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import { startIngestService } from '../../services/ingest/ingest-service.ts';
+import { startJourneyService } from '../../services/journey/journey-service.ts';
+import { testKafka, waitFor } from '../support/stack.ts';
+import { freshPipeline } from '../support/pipeline.ts';
+
+const at = (minute: number): string => new Date(Date.UTC(2026, 10, 1, 9, minute)).toISOString();
+const segment = (type: string, fields: Record<string, unknown>, minute: number): Buffer =>
+  Buffer.from(
+    JSON.stringify({
+      type,
+      timestamp: at(minute),
+      sentAt: at(minute),
+      receivedAt: at(minute),
+      context: {},
+      ...fields,
+    }),
+  );
+
+test('anonymous to known, accounts, retroactive stitching, restart with restore', async (t) => {
+  const { config } = await freshPipeline();
+  const log = createLogger('silent');
+  const ingest = await startIngestService(config, log, createMetrics(false));
+  t.after(() => ingest.stop());
+  let journey = await startJourneyService(config, log, createMetrics(false));
+  t.after(() => journey.stop());
+  const clickhouse = createClickHouse(config);
+  t.after(() => clickhouse.close());
+  const producer = testKafka().producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  const send = (key: string, value: Buffer) =>
+    producer.send({ topic: config.TOPIC_BEHAVIOR, messages: [{ key, value }] });
+
+  await send(
+    'anon-1',
+    segment(
+      'page',
+      {
+        messageId: 'm1',
+        anonymousId: 'anon-1',
+        name: 'Pricing',
+        properties: { url: 'https://x.io/pricing?utm_source=google&utm_medium=cpc' },
+      },
+      1,
+    ),
+  );
+  await send('anon-1', segment('track', { messageId: 'm2', anonymousId: 'anon-1', event: 'Signed Up' }, 2));
+  await send(
+    'anon-1',
+    segment(
+      'identify',
+      {
+        messageId: 'm3',
+        anonymousId: 'anon-1',
+        userId: 'user-42',
+        traits: { email: 'Ada@Example.com', name: 'Ada' },
+      },
+      3,
+    ),
+  );
+  await send(
+    'user-42',
+    segment(
+      'group',
+      { messageId: 'm4', userId: 'user-42', groupId: 'org-7', traits: { name: 'Acme', employees: 250 } },
+      4,
+    ),
+  );
+  await send(
+    'anon-2',
+    segment('track', { messageId: 'm5', anonymousId: 'anon-2', userId: 'user-42', event: 'Logged In' }, 5),
+  );
+
+  type Row = { event_id: string; person_id: string; account_id: string; resolved_person_id: string };
+  const rows = async (): Promise<Row[]> =>
+    (
+      await clickhouse.query({
+        query:
+          'SELECT event_id, person_id, account_id, resolved_person_id FROM journey_events_resolved ORDER BY event_time',
+        format: 'JSONEachRow',
+      })
+    ).json<Row>();
+  const first = await waitFor(
+    '5 events in ClickHouse',
+    async () => ((await rows()).length === 5 ? rows() : undefined),
+    60_000,
+  );
+  const person = first[4]!.resolved_person_id;
+  assert.ok(person.startsWith('p_'));
+  assert.deepEqual(
+    new Set(first.map((r) => r.resolved_person_id)),
+    new Set([person]),
+    'every event, even before identify, resolves to one person',
+  );
+  assert.notEqual(
+    first[0]!.person_id,
+    person,
+    'the first page view was stored under the anonymous person and re-attributed by override',
+  );
+  assert.equal(first[3]!.account_id.startsWith('acc_'), true, 'the group call names the account');
+  assert.equal(first[4]!.account_id, first[3]!.account_id, 'later events get the primary account');
+
+  // Restart: the new instance restores the graph from the changelog before consuming.
+  await journey.stop();
+  journey = await startJourneyService(config, log, createMetrics(false));
+  assert.equal(journey.state.graph.checkpoints.size > 0, true, 'checkpoint restored');
+  await send(
+    'anon-2',
+    segment('track', { messageId: 'm6', anonymousId: 'anon-2', event: 'Report Created' }, 6),
+  );
+  const after = await waitFor(
+    '6th event',
+    async () => {
+      const r = await rows();
+      return r.length === 6 ? r : undefined;
+    },
+    60_000,
+  );
+  assert.equal(after[5]!.person_id, person, 'a device seen before the restart still resolves to the person');
+  assert.equal(after[5]!.account_id, first[3]!.account_id);
+  const [{ c }] = (await (
+    await clickhouse.query({ query: 'SELECT count() AS c FROM journey_events', format: 'JSONEachRow' })
+  ).json<{ c: string }>()) as [{ c: string }];
+  assert.equal(Number(c), 6, 'nothing reprocessed twice after the restart');
+});

@@ -1,0 +1,45 @@
+// A whole pipeline configuration on fresh random topics, group ids and a fresh ClickHouse
+// database, with the topics created and the database migrated.
+import { loadConfig } from '../../services/shared/config/config.ts';
+import type { PipelineConfig } from '../../services/shared/config/config.ts';
+import { createKafka } from '../../services/shared/kafka/kafka-client.ts';
+import { ensureTopics } from '../../services/shared/kafka/topics.ts';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import { migrate } from '../../services/sink/migrate.ts';
+import { pipelineTopics } from '../../services/cli/pipeline-topics.ts';
+import { uniqueName } from './stack.ts';
+
+export async function freshPipeline(
+  overrides: Record<string, string> = {},
+): Promise<{ env: Record<string, string | undefined>; config: PipelineConfig }> {
+  const prefix = uniqueName('p');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    TOPIC_BEHAVIOR: `${prefix}.behavior`,
+    TOPIC_TICKETS: `${prefix}.tickets`,
+    TOPIC_SURVEYS: `${prefix}.surveys`,
+    TOPIC_BILLING: `${prefix}.billing`,
+    TOPIC_CANONICAL: `${prefix}.canonical`,
+    TOPIC_DLQ: `${prefix}.dlq`,
+    TOPIC_RESOLVED: `${prefix}.resolved`,
+    TOPIC_IDENTITY_CHANGES: `${prefix}.identity-changes`,
+    TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity-changelog`,
+    TOPIC_PARTITIONS: '2',
+    INGEST_GROUP_ID: `${prefix}-ingest`,
+    JOURNEY_GROUP_ID: `${prefix}-journey`,
+    CLICKHOUSE_DATABASE: prefix.replace(/[^A-Za-z0-9_]/g, '_'),
+    PII_HMAC_KEY: 'integration-test-hmac-key-0123456789',
+    INGEST_MAX_PAST_DAYS: '20000',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  await ensureTopics(createKafka(config, 'test-setup'), pipelineTopics(config));
+  const clickhouse = createClickHouse(config, { database: null });
+  try {
+    await migrate(clickhouse, { database: config.CLICKHOUSE_DATABASE });
+  } finally {
+    await clickhouse.close();
+  }
+  return { env, config };
+}

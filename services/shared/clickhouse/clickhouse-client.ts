@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type * as ChdbConnectionModule from 'chdb/connection';
 import type { PipelineConfig } from '../config/config.ts';
 
 type ClickHouseAccess = Pick<
@@ -21,7 +22,7 @@ export function createClickHouse(
 ): ClickHouseClient {
   const database = options.database === null ? undefined : (options.database ?? config.CLICKHOUSE_DATABASE);
   if (config.CLICKHOUSE_URL.startsWith('chdb:')) {
-    const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
+    const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnectionModule; // loaded only when used
     const path = config.CLICKHOUSE_URL.slice('chdb:'.length) || ':memory:';
     return createClient({
       connection: createChdbConnection({ path }),

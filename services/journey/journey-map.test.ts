@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JourneyMapError, loadJourneyMap, parseJourneyMap } from './journey-map.ts';
+import type { JourneyMapError} from './journey-map.ts';
+import { loadJourneyMap, parseJourneyMap } from './journey-map.ts';
 
 test('the shipped journey maps are valid', () => {
   const b2b = loadJourneyMap('config/journeys/b2b-saas.yaml');

@@ -21,5 +21,7 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
       partitions: config.TOPIC_CANONICAL_PARTITIONS,
       compacted: true,
     },
+    { topic: config.TOPIC_JOURNEY_CHANGELOG, partitions: config.TOPIC_CANONICAL_PARTITIONS, compacted: true },
+    { topic: config.TOPIC_CHURN_ALERTS, partitions, retentionMs: 4 * WEEK_MS },
   ];
 }

@@ -1,6 +1,8 @@
 // Per-account (or, before an account is known, per-person) journey state. Plain JSON-serialisable
 // data with bounded collections, so a busy account stays well under 4 KB serialised.
 
+import type { ChurnAlertState } from '../churn/churn-alert-state.ts';
+
 export const DAY_MS = 86_400_000;
 export const MAX_ACTIVE_DAYS = 56; // 8 weeks of distinct active days
 export const MAX_FEATURES = 40;
@@ -56,14 +58,10 @@ export interface AccountState {
   cancelReason: string | null;
   churnedAt: number | null;
   experiments: Record<string, string>;
-  /** Churn scoring state (services/churn). */
-  churn: {
-    score: number;
-    band: string;
-    bandSince: number;
-    firstWarningAt: number | null;
-    lastAlertAt: number | null;
-  };
+  /** The person who signed up: the account's champion for champion-inactivity. */
+  champion: string | null;
+  /** Churn alert state (services/churn), null until first scored. */
+  churn: ChurnAlertState | null;
 }
 
 export function newAccountState(
@@ -109,7 +107,8 @@ export function newAccountState(
     cancelReason: null,
     churnedAt: null,
     experiments: {},
-    churn: { score: 0, band: 'healthy', bandSince: at, firstWarningAt: null, lastAlertAt: null },
+    champion: null,
+    churn: null,
   };
 }
 

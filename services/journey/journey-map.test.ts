@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JourneyMapError} from './journey-map.ts';
+import type { JourneyMapError } from './journey-map.ts';
 import { loadJourneyMap, parseJourneyMap } from './journey-map.ts';
 
 test('the shipped journey maps are valid', () => {

@@ -1,6 +1,7 @@
 // The journey stage, top to bottom like the data-flow diagram (house style 1):
-//   canonical event -> decode -> resolve identity (graph) -> [journey state + churn] ->
-//   rows for ClickHouse + resolved event / identity changes / changelog for Kafka.
+//   canonical event -> decode -> resolve identity (graph) -> apply to journey state (+ merges,
+//   churn re-score) -> [per batch] sweep timers -> rows for ClickHouse, resolved events,
+//   identity changes, churn alerts, then the state changelogs ending with the checkpoint.
 // Identity and per-account state live in this one process on purpose: merges fold immediately,
 // and no Kafka hop separates co-partitioned work (SPEC §7). The shell (journey-service.ts)
 // writes everything this returns, awaited, before committing offsets.
@@ -11,36 +12,43 @@ import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
 import { confluentFrame } from '../ingest/encode-canonical-step.ts';
 import { checkpointRecord, encodeChangelogRecord, resolve } from '../identity/identity-core.ts';
-import type {
-  ChangelogRecord,
-  IdentityConfig,
-  IdentityEffect,
-  IdentityGraph,
-} from '../identity/identity-core.ts';
+import type { IdentityConfig, IdentityEffect, IdentityGraph } from '../identity/identity-core.ts';
+import { flushChangelog } from './account-store.ts';
+import type { AccountStore } from './account-store.ts';
+import { applyJourneyStep, emptyStepOutput } from './apply-journey-step.ts';
+import type { JourneyContext } from './apply-journey-step.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import { journeyEventRow } from './journey-event-row.ts';
+import { accountStateRow, churnAlertRow, churnOutcomeRow, churnScoreRow, effectRow } from './journey-rows.ts';
+import { sweepTimersStep } from './sweep-timers-step.ts';
 
 export interface JourneyTopology {
   resolvedTopic: string;
   identityChangesTopic: string;
   identityChangelogTopic: string;
+  journeyChangelogTopic: string;
+  churnAlertsTopic: string;
   dlqTopic: string;
   eventType: Type;
   eventSchemaId: number;
+  sweepIntervalMs: number;
 }
 
 export interface JourneyStageState {
   graph: IdentityGraph;
+  accounts: AccountStore;
 }
 
 /** Rows per ClickHouse table, in insertion order. */
-export type RowsByTable = Map<string, Array<Record<string, unknown>>>;
+export type RowsByTable = Map<string, object[]>;
 
 export interface JourneyBatchResult {
-  /** Written first: resolved events, identity changes, dead letters. */
+  /** Written first: resolved events, identity changes, churn alerts, dead letters. */
   messages: OutboundMessage[];
-  /** Written after `messages` were acknowledged: state changelog ending with a checkpoint. */
+  /** Written after `messages`: journey-state and identity changelogs. */
   changelog: OutboundMessage[];
+  /** Written last, alone: the identity changelog's checkpoint of this batch. */
+  checkpoint: OutboundMessage[];
   rows: RowsByTable;
   counts: Map<string, number>;
   effects: IdentityEffect[];
@@ -49,29 +57,28 @@ export interface JourneyBatchResult {
 function pushRows(rows: RowsByTable, table: string, list: ReadonlyArray<object>): void {
   if (list.length === 0) return;
   const existing = rows.get(table) ?? [];
-  for (const row of list) existing.push(row as Record<string, unknown>);
+  existing.push(...list);
   rows.set(table, existing);
-}
-
-function changelogMessage(topic: string, partition: number, record: ChangelogRecord): OutboundMessage {
-  const { key, value } = encodeChangelogRecord(record);
-  return { topic, key, value, partition };
 }
 
 export function resolvedKey(event: JourneyEvent): string {
   return event.account_id ?? event.person_id ?? event.event_id;
 }
 
+const IDENTITY_CHANGE_KINDS = new Set(['merge', 'refused_merge', 'refused_link', 'split', 'deletion']);
+
 export function processJourneyBatch(
   messages: readonly ConsumedMessage[],
   state: JourneyStageState,
   topology: JourneyTopology,
   identityConfig: IdentityConfig,
+  ctx: JourneyContext,
   nowMs: number,
 ): JourneyBatchResult {
   const result: JourneyBatchResult = {
     messages: [],
     changelog: [],
+    checkpoint: [],
     rows: new Map(),
     counts: new Map(),
     effects: [],
@@ -80,9 +87,11 @@ export function processJourneyBatch(
   const first = messages[0];
   if (!first) return result;
   const checkpoint = state.graph.checkpoints.get(first.partition);
+  const step = emptyStepOutput();
+  const lateness = ctx.map.lateness_minutes * 60_000;
 
   for (const message of messages) {
-    // Already applied before a crash (the checkpoint is written after the outputs): skip.
+    // Already applied before a crash (the checkpoint is written after every output): skip.
     if (checkpoint !== undefined && BigInt(message.offset) <= BigInt(checkpoint)) {
       count('drop:already_processed');
       continue;
@@ -107,29 +116,45 @@ export function processJourneyBatch(
     pushRows(result.rows, 'person_overrides', resolved.rows.person_overrides);
     pushRows(result.rows, 'accounts', resolved.rows.accounts);
     for (const record of resolved.changelog) {
-      result.changelog.push(changelogMessage(topology.identityChangelogTopic, message.partition, record));
+      const { key, value } = encodeChangelogRecord(record);
+      result.changelog.push({
+        topic: topology.identityChangelogTopic,
+        key,
+        value,
+        partition: message.partition,
+      });
     }
     for (const effect of resolved.effects) {
       result.effects.push(effect);
-      if (
-        effect.kind === 'merge' ||
-        effect.kind === 'refused_merge' ||
-        effect.kind === 'refused_link' ||
-        effect.kind === 'split' ||
-        effect.kind === 'deletion'
-      ) {
-        result.messages.push({
-          topic: topology.identityChangesTopic,
-          key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
-          value: JSON.stringify(effect),
-        });
-      }
+      if (!IDENTITY_CHANGE_KINDS.has(effect.kind)) continue;
+      result.messages.push({
+        topic: topology.identityChangesTopic,
+        key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
+        value: JSON.stringify(effect),
+      });
+      pushRows(result.rows, 'identity_changes', [
+        {
+          kind: effect.kind,
+          reason: 'reason' in effect ? effect.reason : '',
+          person_id: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
+          other_person_id:
+            'absorbed_person_id' in effect
+              ? effect.absorbed_person_id
+              : 'other_person_id' in effect
+                ? effect.other_person_id
+                : '',
+          event_id: effect.event_id,
+          at: new Date(effect.at).toISOString(),
+        },
+      ]);
     }
     if (resolved.outcome.kind === 'suppressed') {
       count(`drop:${resolved.outcome.reason}`);
       continue;
     }
     const event = resolved.outcome.event;
+    applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
+    state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
     pushRows(result.rows, 'journey_events', [journeyEventRow(event)]);
     result.messages.push({
       topic: topology.resolvedTopic,
@@ -139,9 +164,57 @@ export function processJourneyBatch(
     });
     count('ok');
   }
+  sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
+
+  const accounts = state.accounts;
+  for (const effect of step.effects) {
+    const { table, row } = effectRow(effect, accounts.states.get(effect.account_key));
+    pushRows(result.rows, table, [row]);
+  }
+  pushRows(result.rows, 'churn_scores', step.scores.map(churnScoreRow));
+  pushRows(result.rows, 'churn_alerts', step.alerts.map(churnAlertRow));
+  pushRows(
+    result.rows,
+    'churn_outcomes',
+    step.outcomes.map((o) => churnOutcomeRow(o, accounts.states.get(o.account)?.mrrCents ?? 0)),
+  );
+  for (const alert of step.alerts) {
+    result.messages.push({
+      topic: topology.churnAlertsTopic,
+      key: alert.account,
+      value: JSON.stringify(alert),
+    });
+  }
+  const version = Math.max(accounts.watermark, 0);
+  const snapshots: object[] = [];
+  for (const key of accounts.dirty) {
+    const account = accounts.states.get(key);
+    if (account)
+      snapshots.push(
+        accountStateRow(
+          account,
+          Math.max(version, account.maxEventTime),
+          Math.max(accounts.watermark, account.maxEventTime),
+        ),
+      );
+  }
+  pushRows(result.rows, 'account_state', snapshots);
   const last = messages[messages.length - 1]!;
-  const done = checkpointRecord(last.partition, last.offset);
+  for (const entry of flushChangelog(accounts)) {
+    result.changelog.push({
+      topic: topology.journeyChangelogTopic,
+      key: entry.key,
+      value: entry.value,
+      partition: last.partition,
+    });
+  }
+  const done = encodeChangelogRecord(checkpointRecord(last.partition, last.offset));
   state.graph.checkpoints.set(last.partition, last.offset);
-  result.changelog.push(changelogMessage(topology.identityChangelogTopic, last.partition, done));
+  result.checkpoint.push({
+    topic: topology.identityChangelogTopic,
+    key: done.key,
+    value: done.value,
+    partition: last.partition,
+  });
   return result;
 }

@@ -28,6 +28,11 @@ import { writeRows } from '../sink/write-rows.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
 import { startDlqSummary } from './dlq-summary-service.ts';
+import { applyJourneyChangelog, createAccountStore } from './account-store.ts';
+import type { AccountStore } from './account-store.ts';
+import type { JourneyContext } from './apply-journey-step.ts';
+import { loadJourneyMap } from './journey-map.ts';
+import { loadChurnConfig } from '../churn/churn-config-file.ts';
 
 export function identityConfigFrom(config: PipelineConfig): IdentityConfig {
   return {
@@ -58,6 +63,23 @@ export async function restoreIdentity(config: PipelineConfig, log: Logger): Prom
   return graph;
 }
 
+export async function restoreAccounts(config: PipelineConfig, log: Logger): Promise<AccountStore> {
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-restore`, log);
+  const store = createAccountStore();
+  const applied = await readChangelog(kafka, config.TOPIC_JOURNEY_CHANGELOG, (entry) =>
+    applyJourneyChangelog(store, entry.key, entry.value === null ? null : entry.value.toString('utf8')),
+  );
+  log.info({ applied, accounts: store.states.size, watermark: store.watermark }, 'journey state restored');
+  return store;
+}
+
+export function journeyContextFrom(config: PipelineConfig): JourneyContext {
+  const churn = loadChurnConfig(config.CHURN_CONFIG_FILE);
+  if (!churn.ok)
+    throw new Error(`invalid churn config ${config.CHURN_CONFIG_FILE}:\n  ${churn.problems.join('\n  ')}`);
+  return { map: loadJourneyMap(config.JOURNEY_MAP_FILE), churn: churn.config };
+}
+
 export interface JourneyService extends RunningConsumer {
   clickhouse: ClickHouseClient;
   state: JourneyStageState;
@@ -72,11 +94,18 @@ export async function startJourneyService(
   const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-journey`, stageLog);
   const clickhouse = createClickHouse(config, { database: null });
   const identityConfig = identityConfigFrom(config);
-  const state: JourneyStageState = { graph: await restoreIdentity(config, stageLog) };
+  const ctx = journeyContextFrom(config);
+  const state: JourneyStageState = {
+    graph: await restoreIdentity(config, stageLog),
+    accounts: await restoreAccounts(config, stageLog),
+  };
   const topology: JourneyTopology = {
     resolvedTopic: config.TOPIC_RESOLVED,
     identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
     identityChangelogTopic: config.TOPIC_IDENTITY_CHANGELOG,
+    journeyChangelogTopic: config.TOPIC_JOURNEY_CHANGELOG,
+    churnAlertsTopic: config.TOPIC_CHURN_ALERTS,
+    sweepIntervalMs: config.JOURNEY_SWEEP_MINUTES * 60_000,
     dlqTopic: config.TOPIC_DLQ,
     eventType: journeyEventType(),
     eventSchemaId: await registerCanonicalSchema(config),
@@ -94,7 +123,7 @@ export async function startJourneyService(
     handler: async (batch) => {
       const first = batch.messages[0]!;
       const last = batch.messages[batch.messages.length - 1]!;
-      const result = processJourneyBatch(batch.messages, state, topology, identityConfig, Date.now());
+      const result = processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
       try {
         await writeRows(
           clickhouse,
@@ -115,6 +144,7 @@ export async function startJourneyService(
         );
         await producer.send(result.messages);
         await producer.send(result.changelog);
+        await producer.send(result.checkpoint);
       } catch (err) {
         // The in-memory graph already holds this batch: rebuild it from the changelog so the
         // redelivery is processed against the state the changelog actually has.
@@ -123,6 +153,7 @@ export async function startJourneyService(
           'batch failed; not committed, restoring state',
         );
         state.graph = await restoreIdentity(config, stageLog);
+        state.accounts = await restoreAccounts(config, stageLog);
         throw err;
       }
       for (const [key, n] of result.counts) {

@@ -146,7 +146,10 @@ function applyFacts(
     }
     s.funnel = { ...s.funnel, [event.name]: t };
   }
-  if (event.name === steps[0] && (s.signupAt === null || t < s.signupAt)) s.signupAt = t;
+  if (event.name === steps[0] && (s.signupAt === null || t < s.signupAt)) {
+    s.signupAt = t;
+    if (event.person_id) s.champion = event.person_id;
+  }
   if (event.name === map.activation.event) {
     s.keyActionDays = insertSorted(s.keyActionDays, dayOf(t), MAX_ACTIVE_DAYS);
     s.keyActionTimes = insertSorted(s.keyActionTimes, t, MAX_ACTIVE_DAYS);

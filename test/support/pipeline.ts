@@ -24,6 +24,8 @@ export async function freshPipeline(
     TOPIC_RESOLVED: `${prefix}.resolved`,
     TOPIC_IDENTITY_CHANGES: `${prefix}.identity-changes`,
     TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity-changelog`,
+    TOPIC_JOURNEY_CHANGELOG: `${prefix}.journey-changelog`,
+    TOPIC_CHURN_ALERTS: `${prefix}.churn-alerts`,
     TOPIC_PARTITIONS: '2',
     INGEST_GROUP_ID: `${prefix}-ingest`,
     JOURNEY_GROUP_ID: `${prefix}-journey`,

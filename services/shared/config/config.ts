@@ -75,6 +75,31 @@ export const CONFIG_VARIABLES = {
     '1',
     'Partitions of the canonical topic: one identity writer per partition group (see docs/identity.md).',
   ],
+  TOPIC_JOURNEY_CHANGELOG: [
+    name,
+    'journey.state.changelog',
+    'Compacted per-account journey-state changelog (state restore).',
+  ],
+  TOPIC_CHURN_ALERTS: [
+    name,
+    'journey.churn.alerts',
+    'Churn alerts, keyed by account (score, reasons, previous band).',
+  ],
+  JOURNEY_MAP_FILE: [
+    z.string().min(1),
+    'config/journeys/b2b-saas.yaml',
+    'The journey map (YAML), validated at startup.',
+  ],
+  CHURN_CONFIG_FILE: [
+    z.string().min(1),
+    'config/churn.yaml',
+    'Churn weights, bands and alert cool-down (YAML).',
+  ],
+  JOURNEY_SWEEP_MINUTES: [
+    int(1),
+    '60',
+    'Event-time interval between timer sweeps (stalls, inactivity, re-scores).',
+  ],
   JOURNEY_GROUP_ID: [
     name,
     'journey-core',

@@ -1,0 +1,55 @@
+// The journey stage's in-memory state: per-account (or per-person) journey state, the keys
+// changed since the last flush (they go to the changelog), and the event-time watermark that
+// drives timers. Restored from the compacted journey changelog before processing.
+import type { AccountState } from './account-state.ts';
+
+export const WATERMARK_KEY = '__watermark__';
+
+export interface AccountStore {
+  states: Map<string, AccountState>;
+  /** Keys written or deleted since the last flush (deleted = absent from states). */
+  dirty: Set<string>;
+  /** Max event time seen minus the map's lateness: timers fire up to here. */
+  watermark: number;
+  lastSweep: number;
+}
+
+export const createAccountStore = (): AccountStore => ({
+  states: new Map(),
+  dirty: new Set(),
+  watermark: 0,
+  lastSweep: 0,
+});
+
+export function putState(store: AccountStore, state: AccountState): void {
+  store.states.set(state.key, state);
+  store.dirty.add(state.key);
+}
+
+export function deleteState(store: AccountStore, key: string): void {
+  if (store.states.delete(key)) store.dirty.add(key);
+}
+
+/** Changelog entries for the dirty keys (null value = tombstone), then the watermark; clears dirty. */
+export function flushChangelog(store: AccountStore): Array<{ key: string; value: string | null }> {
+  const out: Array<{ key: string; value: string | null }> = [];
+  for (const key of [...store.dirty].sort()) {
+    const state = store.states.get(key);
+    out.push({ key, value: state ? JSON.stringify(state) : null });
+  }
+  out.push({
+    key: WATERMARK_KEY,
+    value: JSON.stringify({ watermark: store.watermark, lastSweep: store.lastSweep }),
+  });
+  store.dirty.clear();
+  return out;
+}
+
+export function applyJourneyChangelog(store: AccountStore, key: string, value: string | null): void {
+  if (key === WATERMARK_KEY) {
+    if (value) Object.assign(store, JSON.parse(value) as { watermark: number; lastSweep: number });
+    return;
+  }
+  if (value === null) store.states.delete(key);
+  else store.states.set(key, JSON.parse(value) as AccountState);
+}

@@ -1,0 +1,99 @@
+// Step: one resolved event -> the account's journey state, stage effects and churn re-score.
+// Identity merges announced with the event fold the absorbed person's state into the survivor
+// first; a person's pre-account state folds into the account the first time an event names it.
+import type { JourneyEvent } from '../shared/generated/avro-types.ts';
+import type { IdentityEffect } from '../identity/identity-core.ts';
+import { recordChurn } from '../churn/record-churn.ts';
+import type { ChurnOutcome } from '../churn/record-churn.ts';
+import { scoreAccount } from '../churn/score-account.ts';
+import type { ChurnScore } from '../churn/score-account.ts';
+import { updateAlertState } from '../churn/churn-alert-state.ts';
+import type { ChurnAlert } from '../churn/churn-alert-state.ts';
+import type { ChurnConfig } from '../churn/churn-config.ts';
+import type { AccountState } from './account-state.ts';
+import { deleteState, putState } from './account-store.ts';
+import type { AccountStore } from './account-store.ts';
+import { churnSignalsOf } from './churn-signals-of-account.ts';
+import { foldMerge } from './fold-merge.ts';
+import type { JourneyEffect } from './journey-effects.ts';
+import type { JourneyMap } from './journey-map.ts';
+import { reduceJourney } from './reduce-journey.ts';
+
+export interface JourneyContext {
+  map: JourneyMap;
+  churn: ChurnConfig;
+}
+
+export interface JourneyStepOutput {
+  effects: JourneyEffect[];
+  scores: ChurnScore[];
+  alerts: ChurnAlert[];
+  outcomes: ChurnOutcome[];
+}
+
+export const emptyStepOutput = (): JourneyStepOutput => ({
+  effects: [],
+  scores: [],
+  alerts: [],
+  outcomes: [],
+});
+
+function fold(store: AccountStore, fromKey: string, intoKey: string, map: JourneyMap): void {
+  const from = store.states.get(fromKey);
+  if (!from || fromKey === intoKey) return;
+  const into = store.states.get(intoKey);
+  putState(store, into ? foldMerge(into, from, map) : { ...from, key: intoKey });
+  deleteState(store, fromKey);
+}
+
+/** Re-scores the account at `at` and folds the score into its alert state. */
+export function rescore(
+  state: AccountState,
+  at: number,
+  ctx: JourneyContext,
+  out: JourneyStepOutput,
+): AccountState {
+  const score = scoreAccount(churnSignalsOf(state, at), ctx.churn, at);
+  const previous = state.churn?.score ?? null;
+  const update = updateAlertState(state.churn, score, at, ctx.churn);
+  if (previous === null || Math.abs(previous - score.score) >= 1 || update.state.band !== state.churn?.band)
+    out.scores.push(score);
+  if (update.alert) out.alerts.push(update.alert);
+  return { ...state, churn: update.state };
+}
+
+export function applyJourneyStep(
+  store: AccountStore,
+  event: JourneyEvent,
+  identityEffects: readonly IdentityEffect[],
+  ctx: JourneyContext,
+  out: JourneyStepOutput,
+): void {
+  for (const effect of identityEffects) {
+    if (effect.kind === 'merge') fold(store, effect.absorbed_person_id, effect.survivor_person_id, ctx.map);
+  }
+  const person = event.person_id;
+  const key = event.account_id ?? person ?? event.event_id;
+  const kind = event.account_id ? 'account' : 'person';
+  if (event.account_id && person) fold(store, person, event.account_id, ctx.map);
+
+  const reduced = reduceJourney(store.states.get(key), event, ctx.map, key, kind);
+  out.effects.push(...reduced.effects);
+  let state = reduced.state;
+  if (kind === 'account') {
+    const churning = event.mrr_change_kind === 'churn' || event.name === 'customer.subscription.deleted';
+    if (churning) {
+      out.outcomes.push(
+        recordChurn(state.churn, {
+          account: key,
+          at: event.event_time,
+          reason: event.cancel_reason ?? state.cancelReason,
+          reasonCode: null,
+        }),
+      );
+    } else if (state.stage !== ctx.map.stages[0]?.id) {
+      state = rescore(state, Math.max(event.event_time, state.churn?.scoredAt ?? 0), ctx, out);
+    }
+  }
+  putState(store, state);
+}

@@ -1,0 +1,46 @@
+// Maps an account's journey state to the churn core's ChurnSignals as of `now` (the stage's
+// event-time watermark, so scores are deterministic on replay).
+import type { ChurnSignals } from '../churn/churn-signals.ts';
+import { DAY_MS } from './account-state.ts';
+import type { AccountState } from './account-state.ts';
+
+const countSince = (times: readonly number[], since: number): number =>
+  times.filter((t) => t >= since).length;
+
+function csatOnFiveScale(csat: number | null): number | null {
+  if (csat === null) return null;
+  if (csat <= 1) return csat >= 1 ? 5 : 1; // Zendesk good/bad arrives as 1/0
+  return Math.min(5, Math.max(1, csat));
+}
+
+export function churnSignalsOf(state: AccountState, now: number): ChurnSignals {
+  const today = Math.floor(now / DAY_MS);
+  const recent = state.activeDays.filter((d) => d > today - 7 && d <= today).length / 7;
+  const baseline = state.activeDays.filter((d) => d > today - 28 && d <= today).length / 28;
+  const oldEnough = now - state.firstSeenAt >= 14 * DAY_MS;
+  const mrr90 =
+    [...state.mrrHistory].reverse().find(([t]) => t <= now - 90 * DAY_MS)?.[1] ??
+    state.mrrHistory[0]?.[1] ??
+    state.mrrCents;
+  const failed30 = countSince(state.failedPaymentTimes, now - 30 * DAY_MS);
+  const tickets30 = countSince(state.ticketTimes, now - 30 * DAY_MS);
+  const championDay = state.champion !== null ? state.members[state.champion] : undefined;
+  return {
+    account: state.key,
+    asOf: now,
+    mrr: state.mrrCents / 100,
+    usageTrendRatio: oldEnough && baseline > 0 ? recent / baseline : null,
+    daysSinceLastActivity: Math.max(0, (now - state.lastActivityAt) / DAY_MS),
+    activeSeats: Object.values(state.members).filter((d) => d > today - 30).length,
+    paidSeats: state.seats ?? 0,
+    tickets30d: tickets30,
+    urgentTickets30d: Math.min(tickets30, countSince(state.urgentTicketTimes, now - 30 * DAY_MS)),
+    latestNps: state.nps === null ? null : Math.min(10, Math.max(0, state.nps)),
+    latestCsat: csatOnFiveScale(state.csat),
+    failedPayments30d: failed30,
+    failedPayments60d: Math.max(failed30, countSince(state.failedPaymentTimes, now - 60 * DAY_MS)),
+    contractions90d: state.contractions,
+    mrrDropPct: mrr90 > 0 ? Math.min(100, Math.max(0, ((mrr90 - state.mrrCents) / mrr90) * 100)) : 0,
+    championDaysInactive: championDay === undefined ? null : Math.max(0, today - championDay),
+  };
+}

@@ -10,6 +10,7 @@ import type { ChurnScore } from '../churn/score-account.ts';
 import { updateAlertState } from '../churn/churn-alert-state.ts';
 import type { ChurnAlert } from '../churn/churn-alert-state.ts';
 import type { ChurnConfig } from '../churn/churn-config.ts';
+import type { ChurnSignals } from '../churn/churn-signals.ts';
 import type { AccountState } from './account-state.ts';
 import { deleteState, putState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
@@ -26,7 +27,7 @@ export interface JourneyContext {
 
 export interface JourneyStepOutput {
   effects: JourneyEffect[];
-  scores: ChurnScore[];
+  scores: Array<{ score: ChurnScore; signals: ChurnSignals }>;
   alerts: ChurnAlert[];
   outcomes: ChurnOutcome[];
 }
@@ -53,11 +54,12 @@ export function rescore(
   ctx: JourneyContext,
   out: JourneyStepOutput,
 ): AccountState {
-  const score = scoreAccount(churnSignalsOf(state, at), ctx.churn, at);
+  const signals = churnSignalsOf(state, at);
+  const score = scoreAccount(signals, ctx.churn, at);
   const previous = state.churn?.score ?? null;
   const update = updateAlertState(state.churn, score, at, ctx.churn);
   if (previous === null || Math.abs(previous - score.score) >= 1 || update.state.band !== state.churn?.band)
-    out.scores.push(score);
+    out.scores.push({ score, signals });
   if (update.alert) out.alerts.push(update.alert);
   return { ...state, churn: update.state };
 }

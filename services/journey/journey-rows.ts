@@ -3,6 +3,7 @@
 import type { ChurnAlert } from '../churn/churn-alert-state.ts';
 import type { ChurnOutcome } from '../churn/record-churn.ts';
 import type { ChurnScore } from '../churn/score-account.ts';
+import type { ChurnSignals } from '../churn/churn-signals.ts';
 import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import type { JourneyEffect } from './journey-effects.ts';
@@ -95,13 +96,14 @@ export function accountStateRow(state: AccountState, version: number, asOf: numb
   };
 }
 
-export const churnScoreRow = (score: ChurnScore): object => ({
+export const churnScoreRow = ({ score, signals }: { score: ChurnScore; signals: ChurnSignals }): object => ({
   account_key: score.account,
   scored_at: iso(score.scoredAt),
   score: score.score,
   band: score.band,
   mrr_cents: Math.round(score.mrr * 100),
   reasons: JSON.stringify(score.reasons),
+  signals: JSON.stringify(signals),
 });
 
 export const churnAlertRow = (alert: ChurnAlert): object => ({

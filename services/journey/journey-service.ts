@@ -26,7 +26,7 @@ import {
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
 import { writeRows } from '../sink/write-rows.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
-import type { JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
+import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
 import { startDlqSummary } from './dlq-summary-service.ts';
 import { applyJourneyChangelog, createAccountStore } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
@@ -78,6 +78,34 @@ export function journeyContextFrom(config: PipelineConfig): JourneyContext {
   if (!churn.ok)
     throw new Error(`invalid churn config ${config.CHURN_CONFIG_FILE}:\n  ${churn.problems.join('\n  ')}`);
   return { map: loadJourneyMap(config.JOURNEY_MAP_FILE), churn: churn.config };
+}
+
+let bandsCountedAt = 0;
+
+function recordJourneyMetrics(
+  result: JourneyBatchResult,
+  state: JourneyStageState,
+  metrics: PipelineMetrics,
+): void {
+  for (const effect of result.effects) {
+    if (effect.kind === 'merge') metrics.identityMerges.inc({ reason: effect.reason });
+    if (effect.kind === 'refused_merge' || effect.kind === 'refused_link')
+      metrics.refusedMerges.inc({ reason: effect.reason });
+  }
+  for (const row of (result.rows.get('stage_transitions') ?? []) as Array<{ to_stage: string }>) {
+    metrics.stageTransitions.inc({ to_stage: row.to_stage });
+  }
+  for (const row of (result.rows.get('churn_alerts') ?? []) as Array<{ band: string }>)
+    metrics.churnAlerts.inc({ band: row.band });
+  // Accounts per band is a full scan: at most every 5 s.
+  if (Date.now() - bandsCountedAt < 5_000) return;
+  bandsCountedAt = Date.now();
+  const bands: Record<string, number> = { healthy: 0, watch: 0, at_risk: 0 };
+  for (const account of state.accounts.states.values()) {
+    if (account.kind === 'account')
+      bands[account.churn?.band ?? 'healthy'] = (bands[account.churn?.band ?? 'healthy'] ?? 0) + 1;
+  }
+  for (const [band, n] of Object.entries(bands)) metrics.churnAccounts.set({ band }, n);
 }
 
 export interface JourneyService extends RunningConsumer {
@@ -160,6 +188,7 @@ export async function startJourneyService(
         const [kind, reason = ''] = key.split(':');
         metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
       }
+      recordJourneyMetrics(result, state, metrics);
     },
   });
   return {

@@ -12,6 +12,11 @@ export interface PipelineMetrics {
   rebalances: Counter<'group'>;
   clickhouseInsertDuration: Histogram<'table'>;
   clickhouseInsertRows: Counter<'table'>;
+  refusedMerges: Counter<'reason'>;
+  identityMerges: Counter<'reason'>;
+  churnAccounts: Gauge<'band'>;
+  churnAlerts: Counter<'band'>;
+  stageTransitions: Counter<'to_stage'>;
 }
 
 export function createMetrics(collectDefaults = true): PipelineMetrics {
@@ -68,6 +73,36 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
       name: 'journey_clickhouse_inserted_rows_total',
       help: 'Rows acknowledged by ClickHouse per table.',
       labelNames: ['table'],
+      registers,
+    }),
+    refusedMerges: new Counter({
+      name: 'journey_identity_refused_merges_total',
+      help: 'Identity merges or links refused by the safety rules, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    identityMerges: new Counter({
+      name: 'journey_identity_merges_total',
+      help: 'Persons merged, by reason (identify, alias, shared_identifier, force_merge, split).',
+      labelNames: ['reason'],
+      registers,
+    }),
+    churnAccounts: new Gauge({
+      name: 'journey_churn_accounts',
+      help: 'Accounts per churn band (healthy, watch, at_risk), after the last batch.',
+      labelNames: ['band'],
+      registers,
+    }),
+    churnAlerts: new Counter({
+      name: 'journey_churn_alerts_total',
+      help: 'Churn alerts fired, by band entered.',
+      labelNames: ['band'],
+      registers,
+    }),
+    stageTransitions: new Counter({
+      name: 'journey_stage_transitions_total',
+      help: 'Journey stage transitions, by stage entered.',
+      labelNames: ['to_stage'],
       registers,
     }),
   };

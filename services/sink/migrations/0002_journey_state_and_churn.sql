@@ -75,7 +75,8 @@ ENGINE = {engine:ReplacingMergeTree(version)}
 ORDER BY account_key
 SETTINGS non_replicated_deduplication_window = 10000;
 
--- churn_scores: score history with its reasons (JSON array of {factor, contribution, text}).
+-- churn_scores: score history with its reasons (JSON array of {factor, contribution, text}) and
+-- the ChurnSignals it was computed from (JSON), which `journey churn fit` trains on.
 CREATE TABLE IF NOT EXISTS {db}.churn_scores {on_cluster}
 (
     account_key String,
@@ -83,7 +84,8 @@ CREATE TABLE IF NOT EXISTS {db}.churn_scores {on_cluster}
     score Float64,
     band LowCardinality(String),
     mrr_cents Int64,
-    reasons String
+    reasons String,
+    signals String
 )
 ENGINE = {engine:ReplacingMergeTree}
 PARTITION BY toYYYYMM(scored_at)

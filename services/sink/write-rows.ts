@@ -1,9 +1,15 @@
-// The ClickHouse writer: one insert per table per batch, each with an insert_deduplication_token
-// derived from the source topic/partition/offset range and the table, so a redelivered batch is
-// stored once (tables keep a dedup window). Retryable faults back off exponentially; after the
-// budget the batch fails without committing offsets.
+// The ClickHouse writer: one JSONEachRow insert per table per batch, each with an
+// insert_deduplication_token derived from the source topic/partition/offset range and the table,
+// so a redelivered batch is stored once (tables keep a non-replicated dedup window; dependent
+// materialized views deduplicate too). Retryable faults back off exponentially; after the budget
+// ClickHouseUnavailableError tells the shell to crash without committing offsets. Permanent faults
+// throw ClickHouseRejectedError at once.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ClickHouseUnavailableError, classifyClickHouseError } from './clickhouse-errors.ts';
+import {
+  ClickHouseRejectedError,
+  ClickHouseUnavailableError,
+  classifyClickHouseError,
+} from './clickhouse-errors.ts';
 
 export interface BatchOrigin {
   topic: string;
@@ -12,27 +18,42 @@ export interface BatchOrigin {
   lastOffset: string;
 }
 
-export interface WriteOptions {
+export interface WriteBatchOptions {
   database: string;
+  origin: BatchOrigin;
+  /** Retries after the first attempt (default 8: ~25 s of backoff in total). */
   retries?: number;
   initialBackoffMs?: number;
+  maxBackoffMs?: number;
   onInsert?: (table: string, rows: number, seconds: number) => void;
   sleep?: (ms: number) => Promise<void>;
 }
 
+export type WriteOptions = Omit<WriteBatchOptions, 'origin'>;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export const dedupToken = (origin: BatchOrigin, table: string): string =>
   `${origin.topic}:${origin.partition}:${origin.firstOffset}-${origin.lastOffset}:${table}`;
 
-export async function writeRows(
+/** Delay before retry number `attempt` (0-based): initial * 2^attempt, capped. */
+export const backoffMs = (attempt: number, initialMs = 100, maxMs = 30_000): number =>
+  Math.min(maxMs, initialMs * 2 ** attempt);
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function writeBatch(
   client: ClickHouseClient,
   rowsByTable: ReadonlyMap<string, ReadonlyArray<object>>,
-  origin: BatchOrigin,
-  options: WriteOptions,
+  options: WriteBatchOptions,
 ): Promise<void> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  if (!IDENTIFIER.test(options.database))
+    throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
+  const sleep = options.sleep ?? realSleep;
   const retries = options.retries ?? 8;
   for (const [table, rows] of rowsByTable) {
     if (rows.length === 0) continue;
+    if (!IDENTIFIER.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
     const started = process.hrtime.bigint();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -41,17 +62,29 @@ export async function writeRows(
           values: rows as object[],
           format: 'JSONEachRow',
           clickhouse_settings: {
-            insert_deduplication_token: dedupToken(origin, table),
+            insert_deduplicate: 1,
+            insert_deduplication_token: dedupToken(options.origin, table),
+            deduplicate_blocks_in_dependent_materialized_views: 1,
             date_time_input_format: 'best_effort',
           },
         });
         break;
       } catch (err) {
-        if (classifyClickHouseError(err) === 'permanent') throw err;
+        if (classifyClickHouseError(err) === 'permanent') throw new ClickHouseRejectedError(table, err);
         if (attempt >= retries) throw new ClickHouseUnavailableError(table, attempt + 1, { cause: err });
-        await sleep(Math.min(30_000, (options.initialBackoffMs ?? 100) * 2 ** attempt));
+        await sleep(backoffMs(attempt, options.initialBackoffMs, options.maxBackoffMs));
       }
     }
     options.onInsert?.(table, rows.length, Number(process.hrtime.bigint() - started) / 1e9);
   }
+}
+
+/** The journey and DLQ shells' form: origin as its own argument. */
+export function writeRows(
+  client: ClickHouseClient,
+  rowsByTable: ReadonlyMap<string, ReadonlyArray<object>>,
+  origin: BatchOrigin,
+  options: WriteOptions,
+): Promise<void> {
+  return writeBatch(client, rowsByTable, { ...options, origin });
 }

@@ -5,7 +5,8 @@ import { changeSeats, churn, convertTrial, expireTrial, invoiceDue, startTrial }
 import type { AccountState, TimerName } from './account-state.ts';
 import { DAY_MS, HOUR_MS, newState } from './account-state.ts';
 import { answerSurvey, openTicket } from './account-voice.ts';
-import { joinSession, signupSession, stepSession, usageSession, visitSession } from './behavior-sessions.ts';
+import { joinSession, stepSession, usageSession } from './product-sessions.ts';
+import { signupSession, visitSession } from './prospect-sessions.ts';
 import { drawFunnelFate, plantedStepRates } from './funnel-model.ts';
 import type { JourneyContext } from './journey-context.ts';
 import { person } from './journey-context.ts';

@@ -5,7 +5,7 @@ import type { AccountTraits } from './account-traits.ts';
 import { deriveAccount, TAG } from './account-traits.ts';
 import type { SubscriptionState } from './billing-payload.ts';
 import type { PersonIds } from './person-ids.ts';
-import { hash32, Rng } from './prng.ts';
+import { Rng } from './prng.ts';
 import type { WorkloadProfile } from './workload-profile.ts';
 
 export const DAY_MS = 86_400_000;
@@ -69,7 +69,7 @@ export function newState(seed: number, index: number, profile: WorkloadProfile):
   const traits = deriveAccount(seed, index, profile);
   return {
     traits,
-    rng: new Rng(hash32(seed, TAG.journey, index)),
+    rng: new Rng(seed, TAG.journey, index),
     established: false,
     phase: 'prospect',
     willSignUp: false,

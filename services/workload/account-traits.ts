@@ -101,7 +101,7 @@ export function hotFactor(hotShare: number, trafficShare: number): number {
 }
 
 export function deriveAccount(seed: number, index: number, profile: WorkloadProfile): AccountTraits {
-  const rng = new Rng(hash32(seed, TAG.account, index));
+  const rng = new Rng(seed, TAG.account, index);
   const tag = hex32(hash32(seed, TAG.account, index, 1)).slice(0, 6);
   const head = rng.pick(NAME_HEADS);
   const tail = rng.pick(NAME_TAILS);

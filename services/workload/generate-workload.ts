@@ -14,7 +14,7 @@ import { EventHeap } from './event-heap.ts';
 import type { GroundTruth } from './ground-truth.ts';
 import type { JourneyContext } from './journey-context.ts';
 import { malformedMessage } from './malformed-messages.ts';
-import { hash32, Rng } from './prng.ts';
+import { Rng } from './prng.ts';
 import { TruthRecorder } from './truth-recorder.ts';
 import type { PendingMessage, RawMessage } from './workload-message.ts';
 import type { ProfileName, WorkloadProfile } from './workload-profile.ts';
@@ -78,7 +78,7 @@ export function generateWorkload(options: WorkloadOptions): Workload {
     if (first < Infinity) queue.push(first, state);
   }
 
-  const arrivalsRng = new Rng(hash32(seed, TAG.arrivals));
+  const arrivalsRng = new Rng(seed, TAG.arrivals);
   const windowDays = Math.max(1, profile.historyDays - profile.quietDays);
   const prospects = profile.newAccounts / expectedSignupRate(profile);
   const meanGapMs = (windowDays * DAY_MS) / Math.max(1e-9, prospects);
@@ -87,7 +87,7 @@ export function generateWorkload(options: WorkloadOptions): Workload {
   let nextProspect = profile.establishedAccounts;
   if (profile.newAccounts > 0) queue.push(startMs + Math.ceil(arrivalsRng.exp(meanGapMs)), ARRIVALS);
 
-  const injections = new Rng(hash32(seed, TAG.injections));
+  const injections = new Rng(seed, TAG.injections);
 
   function arrive(now: number): void {
     const state = newProspect(seed, nextProspect++, profile, now);

@@ -64,7 +64,7 @@ export function derivePerson(
   userIndex: number,
   profile: WorkloadProfile,
 ): PersonIds {
-  const rng = new Rng(hash32(seed, TAG.person, account.index, userIndex));
+  const rng = new Rng(seed, TAG.person, account.index, userIndex);
   const first = rng.pick(FIRST);
   const last = rng.pick(LAST);
   const devices = rng.int(1, profile.maxDevicesPerUser);

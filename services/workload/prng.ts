@@ -1,5 +1,5 @@
 // Seeded randomness for the workload generator: a 32-bit mixing hash to derive independent
-// streams (one per account, one for the emission-time injections) and mulberry32 as the stream.
+// streams (one per account, one for the emission-time injections) and sfc32 as the stream.
 // Never Math.random: the same seed must give the same bytes on every machine and Node version.
 
 /** murmur3's finaliser over (a, b): a well-mixed 32-bit value. */
@@ -45,20 +45,31 @@ export function uuidFrom(seed: number, ...parts: number[]): string {
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${'89ab'[parseInt(c[0] ?? '0', 16) & 3]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
 
-/** mulberry32: a small, fast, seedable stream of 32-bit values. */
+/** sfc32 (Chris Doty-Humphrey's small fast counting generator): 128 bits of state, so the
+ *  streams of different accounts do not overlap and 128-bit ids drawn from them do not collide
+ *  (a 32-bit-state generator such as mulberry32 has only 2^32 distinct ids). */
 export class Rng {
-  private state: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
+  constructor(seed: number, ...parts: number[]) {
+    this.a = hash32(seed, ...parts, 1);
+    this.b = hash32(seed, ...parts, 2);
+    this.c = hash32(seed, ...parts, 3);
+    this.d = hash32(seed, ...parts, 4);
+    for (let i = 0; i < 12; i++) this.next32();
   }
 
   next32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
   }
 
   /** Uniform [0, 1). */

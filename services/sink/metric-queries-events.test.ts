@@ -11,6 +11,7 @@ import { latestStates, resolvedEvents } from './metrics-oracle-support.ts';
 import type { Cut, Row } from './metrics-oracle-support.ts';
 import * as ev from './metrics-oracle-events.ts';
 import * as rev from './metrics-oracle-revenue.ts';
+import * as eng from './metrics-oracle-engagement.ts';
 
 const client = createChdbTestClient();
 const database = 'metrics_events';
@@ -70,21 +71,21 @@ const cases: Array<{
         'account',
       ),
   },
-  { name: 'weekly_active', keys: ['week', 'cut_value'], oracle: (c) => ev.weeklyActive(events, states, c) },
+  { name: 'weekly_active', keys: ['week', 'cut_value'], oracle: (c) => eng.weeklyActive(events, states, c) },
   {
     name: 'active_accounts_daily',
     keys: ['day', 'cut_value'],
-    oracle: (c) => ev.activeAccountsDaily(events, states, c),
+    oracle: (c) => eng.activeAccountsDaily(events, states, c),
   },
   {
     name: 'feature_adoption',
     keys: ['cut_value', 'feature'],
-    oracle: (c) => ev.featureAdoption(events, states, c, 'Feature Used'),
+    oracle: (c) => eng.featureAdoption(events, states, c, 'Feature Used'),
   },
   {
     name: 'retention_by_cohort',
     keys: ['cohort_week', 'cut_value', 'week_number'],
-    oracle: (c) => ev.retentionByCohort(events, states, c, 'Signed Up', 12, 'account'),
+    oracle: (c) => eng.retentionByCohort(events, states, c, 'Signed Up', 12, 'account'),
   },
   {
     name: 'nrr_by_cohort',

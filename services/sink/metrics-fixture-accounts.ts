@@ -4,6 +4,7 @@
 import { newAccountState } from '../journey/account-state.ts';
 import type { AccountState } from '../journey/account-state.ts';
 import type { ChurnBand } from '../churn/churn-bands.ts';
+import { healthySignals } from '../churn/churn-signals-fixture.ts';
 import { accountStateRow, stageTransitionRow } from './rows/journey-state-rows.ts';
 import type { AccountStateRow, StageTransitionRow } from './rows/journey-state-rows.ts';
 import { churnAlertRow, churnOutcomeRow, churnScoreRow } from './rows/churn-rows.ts';
@@ -150,35 +151,28 @@ export function accountStateRows(): AccountStateRow[] {
 
 export function stageTransitionRows(): StageTransitionRow[] {
   return ACCOUNTS.flatMap((a) =>
-    a.stages
-      .slice(1)
-      .map(([to, at], i) =>
-        stageTransitionRow(
-          {
-            kind: 'transition',
-            id: `${a.key}:${i}`,
-            account_key: a.key,
-            from_stage: a.stages[i]![0],
-            to_stage: to,
-            at: t(at),
-            reason: 'conversion',
-            map_version: 1,
-          },
-          sketchState(a),
-        ),
+    a.stages.slice(1).map(([to, at], i) =>
+      stageTransitionRow(
+        {
+          kind: 'transition',
+          id: `${a.key}:${i}`,
+          account_key: a.key,
+          from_stage: a.stages[i]![0],
+          to_stage: to,
+          at: t(at),
+          reason: 'conversion',
+          map_version: 1,
+        },
+        sketchState(a),
       ),
+    ),
   );
 }
 
 const score = (account: string, at: string, value: number, band: ChurnBand, mrr: number): ChurnScoreRow =>
   churnScoreRow({
-    account,
-    score: value,
-    band,
-    reasons: [],
-    scoredAt: t(at),
-    mrr,
-    mrrAtRisk: (mrr * value) / 100,
+    score: { account, score: value, band, reasons: [], scoredAt: t(at), mrr, mrrAtRisk: (mrr * value) / 100 },
+    signals: healthySignals({ account, asOf: t(at), mrr }),
   });
 
 export const churnScoreRows = (): ChurnScoreRow[] => [

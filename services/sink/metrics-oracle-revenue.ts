@@ -3,7 +3,7 @@ import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { AccountStateRow, StageTransitionRow } from './rows/journey-state-rows.ts';
 import { cutOf, groupBy, mean, round } from './metrics-oracle-support.ts';
 import type { Cut, Row } from './metrics-oracle-support.ts';
-import { featuresByAccount } from './metrics-oracle-events.ts';
+import { featuresByAccount } from './metrics-oracle-engagement.ts';
 
 type States = Map<string, AccountStateRow>;
 const month = (t: number): string => new Date(t).toISOString().slice(0, 8) + '01';

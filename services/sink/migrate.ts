@@ -4,7 +4,10 @@
 //   {db}            the database (validated identifier)
 //   {on_cluster}    '' or ON CLUSTER <name>
 //   {engine:X(...)} X(...) or, with a cluster, ReplicatedX(...) (default replica path and name)
-//   {retention_days} TTL for event-like tables
+//   {retention_days} TTL for event-like tables (default 730)
+// Run it from one process at a time (the CLI `migrate` command or the one-process run at start):
+// two concurrent runs could both apply a pending migration (its statements are IF NOT EXISTS, so
+// the effect is the same, but schema_migrations would get two rows for it, collapsed on merge).
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -13,6 +16,8 @@ export interface MigrationOptions {
   database: string;
   cluster?: string | null;
   retentionDays?: number;
+  /** Where the NNNN_name.sql files are (default: services/sink/migrations). */
+  migrationsDir?: URL;
 }
 
 export interface Migration {
@@ -23,6 +28,7 @@ export interface Migration {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const MAX_RETENTION_DAYS = 18_250; // 50 years
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
 export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
@@ -43,6 +49,11 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
 export function renderMigration(sql: string, options: MigrationOptions): string[] {
   if (!IDENTIFIER.test(options.database))
     throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
+  // TTL arithmetic is in DateTime (UInt32, up to 2106): a longer retention would wrap around and
+  // expire every row at once.
+  const days = options.retentionDays;
+  if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= MAX_RETENTION_DAYS))
+    throw new Error(`invalid retention days ${days} (an integer 1..${MAX_RETENTION_DAYS})`);
   if (options.cluster && !IDENTIFIER.test(options.cluster))
     throw new Error(`invalid cluster name ${JSON.stringify(options.cluster)}`);
   const rendered = sql
@@ -61,7 +72,7 @@ export function renderMigration(sql: string, options: MigrationOptions): string[
 
 export async function migrate(client: ClickHouseClient, options: MigrationOptions): Promise<string[]> {
   const db = options.database;
-  const onCluster = options.cluster ? ` ON CLUSTER ${options.cluster}` : '';
+  const migrations = loadMigrations(options.migrationsDir); // read before touching the server
   for (const statement of renderMigration(
     `CREATE DATABASE IF NOT EXISTS {db} {on_cluster};
      CREATE TABLE IF NOT EXISTS {db}.schema_migrations {on_cluster}
@@ -79,7 +90,7 @@ export async function migrate(client: ClickHouseClient, options: MigrationOption
   ).json<{ version: number; checksum: string }>();
   const appliedBy = new Map(applied.map((row) => [Number(row.version), row.checksum]));
   const done: string[] = [];
-  for (const migration of loadMigrations()) {
+  for (const migration of migrations) {
     const previous = appliedBy.get(migration.version);
     if (previous !== undefined) {
       if (previous !== migration.checksum) {
@@ -98,6 +109,5 @@ export async function migrate(client: ClickHouseClient, options: MigrationOption
     });
     done.push(migration.name);
   }
-  void onCluster;
   return done;
 }

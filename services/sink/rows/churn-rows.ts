@@ -3,6 +3,7 @@
 import type { ChurnAlert } from '../../churn/churn-alert-state.ts';
 import type { ChurnOutcome } from '../../churn/record-churn.ts';
 import type { ChurnScore } from '../../churn/score-account.ts';
+import type { ChurnSignals } from '../../churn/churn-signals.ts';
 import { isoTime, isoTimeOrNull } from './row-time.ts';
 
 export interface ChurnScoreRow {
@@ -12,6 +13,8 @@ export interface ChurnScoreRow {
   band: string;
   mrr_cents: number;
   reasons: string;
+  /** The ChurnSignals the score was computed from (JSON), for `journey churn fit`. */
+  signals: string;
 }
 
 export interface ChurnAlertRow {
@@ -37,13 +40,20 @@ export interface ChurnOutcomeRow {
 
 const cents = (amount: number): number => Math.round(amount * 100);
 
-export const churnScoreRow = (score: ChurnScore): ChurnScoreRow => ({
+export const churnScoreRow = ({
+  score,
+  signals,
+}: {
+  score: ChurnScore;
+  signals: ChurnSignals;
+}): ChurnScoreRow => ({
   account_key: score.account,
   scored_at: isoTime(score.scoredAt),
   score: score.score,
   band: score.band,
   mrr_cents: cents(score.mrr),
   reasons: JSON.stringify(score.reasons),
+  signals: JSON.stringify(signals),
 });
 
 export const churnAlertRow = (alert: ChurnAlert): ChurnAlertRow => ({

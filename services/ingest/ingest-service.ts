@@ -6,7 +6,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
-import { createOutputProducer } from '../shared/kafka/producer.ts';
+import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import { DedupWindow } from './dedup-window.ts';
@@ -82,7 +82,10 @@ export async function startIngestService(
     username: config.SCHEMA_REGISTRY_USERNAME,
     password: config.SCHEMA_REGISTRY_PASSWORD,
   });
-  const producer = await createOutputProducer(kafka);
+  const producer = await createTransactionalProducer(
+    kafka,
+    `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
+  );
   // One dedup window per topic-partition, dropped when a batch fails: ids of a batch that was not
   // committed must not make its redelivery look like duplicates.
   const windows = new Map<string, DedupWindow>();
@@ -103,6 +106,7 @@ export async function startIngestService(
     groupId: config.INGEST_GROUP_ID,
     topics: [...sourceByTopic.keys()],
     stage: 'ingest',
+    commitMode: 'transaction',
     log: stageLog,
     metrics,
     handler: async (batch) => {
@@ -116,7 +120,14 @@ export async function startIngestService(
           windowFor(windowKey),
           Date.now(),
         );
-        await producer.send(result.outputs);
+        // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction.
+        const last = batch.messages[batch.messages.length - 1]!;
+        await producer.sendWithOffsets(result.outputs, {
+          groupId: config.INGEST_GROUP_ID,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(last.offset) + 1n).toString(),
+        });
         for (const [key, n] of result.counts) {
           const [kind, reason = ''] = key.split(':');
           metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);

@@ -10,7 +10,7 @@ import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
-import { createOutputProducer } from '../shared/kafka/producer.ts';
+import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import { readChangelog } from '../shared/kafka/read-changelog.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
@@ -138,7 +138,10 @@ export async function startJourneyService(
     eventType: journeyEventType(),
     eventSchemaId: await registerCanonicalSchema(config),
   };
-  const producer = await createOutputProducer(kafka);
+  const producer = await createTransactionalProducer(
+    kafka,
+    `${config.JOURNEY_GROUP_ID}-${config.INSTANCE_ID}`,
+  );
   const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
 
   const running = await runBatchConsumer({
@@ -146,6 +149,7 @@ export async function startJourneyService(
     groupId: config.JOURNEY_GROUP_ID,
     topics: [config.TOPIC_CANONICAL],
     stage: 'journey',
+    commitMode: 'transaction',
     log: stageLog,
     metrics,
     handler: async (batch) => {
@@ -170,9 +174,13 @@ export async function startJourneyService(
             },
           },
         );
-        await producer.send(result.messages);
-        await producer.send(result.changelog);
-        await producer.send(result.checkpoint);
+        // Outputs, state changelogs and the consumer offsets commit together, or not at all.
+        await producer.sendWithOffsets([...result.messages, ...result.changelog, ...result.checkpoint], {
+          groupId: config.JOURNEY_GROUP_ID,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(last.offset) + 1n).toString(),
+        });
       } catch (err) {
         // The in-memory graph already holds this batch: rebuild it from the changelog so the
         // redelivery is processed against the state the changelog actually has.

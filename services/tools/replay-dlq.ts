@@ -41,6 +41,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
   if ([...done.values()].every(Boolean)) return summary;
 
   const producer = await createOutputProducer(kafka);
+  const markPosition = (partition: number, position: bigint): void => {
+    if (position >= (highs.get(partition) ?? 0n)) done.set(partition, true);
+    if ([...highs.keys()].every((p) => done.get(p) ?? (highs.get(p) ?? 0n) === 0n)) finish();
+  };
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const consumer = await runBatchConsumer({
@@ -71,10 +75,15 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
       await producer.send(outputs);
       summary.replayed += outputs.length;
     },
-    onCommitted: (_topic, partition, nextOffset) => {
-      if (nextOffset >= (highs.get(partition) ?? 0n)) done.set(partition, true);
-      if ([...highs.keys()].every((p) => done.get(p) ?? (highs.get(p) ?? 0n) === 0n)) finish();
-    },
+    onCommitted: (_topic, partition, nextOffset) => markPosition(partition, nextOffset),
+  });
+  // The DLQ is written in transactions: a trailing commit marker never reaches the handler, but
+  // batch-end events report the position past it.
+  consumer.consumer.on(consumer.consumer.events.END_BATCH_PROCESS, (event) => {
+    const { partition, lastOffset } = event.payload as { partition: number; lastOffset: string };
+    // Batches are handled (and committed) in order, so the batch-end position is safe to trust.
+    if (BigInt(lastOffset) + 1n >= (highs.get(partition) ?? 0n))
+      markPosition(partition, BigInt(lastOffset) + 1n);
   });
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(

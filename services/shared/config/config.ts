@@ -1,6 +1,7 @@
 // Typed configuration, validated once at startup (house style 9). Every problem is reported
 // with the variable name before anything connects; nothing here is a module-level singleton.
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { readSecret } from './secrets.ts';
 import type { EnvSource } from './secrets.ts';
@@ -146,6 +147,11 @@ export const CONFIG_VARIABLES = {
     'Secret key for pseudonymising emails (HMAC-SHA-256; or PII_HMAC_KEY_FILE).',
   ],
   PII_KEEP_RAW: [bool, 'false', 'Keep raw emails in canonical events and ClickHouse.'],
+  INSTANCE_ID: [
+    name,
+    hostname().replace(/[^A-Za-z0-9._-]/g, '-'),
+    'Stable instance name (pod name): part of the Kafka transactional id, so a restarted instance fences its zombie.',
+  ],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
   LOG_LEVEL: [
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -42,6 +42,9 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
+  /** 'consumer' (default): commit after the handler resolved. 'transaction': the handler commits
+   *  the offsets itself inside a Kafka transaction (TransactionalProducer.sendWithOffsets). */
+  commitMode?: 'consumer' | 'transaction';
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
   onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
 }
@@ -116,14 +119,16 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       if (isStale() || !isRunning()) return; // the partition moved: the new owner redoes the batch
       const last = batch.messages[batch.messages.length - 1]!;
       resolveOffset(last.offset);
-      await commitOffsetsIfNecessary({
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
-          },
-        ],
-      });
+      if (options.commitMode !== 'transaction') {
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+            },
+          ],
+        });
+      }
       options.onCommitted?.(batch.topic, batch.partition, BigInt(last.offset) + 1n);
       metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
       const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;

@@ -20,6 +20,74 @@ export interface OutputProducer {
   producer: Producer;
 }
 
+function topicMessages(messages: readonly OutboundMessage[]) {
+  const byTopic = new Map<string, OutboundMessage[]>();
+  for (const m of messages) {
+    const list = byTopic.get(m.topic) ?? [];
+    list.push(m);
+    byTopic.set(m.topic, list);
+  }
+  return [...byTopic].map(([topic, list]) => ({
+    topic,
+    messages: list.map((m) => ({
+      key: m.key,
+      value: m.value,
+      ...(m.partition !== undefined ? { partition: m.partition } : {}),
+      ...(m.headers ? { headers: m.headers } : {}),
+      ...(m.timestampMs !== undefined ? { timestamp: String(m.timestampMs) } : {}),
+    })),
+  }));
+}
+
+export interface ConsumedOffsets {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** The next offset to consume (last processed + 1). */
+  offset: string;
+}
+
+export interface TransactionalProducer {
+  /** Sends every message and commits the consumer offsets in one Kafka transaction: all of it
+   *  becomes visible to read_committed consumers (and changelog restores) or none of it. */
+  sendWithOffsets(messages: readonly OutboundMessage[], offsets: ConsumedOffsets): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** One transactional id per stage instance: a restarted or duplicated instance fences the old one. */
+export async function createTransactionalProducer(
+  kafka: Kafka,
+  transactionalId: string,
+): Promise<TransactionalProducer> {
+  const producer = kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  return {
+    sendWithOffsets: async (messages, offsets) => {
+      const transaction = await producer.transaction();
+      try {
+        if (messages.length > 0)
+          await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(messages) });
+        await transaction.sendOffsets({
+          consumerGroupId: offsets.groupId,
+          topics: [
+            { topic: offsets.topic, partitions: [{ partition: offsets.partition, offset: offsets.offset }] },
+          ],
+        });
+        await transaction.commit();
+      } catch (err) {
+        await transaction.abort().catch(() => undefined);
+        throw err;
+      }
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}
+
 export async function createOutputProducer(kafka: Kafka): Promise<OutputProducer> {
   const producer = kafka.producer({
     idempotent: true,
@@ -31,25 +99,10 @@ export async function createOutputProducer(kafka: Kafka): Promise<OutputProducer
     producer,
     send: async (messages) => {
       if (messages.length === 0) return;
-      const byTopic = new Map<string, OutboundMessage[]>();
-      for (const m of messages) {
-        const list = byTopic.get(m.topic) ?? [];
-        list.push(m);
-        byTopic.set(m.topic, list);
-      }
       await producer.sendBatch({
         acks: -1,
         compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((m) => ({
-            key: m.key,
-            value: m.value,
-            ...(m.partition !== undefined ? { partition: m.partition } : {}),
-            ...(m.headers ? { headers: m.headers } : {}),
-            ...(m.timestampMs !== undefined ? { timestamp: String(m.timestampMs) } : {}),
-          })),
-        })),
+        topicMessages: topicMessages(messages),
       });
     },
     disconnect: () => producer.disconnect(),

@@ -37,6 +37,18 @@ export async function readChangelog(
         () => reject(new Error(`restore of ${topic} did not finish in ${timeoutMs} ms`)),
         timeoutMs,
       );
+      // Done per partition once the consumer's position passed the high watermark seen at start.
+      // Batch-end events also fire for batches holding only transaction markers, which never
+      // reach eachBatch, so a changelog written in transactions completes too.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+        const { partition, lastOffset } = event.payload as { partition: number; lastOffset: string };
+        const high = remaining.get(partition);
+        if (high !== undefined && BigInt(lastOffset) + 1n >= high) remaining.delete(partition);
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
       consumer
         .run({
           autoCommit: false,
@@ -52,12 +64,6 @@ export async function readChangelog(
                 value: message.value,
               });
               applied++;
-            }
-            const last = batch.messages[batch.messages.length - 1];
-            if (last && BigInt(last.offset) + 1n >= high) remaining.delete(batch.partition);
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
             }
           },
         })

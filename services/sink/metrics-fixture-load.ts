@@ -15,7 +15,12 @@ import {
 import { sortRows } from './metrics-oracle-support.ts';
 import type { Row } from './metrics-oracle-support.ts';
 
-export async function loadMetricFixture(client: ClickHouseClient, database: string): Promise<void> {
+/** `firstOffset` other than '0' stores every row again under other dedup tokens (a re-batched replay). */
+export async function loadMetricFixture(
+  client: ClickHouseClient,
+  database: string,
+  firstOffset = '0',
+): Promise<void> {
   const rows = new Map<string, object[]>([
     ['journey_events', FIXTURE_EVENTS.map(journeyEventRow)],
     ['person_overrides', FIXTURE_OVERRIDES],
@@ -27,7 +32,7 @@ export async function loadMetricFixture(client: ClickHouseClient, database: stri
   ]);
   await writeBatch(client, rows, {
     database,
-    origin: { topic: 'fixture', partition: 0, firstOffset: '0', lastOffset: '0' },
+    origin: { topic: 'fixture', partition: 0, firstOffset, lastOffset: firstOffset },
   });
 }
 

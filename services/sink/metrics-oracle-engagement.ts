@@ -40,7 +40,6 @@ export function activeAccountsDaily(events: JourneyEvent[], states: States, cut:
       day: key.split('|')[0]!,
       cut_value: key.split('|')[1]!,
       active_accounts: new Set(g.map((e) => e.account_id)).size,
-      events: g.length,
     }),
   );
 }

@@ -1,4 +1,4 @@
--- @description Daily active accounts and events from the account_activity_daily aggregate (kept by a materialized view; cheap for long ranges). Persons are counted as stored (before later identity merges re-attribute them), so use weekly_active for exact user counts.
+-- @description Daily active accounts (any event of activity_types) from the account_activity_daily aggregate, kept by a materialized view: cheap over long ranges. Distinct accounts are exact even if an event was stored twice; for users (re-attributed through identity merges) use weekly_active.
 -- @param activity_types Array(String) = ["track", "page", "screen"]
 -- @param from Date = "1970-01-01"
 -- @param to Date = "2100-01-01"
@@ -7,14 +7,12 @@ SELECT
     a.day AS day,
     multiIf({cut:String} = 'segment', d.segment, {cut:String} = 'plan', d.plan,
             {cut:String} = 'channel', d.first_touch_channel, {cut:String} = 'cohort', toString(d.cohort_week), 'all') AS cut_value,
-    uniqExact(a.account_id) AS active_accounts,
-    sum(a.events) AS events
+    uniqExact(a.account_id) AS active_accounts
 FROM
 (
-    SELECT day, account_id, sum(events) AS events
+    SELECT DISTINCT day, account_id
     FROM {db}.account_activity_daily
     WHERE has({activity_types:Array(String)}, type) AND day >= {from:Date} AND day < {to:Date}
-    GROUP BY day, account_id
 ) AS a
 LEFT JOIN {db}.account_state_latest AS d ON d.account_key = a.account_id
 GROUP BY day, cut_value

@@ -13,7 +13,7 @@ SELECT
     multiIf({cut:String} = 'segment', d.segment, {cut:String} = 'plan', d.plan,
             {cut:String} = 'channel', d.first_touch_channel, {cut:String} = 'cohort', toString(d.cohort_week), 'all') AS cut_value,
     d.mrr_cents AS current_mrr_cents
-FROM {db}.journey_events_resolved AS e
+FROM (SELECT * FROM {db}.journey_events_resolved WHERE cancel_reason != '' OR comment != '' LIMIT 1 BY event_id) AS e
 LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_id
 WHERE e.event_time >= {from:DateTime64(3)} AND e.event_time < {to:DateTime64(3)}
   AND (

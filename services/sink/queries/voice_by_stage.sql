@@ -22,6 +22,7 @@ FROM
         SELECT account_id, event_time, score_kind, assumeNotNull(score) AS score, survey_stage
         FROM {db}.journey_events_resolved
         WHERE source = 'surveys' AND score IS NOT NULL AND score_kind IN ('nps', 'csat')
+        LIMIT 1 BY event_id
     ) AS v
     ASOF LEFT JOIN (SELECT account_key, at, to_stage FROM {db}.stage_transitions FINAL) AS s
         ON s.account_key = v.account_id AND v.event_time >= s.at

@@ -5,7 +5,7 @@ import type { AccountState } from './account-state.ts';
 import { APP, innerPage } from './acquisition-touch.ts';
 import type { JourneyContext } from './journey-context.ts';
 import { emitBehavior, person } from './journey-context.ts';
-import { featureEvents, gap, loginEvents, stepEvents } from './session-events.ts';
+import { featureEvents, gap, groupTraits, loginEvents, stepEvents } from './session-events.ts';
 
 export function stepSession(ctx: JourneyContext, state: AccountState, now: number): number {
   const device = state.rng.int(0, person(ctx, state, 0).anonymousIds.length - 1);
@@ -73,7 +73,7 @@ export function joinSession(ctx: JourneyContext, state: AccountState, now: numbe
   emitBehavior(
     ctx,
     state,
-    { ...common, type: 'group', accountId, traits: { name: state.traits.name }, eventTimeMs: t },
+    { ...common, type: 'group', accountId, traits: groupTraits(state), eventTimeMs: t },
     link,
   );
   state.joined++;

@@ -5,7 +5,7 @@ import { innerPage, landingTouch, SITE } from './acquisition-touch.ts';
 import type { JourneyContext } from './journey-context.ts';
 import { emitBehavior, person } from './journey-context.ts';
 import type { PageContext } from './segment-messages.ts';
-import { gap, stepEvents } from './session-events.ts';
+import { gap, groupTraits, stepEvents } from './session-events.ts';
 
 const SITE_PATHS = ['/pricing', '/features/funnels', '/customers', '/security'];
 
@@ -103,17 +103,10 @@ export function signupSession(ctx: JourneyContext, state: AccountState, start: n
     emitBehavior(ctx, state, { ...common, type: 'alias', previousId: anonymousId, eventTimeMs: t }, link);
   }
   t += 500;
-  const { name, industry, employees, domain } = state.traits;
   emitBehavior(
     ctx,
     state,
-    {
-      ...common,
-      type: 'group',
-      accountId,
-      traits: { name, industry, employees, plan: state.sub.plan, website: `https://${domain}` },
-      eventTimeMs: t,
-    },
+    { ...common, type: 'group', accountId, traits: groupTraits(state), eventTimeMs: t },
     link,
   );
   t += gap(state);

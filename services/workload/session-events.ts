@@ -18,6 +18,15 @@ export const FEATURES = [
 ];
 const APP_PATHS = ['/home', '/dashboards', '/funnels', '/reports', '/settings'];
 const GAP_MS = 45_000;
+/** Share of sessions whose page load re-sends the group call (so established accounts show
+ *  their ICP traits too). */
+const GROUP_PER_SESSION = 0.05;
+/** The account's traits as B2B apps send them with every group call (ICP: employees, industry). */
+export function groupTraits(state: AccountState): Record<string, unknown> {
+  const { name, industry, employees, domain } = state.traits;
+  return { name, industry, employees, plan: state.sub.plan, website: `https://${domain}` };
+}
+
 export function gap(state: AccountState): number {
   return 1_000 + Math.ceil(state.rng.exp(GAP_MS));
 }
@@ -98,6 +107,11 @@ export function loginEvents(
       { ...common, type: 'identify', traits: { email, name: user.name }, eventTimeMs: t },
       { ...link, email },
     );
+    t += 300;
+  }
+  if (rng.chance(GROUP_PER_SESSION)) {
+    const traits = groupTraits(state);
+    emitBehavior(ctx, state, { ...common, type: 'group', accountId, traits, eventTimeMs: t }, link);
     t += 300;
   }
   emitBehavior(

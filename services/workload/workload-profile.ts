@@ -166,7 +166,7 @@ export const PROFILES: Readonly<Record<'tiny' | 'demo' | 'bench', WorkloadProfil
     eventsPerSession: { min: 6, max: 14 },
     identifyPerSession: 0.85,
     seatChangesPerAccountWeek: 1.6,
-    ticketsPerAccountWeek: 1,
+    ticketsPerAccountWeek: 0.85,
     surveysPerAccountWeek: 1.2,
     joinsPerAccountWeek: 0.3,
     lateShare: 0.01,

@@ -17,6 +17,7 @@ import {
 import { latestStates } from './metrics-oracle-support.ts';
 import type { Cut, Row } from './metrics-oracle-support.ts';
 import * as acc from './metrics-oracle-accounts.ts';
+import * as churn from './metrics-oracle-churn.ts';
 
 const client = createChdbTestClient();
 const database = 'metrics_accounts';
@@ -69,12 +70,12 @@ const cases: Array<{
   {
     name: 'churn_score_distribution',
     keys: ['cut_value', 'bucket_from'],
-    oracle: (c) => acc.churnScoreDistribution(states, churnScoreRows(), c, 10),
+    oracle: (c) => churn.churnScoreDistribution(states, churnScoreRows(), c, 10),
   },
   {
     name: 'time_to_churn',
     keys: ['cut_value'],
-    oracle: (c) => acc.timeToChurn(states, churnAlertRows(), churnOutcomeRows(), c, ['watch', 'at_risk']),
+    oracle: (c) => churn.timeToChurn(states, churnAlertRows(), churnOutcomeRows(), c, ['watch', 'at_risk']),
   },
 ];
 

@@ -153,6 +153,7 @@ export const PROFILES: Readonly<Record<'tiny' | 'demo' | 'bench', WorkloadProfil
     establishedAccounts: 80,
     newAccounts: 220,
     users: { min: 1, alpha: 2.3, max: 40 },
+    sessionsPerUserDay: 0.4,
   },
   bench: {
     ...BASE,

@@ -1,14 +1,21 @@
-// Per-account (or, before an account is known, per-person) journey state. Plain JSON-serialisable
-// data with bounded collections, so a busy account stays well under 4 KB serialised.
-
+// Per-account (or, before an account is known, per-person) journey state: plain JSON data with
+// bounded collections, so a busy account stays under 4 KB serialised (SPEC §7).
+// Two kinds of fields:
+//  - FACTS, order-insensitive merges of the events seen (min for firsts, max for lasts, sets,
+//    last-writer-wins by (event time, value)): any arrival order gives the same facts;
+//  - SETTLED fields (stage, stageEnteredAt, stageEntries, the emitted-* bookkeeping): what the
+//    reducer has announced as effects, up to the watermark `now`. See docs/journey.md.
 import type { ChurnAlertState } from '../churn/churn-alert-state.ts';
 
 export const DAY_MS = 86_400_000;
-export const MAX_ACTIVE_DAYS = 56; // 8 weeks of distinct active days
+export const MAX_WEEKS = 12;
+export const MAX_DAY_FIRSTS = 8;
 export const MAX_FEATURES = 40;
-export const MAX_MEMBERS = 50;
+export const MAX_MEMBERS = 64;
 export const MAX_MRR_HISTORY = 12;
 export const MAX_RECENT = 20;
+export const MAX_TOUCHES = 3;
+export const MAX_EXPERIMENTS = 8;
 
 export interface Touch {
   channel: string;
@@ -17,49 +24,91 @@ export interface Touch {
   at: number;
 }
 
+/** One week of activity: [week number (Monday-based), active-day bits (bit 0 = Monday),
+ * 32-slot linear-counting sketch of the persons active that week]. */
+export type WeekActivity = [week: number, dayBits: number, userBits: number];
+
 export interface AccountState {
   key: string; // account_id, or person_id before an account is known
   kind: 'account' | 'person';
   mapVersion: number;
+
+  // ---- settled: what the effects have announced ----
   stage: string;
   stageEnteredAt: number;
   /** First entry time of every stage reached. */
   stageEntries: Record<string, number>;
+  /** The stage whose stall fired for its current entry (cleared by every transition). */
   stalledStage: string | null;
+  /** Set while in the churned stage: when the churn that put it there happened. */
+  churnedAt: number | null;
+  emittedActivation: boolean;
+  /** Bit i set = funnel step i announced. */
+  emittedFunnel: number;
+
+  // ---- stage facts ----
+  /** Earliest matching conversion event per ordinary stage: [time, event name]. */
+  conversions: Record<string, [number, string]>;
+  /** Earliest time each entry condition ("stage#i") happened. */
+  entryMet: Record<string, number>;
+  lastChurnAt: number | null;
+  lastReactivationAt: number | null;
+  /** Open churn-risk episode (set by the timer, always at a midnight), null otherwise. */
+  riskSince: number | null;
+  riskSignal: 'inactivity' | 'usage_drop' | null;
+  lastRiskExitAt: number | null;
+
+  // ---- activity facts ----
   firstSeenAt: number;
   lastActivityAt: number;
-  /** Max event time applied (the account's own event-time clock). */
   maxEventTime: number;
+  weeks: WeekActivity[];
+  /** Earliest activity time of each of the last MAX_DAY_FIRSTS active days (for risk exits). */
+  dayFirsts: number[];
+  /** Short person key -> last active epoch day; the newest MAX_MEMBERS. */
+  members: Record<string, number>;
+  features: string[];
+
+  // ---- acquisition / activation facts ----
   firstTouch: Touch | null;
+  /** The latest touches at or before sign-up (newest MAX_TOUCHES). */
+  touches: Touch[];
   lastTouchBeforeSignup: Touch | null;
   signupAt: number | null;
   activatedAt: number | null;
-  /** Distinct days (epoch day numbers) with the activation event, earliest first, bounded. */
-  keyActionDays: number[];
-  keyActionTimes: number[];
-  /** Distinct active days, bounded to the last MAX_ACTIVE_DAYS. */
-  activeDays: number[];
+  /** Key-action times still able to complete an activation window (one per day if distinct). */
+  keyActions: number[];
   funnel: Record<string, number>;
-  features: string[];
-  /** person_id -> last active epoch day */
-  members: Record<string, number>;
+  /** Champion: the admin, else the person who signed up. [person id, at, is admin]. */
+  champion: string | null;
+  championSince: [number, boolean] | null;
+
+  // ---- segment, billing, voice, support, experiments ----
   segment: string;
-  traits: { employees?: number; industry?: string; name?: string };
+  traits: Record<string, string | number | boolean>;
+  traitTimes: Record<string, number>;
   plan: string | null;
+  planAt: number;
   seats: number | null;
+  seatsAt: number;
   mrrCents: number;
+  /** [event time, MRR after] newest MAX_MRR_HISTORY, by time. */
   mrrHistory: Array<[number, number]>;
+  contractionTimes: number[];
+  failedPaymentTimes: number[];
+  failedPayments: number;
+  cancelReason: string | null;
+  cancelReasonAt: number;
   ticketTimes: number[];
   urgentTicketTimes: number[];
+  tickets: number;
   nps: number | null;
+  npsAt: number;
   csat: number | null;
-  failedPaymentTimes: number[];
-  contractions: number;
-  cancelReason: string | null;
-  churnedAt: number | null;
+  csatAt: number;
   experiments: Record<string, string>;
-  /** The person who signed up: the account's champion for champion-inactivity. */
-  champion: string | null;
+  experimentsAt: Record<string, number>;
+
   /** Churn alert state (services/churn), null until first scored. */
   churn: ChurnAlertState | null;
 }
@@ -79,50 +128,64 @@ export function newAccountState(
     stageEnteredAt: at,
     stageEntries: { [firstStage]: at },
     stalledStage: null,
+    churnedAt: null,
+    emittedActivation: false,
+    emittedFunnel: 0,
+    conversions: {},
+    entryMet: {},
+    lastChurnAt: null,
+    lastReactivationAt: null,
+    riskSince: null,
+    riskSignal: null,
+    lastRiskExitAt: null,
     firstSeenAt: at,
     lastActivityAt: at,
     maxEventTime: at,
+    weeks: [],
+    dayFirsts: [],
+    members: {},
+    features: [],
     firstTouch: null,
+    touches: [],
     lastTouchBeforeSignup: null,
     signupAt: null,
     activatedAt: null,
-    keyActionDays: [],
-    keyActionTimes: [],
-    activeDays: [],
+    keyActions: [],
     funnel: {},
-    features: [],
-    members: {},
+    champion: null,
+    championSince: null,
     segment: '',
     traits: {},
+    traitTimes: {},
     plan: null,
+    planAt: 0,
     seats: null,
+    seatsAt: 0,
     mrrCents: 0,
     mrrHistory: [],
+    contractionTimes: [],
+    failedPaymentTimes: [],
+    failedPayments: 0,
+    cancelReason: null,
+    cancelReasonAt: 0,
     ticketTimes: [],
     urgentTicketTimes: [],
+    tickets: 0,
     nps: null,
+    npsAt: 0,
     csat: null,
-    failedPaymentTimes: [],
-    contractions: 0,
-    cancelReason: null,
-    churnedAt: null,
+    csatAt: 0,
     experiments: {},
-    champion: null,
+    experimentsAt: {},
     churn: null,
   };
 }
 
-/** Inserts into a sorted list of numbers without duplicates, keeping the newest `max`. */
-export function insertSorted(list: number[], value: number, max: number): number[] {
-  if (list.includes(value)) return list;
-  const next = [...list, value].sort((a, b) => a - b);
-  return next.length > max ? next.slice(next.length - max) : next;
-}
-
-export function serializeState(state: AccountState): string {
-  return JSON.stringify(state);
-}
-
-export function deserializeState(text: string): AccountState {
-  return JSON.parse(text) as AccountState;
-}
+export const dayOf = (t: number): number => Math.floor(t / DAY_MS);
+/** Monday-based week number (1970-01-01 was a Thursday). */
+export const weekOfDay = (day: number): number => Math.floor((day + 3) / 7);
+export const weekdayOf = (day: number): number => (day + 3) % 7;
+export const minOrNull = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+export const maxOrNull = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.max(a, b);

@@ -2,6 +2,7 @@
 // changed since the last flush (they go to the changelog), and the event-time watermark that
 // drives timers. Restored from the compacted journey changelog before processing.
 import type { AccountState } from './account-state.ts';
+import { StateFormatError, deserializeState, serializeState } from './serialize-state.ts';
 
 export const WATERMARK_KEY = '__watermark__';
 
@@ -12,6 +13,8 @@ export interface AccountStore {
   /** Max event time seen minus the map's lateness: timers fire up to here. */
   watermark: number;
   lastSweep: number;
+  /** States on the changelog in an older format, dropped on restore (rebuilt from events). */
+  unreadableStates: number;
 }
 
 export const createAccountStore = (): AccountStore => ({
@@ -19,6 +22,7 @@ export const createAccountStore = (): AccountStore => ({
   dirty: new Set(),
   watermark: 0,
   lastSweep: 0,
+  unreadableStates: 0,
 });
 
 export function putState(store: AccountStore, state: AccountState): void {
@@ -35,7 +39,7 @@ export function flushChangelog(store: AccountStore): Array<{ key: string; value:
   const out: Array<{ key: string; value: string | null }> = [];
   for (const key of [...store.dirty].sort()) {
     const state = store.states.get(key);
-    out.push({ key, value: state ? JSON.stringify(state) : null });
+    out.push({ key, value: state ? serializeState(state) : null });
   }
   out.push({
     key: WATERMARK_KEY,
@@ -50,6 +54,15 @@ export function applyJourneyChangelog(store: AccountStore, key: string, value: s
     if (value) Object.assign(store, JSON.parse(value) as { watermark: number; lastSweep: number });
     return;
   }
-  if (value === null) store.states.delete(key);
-  else store.states.set(key, JSON.parse(value) as AccountState);
+  if (value === null) {
+    store.states.delete(key);
+    return;
+  }
+  try {
+    store.states.set(key, deserializeState(value));
+  } catch (err) {
+    if (!(err instanceof StateFormatError)) throw err;
+    store.states.delete(key);
+    store.unreadableStates += 1;
+  }
 }

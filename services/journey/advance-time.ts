@@ -1,43 +1,168 @@
-// Timers: an account that does nothing still becomes stalled and at-risk. Firing times are
-// computed from the state (entry time + stall days, last activity + inactive days), never from
-// when the tick arrived, so a replay fires the same effects with the same timestamps.
-import { DAY_MS } from './account-state.ts';
+// Advancing time: announce, in time order, everything the facts say happened up to the watermark
+// `now` (max event time - lateness, or a wall-clock tick) — stage transitions, stalls, risk
+// signals, funnel steps, activation. Nothing later than `now` is announced, so an event within
+// the lateness can still reorder it; once announced it is final (the SETTLED state fields).
+// Timers fire at times computed from the state (stage entry + stall days, the midnight after N
+// inactive days, ...), never from when the tick came: replaying, or advancing time more or less
+// often, gives the same effects with the same ids.
+// Stages never move backwards: ordinary stages only move forward in the map's order; the signal
+// stages (churn-risk, churned) are left back to the furthest ordinary stage reached; no entry
+// time precedes the current stage's entry.
+import { DAY_MS, dayOf } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
+import { activeDaysOf } from './bounded-sets.ts';
 import { effectId } from './journey-effects.ts';
 import type { JourneyEffect } from './journey-effects.ts';
-import { signalStage, stageIndex } from './journey-map.ts';
+import { ordinaryStages, signalStage, stageIndex } from './journey-map.ts';
 import type { JourneyMap } from './journey-map.ts';
-import { transition } from './reduce-journey.ts';
+import { inactivityFiresAt, usageDropFiresAt } from './risk-signals.ts';
+import { settleMarkers } from './settle-markers.ts';
+import { ordinaryChain, riskExitTime } from './stage-timeline.ts';
+import type { StagePoint } from './stage-timeline.ts';
 
-export function advanceTime(
-  state: AccountState,
-  now: number,
-  map: JourneyMap,
-): { state: AccountState; effects: JourneyEffect[] } {
-  const effects: JourneyEffect[] = [];
-  let s = state;
-  const atRisk = signalStage(map, 'inactivity');
-  const current = map.stages[stageIndex(map, s.stage)];
-  // At-risk by inactivity: only after sign-up, from the ordinary post-acquisition stages.
-  const riskAt = s.lastActivityAt + map.churn_risk.inactive_days * DAY_MS;
-  if (current && !current.signal && stageIndex(map, s.stage) > 0 && now >= riskAt) {
-    s = transition(s, atRisk.id, riskAt, 'inactivity', effects);
-  }
+export interface Reduced {
+  state: AccountState;
+  effects: JourneyEffect[];
+}
+
+/** What happens next: the earliest candidate wins; ties in this order of kinds. */
+type Next =
+  | { kind: 'stall'; at: number }
+  | { kind: 'move'; at: number; to: StagePoint; churnedAt: number | null; riskExitAt?: number }
+  | { kind: 'risk'; at: number; signal: 'inactivity' | 'usage_drop' };
+
+function furthestBy(chain: readonly StagePoint[], at: number): StagePoint {
+  return chain.filter((p) => p.at <= at).pop() ?? chain[0]!;
+}
+
+function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
+  const out: Next[] = [];
+  const churned = signalStage(map, 'billing_churn').id;
+  const atRisk = signalStage(map, 'inactivity').id;
+  const chain = ordinaryChain(s, map);
   const stage = map.stages[stageIndex(map, s.stage)];
-  if (stage?.stall_days !== undefined && s.stalledStage !== s.stage) {
-    const stallAt = s.stageEnteredAt + stage.stall_days * DAY_MS;
-    if (now >= stallAt) {
-      effects.push({
-        kind: 'stall',
-        id: effectId(s.key, 'stall', s.stage, s.stageEnteredAt),
-        account_key: s.key,
-        stage: s.stage,
-        at: stallAt,
-        stalled_days: stage.stall_days,
-        map_version: s.mapVersion,
+  if (stage?.stall_days !== undefined && s.stalledStage !== s.stage)
+    out.push({ kind: 'stall', at: s.stageEnteredAt + stage.stall_days * DAY_MS });
+
+  const c = s.lastChurnAt;
+  const r = s.lastReactivationAt;
+  if (s.stage === churned) {
+    if (r !== null && s.churnedAt !== null && r > s.churnedAt)
+      out.push({ kind: 'move', at: r, to: { ...furthestBy(chain, r), at: r, reason: 'reactivated' }, churnedAt: null });
+    return out;
+  }
+  if (c !== null && !(r !== null && r > c && r <= now))
+    out.push({ kind: 'move', at: c, to: { stage: churned, at: c, reason: 'billing_churn' }, churnedAt: c });
+  if (s.stage === atRisk) {
+    const exit = riskExitTime(s, map);
+    if (exit !== null)
+      out.push({
+        kind: 'move',
+        at: exit,
+        to: { ...furthestBy(chain, exit), at: exit, reason: 'activity_resumed' },
+        churnedAt: null,
+        riskExitAt: exit,
       });
-      s = { ...s, stalledStage: s.stage };
-    }
+    return out;
+  }
+  const index = chain.findIndex((p) => p.stage === s.stage);
+  const next = index >= 0 ? chain[index + 1] : undefined;
+  if (next) out.push({ kind: 'move', at: next.at, to: next, churnedAt: null });
+  if (index < 0 && !stage) out.push({ kind: 'move', at: s.stageEnteredAt, to: furthestBy(chain, now), churnedAt: null });
+  if (ordinaryStages(map).findIndex((st) => st.id === s.stage) >= 1) {
+    const refDay = dayOf(Math.max(s.stageEnteredAt, s.lastRiskExitAt ?? -Infinity));
+    const days = activeDaysOf(s.weeks).filter((d) => d < dayOf(now));
+    const inactive = inactivityFiresAt(s, refDay, days, map);
+    const drop = usageDropFiresAt(s, refDay, days, now, map);
+    out.push(
+      drop !== null && drop < inactive
+        ? { kind: 'risk', at: drop, signal: 'usage_drop' }
+        : { kind: 'risk', at: inactive, signal: 'inactivity' },
+    );
+  }
+  return out;
+}
+
+function apply(prev: AccountState, next: Next, map: JourneyMap, effects: JourneyEffect[]): AccountState {
+  const s = prev;
+  if (next.kind === 'stall') {
+    effects.push({
+      kind: 'stall',
+      id: effectId(s.key, 'stall', s.stage, next.at),
+      account_key: s.key,
+      stage: s.stage,
+      stalled_days: map.stages[stageIndex(map, s.stage)]?.stall_days ?? 0,
+      at: next.at,
+      map_version: s.mapVersion,
+    });
+    return { ...s, stalledStage: s.stage };
+  }
+  if (next.kind === 'risk') {
+    effects.push({
+      kind: 'at_risk',
+      id: effectId(s.key, 'at_risk', s.stage, next.at),
+      account_key: s.key,
+      stage: s.stage,
+      signal: next.signal,
+      at: next.at,
+      map_version: s.mapVersion,
+    });
+    const to = { stage: signalStage(map, 'inactivity').id, at: next.at, reason: next.signal };
+    return moveTo({ ...s, riskSince: next.at, riskSignal: next.signal }, to, null, effects);
+  }
+  const leavingRisk = s.riskSince !== null;
+  const moved = moveTo(s, next.to, next.churnedAt, effects);
+  return leavingRisk
+    ? { ...moved, riskSince: null, riskSignal: null, lastRiskExitAt: next.riskExitAt ?? s.lastRiskExitAt }
+    : moved;
+}
+
+function moveTo(s: AccountState, to: StagePoint, churnedAt: number | null, effects: JourneyEffect[]): AccountState {
+  if (to.stage === s.stage) return s;
+  const at = Math.max(to.at, s.stageEnteredAt);
+  effects.push({
+    kind: 'transition',
+    id: effectId(s.key, 'transition', s.stage, to.stage, at),
+    account_key: s.key,
+    from_stage: s.stage,
+    to_stage: to.stage,
+    at,
+    reason: to.reason,
+    map_version: s.mapVersion,
+  });
+  return {
+    ...s,
+    stage: to.stage,
+    stageEnteredAt: at,
+    stageEntries: to.stage in s.stageEntries ? s.stageEntries : { ...s.stageEntries, [to.stage]: at },
+    stalledStage: null,
+    churnedAt,
+  };
+}
+
+const KIND_ORDER = { stall: 0, move: 1, risk: 2 } as const;
+
+/** Settles the state up to `now`, firing what is due by then in time order. Pure; idempotent. */
+export function advanceTime(state: AccountState, now: number, map: JourneyMap): Reduced {
+  const effects: JourneyEffect[] = [];
+  let s = settleMarkers({ ...state, mapVersion: map.version }, now, map, effects);
+  const first = ordinaryStages(map)[0]!.id;
+  if (s.stage === first && Object.keys(s.stageEntries).length <= 1)
+    s = { ...s, stageEnteredAt: s.firstSeenAt, stageEntries: { [first]: s.firstSeenAt } };
+  for (let round = 0; round < 64; round++) {
+    const due = candidates(s, now, map)
+      .filter((n) => n.at <= now)
+      .sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const next = due[0];
+    if (!next) break;
+    const after = apply(s, next, map, effects);
+    if (after === s) break;
+    s = after;
+  }
+  // Stages passed while away (in a signal stage) still get their first entry time.
+  for (const point of ordinaryChain(s, map)) {
+    if (point.at <= now && !(point.stage in s.stageEntries))
+      s = { ...s, stageEntries: { ...s.stageEntries, [point.stage]: point.at } };
   }
   return { state: s, effects };
 }

@@ -18,7 +18,8 @@ import { churnSignalsOf } from './churn-signals-of-account.ts';
 import { foldMerge } from './fold-merge.ts';
 import type { JourneyEffect } from './journey-effects.ts';
 import type { JourneyMap } from './journey-map.ts';
-import { reduceJourney } from './reduce-journey.ts';
+import { matchesAny, EventView } from './match-condition.ts';
+import { journeyKeyOf, reduceJourney } from './reduce-journey.ts';
 
 export interface JourneyContext {
   map: JourneyMap;
@@ -39,11 +40,17 @@ export const emptyStepOutput = (): JourneyStepOutput => ({
   outcomes: [],
 });
 
-function fold(store: AccountStore, fromKey: string, intoKey: string, map: JourneyMap): void {
+function fold(
+  store: AccountStore,
+  fromKey: string,
+  intoKey: string,
+  intoKind: AccountState['kind'],
+  map: JourneyMap,
+): void {
   const from = store.states.get(fromKey);
   if (!from || fromKey === intoKey) return;
   const into = store.states.get(intoKey);
-  putState(store, into ? foldMerge(into, from, map) : { ...from, key: intoKey });
+  putState(store, into ? foldMerge(into, from, map) : { ...from, key: intoKey, kind: intoKind });
   deleteState(store, fromKey);
 }
 
@@ -72,19 +79,20 @@ export function applyJourneyStep(
   out: JourneyStepOutput,
 ): void {
   for (const effect of identityEffects) {
-    if (effect.kind === 'merge') fold(store, effect.absorbed_person_id, effect.survivor_person_id, ctx.map);
+    if (effect.kind === 'merge')
+      fold(store, effect.absorbed_person_id, effect.survivor_person_id, 'person', ctx.map);
   }
   const person = event.person_id;
-  const key = event.account_id ?? person ?? event.event_id;
-  const kind = event.account_id ? 'account' : 'person';
-  if (event.account_id && person) fold(store, person, event.account_id, ctx.map);
+  const { key, kind } = journeyKeyOf(event);
+  if (event.account_id && person) fold(store, person, event.account_id, 'account', ctx.map);
 
-  const reduced = reduceJourney(store.states.get(key), event, ctx.map, key, kind);
+  // The watermark this event brings (the shell stores the same value after this step).
+  const now = Math.max(store.watermark, event.event_time - ctx.map.lateness_minutes * 60_000);
+  const reduced = reduceJourney(store.states.get(key), event, now, ctx.map);
   out.effects.push(...reduced.effects);
   let state = reduced.state;
   if (kind === 'account') {
-    const churning = event.mrr_change_kind === 'churn' || event.name === 'customer.subscription.deleted';
-    if (churning) {
+    if (matchesAny(ctx.map.churned.entry, new EventView(event))) {
       out.outcomes.push(
         recordChurn(state.churn, {
           account: key,

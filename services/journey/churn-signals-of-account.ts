@@ -3,6 +3,7 @@
 import type { ChurnSignals } from '../churn/churn-signals.ts';
 import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
+import { activeSeats, championLastActiveDay, usageTrend } from './account-views.ts';
 
 const countSince = (times: readonly number[], since: number): number =>
   times.filter((t) => t >= since).length;
@@ -15,23 +16,20 @@ function csatOnFiveScale(csat: number | null): number | null {
 
 export function churnSignalsOf(state: AccountState, now: number): ChurnSignals {
   const today = Math.floor(now / DAY_MS);
-  const recent = state.activeDays.filter((d) => d > today - 7 && d <= today).length / 7;
-  const baseline = state.activeDays.filter((d) => d > today - 28 && d <= today).length / 28;
-  const oldEnough = now - state.firstSeenAt >= 14 * DAY_MS;
   const mrr90 =
     [...state.mrrHistory].reverse().find(([t]) => t <= now - 90 * DAY_MS)?.[1] ??
     state.mrrHistory[0]?.[1] ??
     state.mrrCents;
   const failed30 = countSince(state.failedPaymentTimes, now - 30 * DAY_MS);
   const tickets30 = countSince(state.ticketTimes, now - 30 * DAY_MS);
-  const championDay = state.champion !== null ? state.members[state.champion] : undefined;
+  const championDay = championLastActiveDay(state);
   return {
     account: state.key,
     asOf: now,
     mrr: state.mrrCents / 100,
-    usageTrendRatio: oldEnough && baseline > 0 ? recent / baseline : null,
+    usageTrendRatio: usageTrend(state, now),
     daysSinceLastActivity: Math.max(0, (now - state.lastActivityAt) / DAY_MS),
-    activeSeats: Object.values(state.members).filter((d) => d > today - 30).length,
+    activeSeats: activeSeats(state, now, 30),
     paidSeats: state.seats ?? 0,
     tickets30d: tickets30,
     urgentTickets30d: Math.min(tickets30, countSince(state.urgentTicketTimes, now - 30 * DAY_MS)),
@@ -39,8 +37,8 @@ export function churnSignalsOf(state: AccountState, now: number): ChurnSignals {
     latestCsat: csatOnFiveScale(state.csat),
     failedPayments30d: failed30,
     failedPayments60d: Math.max(failed30, countSince(state.failedPaymentTimes, now - 60 * DAY_MS)),
-    contractions90d: state.contractions,
+    contractions90d: countSince(state.contractionTimes, now - 90 * DAY_MS),
     mrrDropPct: mrr90 > 0 ? Math.min(100, Math.max(0, ((mrr90 - state.mrrCents) / mrr90) * 100)) : 0,
-    championDaysInactive: championDay === undefined ? null : Math.max(0, today - championDay),
+    championDaysInactive: championDay === null ? null : Math.max(0, today - championDay),
   };
 }

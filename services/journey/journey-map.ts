@@ -1,90 +1,21 @@
-// The journey map: YAML configuration validated at startup. Errors name the file, the line and
-// the field (e.g. `config/journeys/b2b-saas.yaml:14: stages[2].conversion[0].event: required`).
+// The journey map: YAML configuration validated at startup. Every problem is reported at once,
+// each naming the file, the line and the field, e.g.
+//   config/journeys/b2b-saas.yaml:14: stages[2].conversion[0].event: required
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import { LineCounter, isMap, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import type { z } from 'zod';
+import { journeyMapSchema } from './journey-map-schema.ts';
+import type { JourneyMap, StageDefinition } from './journey-map-schema.ts';
 
-const predicate = z
-  .object({
-    eq: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    in: z.array(z.union([z.string(), z.number()])).optional(),
-    gte: z.number().optional(),
-    lte: z.number().optional(),
-    exists: z.boolean().optional(),
-  })
-  .strict();
-
-const conversion = z.union([
-  z.object({ event: z.string().min(1), where: z.record(z.string(), predicate).optional() }).strict(),
-  z.object({ activation: z.literal(true) }).strict(),
-]);
-
-const stage = z
-  .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case id'),
-    description: z.string().optional(),
-    signal: z.enum(['inactivity', 'billing_churn']).optional(),
-    conversion: z.array(conversion),
-    stall_days: z.number().int().positive().optional(),
-    voice_question: z.string().min(1),
-    revenue: z.string().min(1),
-  })
-  .strict();
-
-const segment = z.union([
-  z
-    .object({
-      id: z.string().min(1),
-      when: z
-        .object({
-          trait: z.string(),
-          gte: z.number().optional(),
-          eq: z.union([z.string(), z.number()]).optional(),
-        })
-        .strict(),
-    })
-    .strict(),
-  z.object({ id: z.string().min(1), default: z.literal(true) }).strict(),
-]);
-
-export const journeyMapSchema = z
-  .object({
-    name: z.string().min(1),
-    version: z.number().int().positive(),
-    lateness_minutes: z.number().int().min(0),
-    stages: z.array(stage).min(3).max(8),
-    activation: z
-      .object({
-        event: z.string().min(1),
-        times: z.number().int().positive(),
-        distinct_days: z.boolean(),
-        within_days: z.number().int().positive(),
-      })
-      .strict(),
-    churn_risk: z.object({ inactive_days: z.number().int().positive() }).strict(),
-    funnel: z.object({ name: z.string(), steps: z.array(z.string().min(1)).min(1) }).strict(),
-    segments: z.array(segment).min(1),
-  })
-  .strict()
-  .superRefine((map, ctx) => {
-    const ids = map.stages.map((s) => s.id);
-    ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i)
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id ${id}` });
-    });
-    for (const signal of ['inactivity', 'billing_churn'] as const) {
-      if (!map.stages.some((s) => s.signal === signal))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['stages'],
-          message: `a stage with signal: ${signal} is required`,
-        });
-    }
-  });
-
-export type JourneyMap = z.output<typeof journeyMapSchema>;
-export type StageDefinition = JourneyMap['stages'][number];
-export type Conversion = StageDefinition['conversion'][number];
+export { journeyMapSchema } from './journey-map-schema.ts';
+export type {
+  EventCondition,
+  JourneyMap,
+  Predicate,
+  StageCondition,
+  StageDefinition,
+} from './journey-map-schema.ts';
 
 export class JourneyMapError extends Error {
   readonly problems: string[];
@@ -94,37 +25,68 @@ export class JourneyMapError extends Error {
   }
 }
 
-const pathText = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+type Path = Array<string | number>;
+interface Problem {
+  path: Path;
+  message: string;
+}
+
+const pathText = (path: Path): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
+
+/** Flattens zod issues: unions report their closest branch, unknown keys name the key. */
+function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: Path): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...(issue.path as Path)];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      out.push(...problemsOf(closest, path));
+    } else if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: [...path, key], message: 'unknown field' });
+    } else if (issue.code === 'invalid_type') {
+      out.push({
+        path,
+        message: /received undefined/.test(issue.message) ? 'required' : `expected ${issue.expected}`,
+      });
+    } else {
+      out.push({ path, message: issue.message.replace(/^Invalid input: /, '') });
+    }
+  }
+  return out;
+}
+
+/** The line of the deepest node that exists on `path` (a missing field: its parent's line). */
+function lineOf(doc: Document, lines: LineCounter, path: Path): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const prefix = path.slice(0, depth);
+    // An unknown key has no value node worth pointing at: point at the key itself.
+    const parent = depth > 0 ? doc.getIn(prefix.slice(0, -1), true) : undefined;
+    if (depth > 0 && isMap(parent)) {
+      const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === prefix.at(-1));
+      const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    const node = doc.getIn(prefix, true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return 1;
+}
 
 export function parseJourneyMap(text: string, file: string): JourneyMap {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new JourneyMapError(
-      doc.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => `${file}:${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
     );
   }
   const parsed = journeyMapSchema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
-  throw new JourneyMapError(
-    parsed.error.issues.map((issue) => {
-      // The deepest node that exists on the issue's path gives the line.
-      let line = 1;
-      for (let depth = issue.path.length; depth >= 0; depth--) {
-        const node = doc.getIn(issue.path.slice(0, depth) as Array<string | number>, true) as
-          { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) {
-          line = lineCounter.linePos(node.range[0]).line;
-          break;
-        }
-      }
-      const field = pathText(issue.path) || '(root)';
-      const message =
-        issue.code === 'invalid_type' && /undefined/.test(issue.message) ? 'required' : issue.message;
-      return `${file}:${line}: ${field}: ${message}`;
-    }),
+  const problems = problemsOf(parsed.error.issues, []).map(
+    (p) => `${file}:${lineOf(doc, lines, p.path)}: ${pathText(p.path) || '(root)'}: ${p.message}`,
   );
+  throw new JourneyMapError([...new Set(problems)]);
 }
 
 export function loadJourneyMap(file: string): JourneyMap {
@@ -132,5 +94,9 @@ export function loadJourneyMap(file: string): JourneyMap {
 }
 
 export const stageIndex = (map: JourneyMap, id: string): number => map.stages.findIndex((s) => s.id === id);
+
 export const signalStage = (map: JourneyMap, signal: 'inactivity' | 'billing_churn'): StageDefinition =>
   map.stages.find((s) => s.signal === signal) as StageDefinition;
+
+/** The ordered stages an account moves forward through (every stage without a signal). */
+export const ordinaryStages = (map: JourneyMap): StageDefinition[] => map.stages.filter((s) => !s.signal);

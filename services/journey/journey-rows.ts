@@ -6,6 +6,7 @@ import type { ChurnScore } from '../churn/score-account.ts';
 import type { ChurnSignals } from '../churn/churn-signals.ts';
 import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
+import { activeSeats } from './account-views.ts';
 import type { JourneyEffect } from './journey-effects.ts';
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -50,7 +51,7 @@ export function effectRow(
       id: effect.id,
       kind: effect.kind,
       account_key: effect.account_key,
-      stage: effect.kind === 'stall' ? effect.stage : '',
+      stage: effect.kind === 'stall' || effect.kind === 'at_risk' ? effect.stage : '',
       step: effect.kind === 'funnel_step' ? effect.step : '',
       step_index: effect.kind === 'funnel_step' ? effect.step_index : 0,
       at: iso(effect.at),
@@ -60,7 +61,6 @@ export function effectRow(
 }
 
 export function accountStateRow(state: AccountState, version: number, asOf: number): object {
-  const today = Math.floor(asOf / DAY_MS);
   return {
     account_key: state.key,
     kind: state.kind,
@@ -71,7 +71,7 @@ export function accountStateRow(state: AccountState, version: number, asOf: numb
     segment: state.segment,
     plan: state.plan ?? '',
     seats: state.seats,
-    active_seats: Object.values(state.members).filter((d) => d > today - 30).length,
+    active_seats: activeSeats(state, asOf, 30),
     mrr_cents: state.mrrCents,
     first_touch_channel: state.firstTouch?.channel ?? '',
     first_touch_source: state.firstTouch?.source ?? '',

@@ -1,0 +1,51 @@
+// Read-only views computed from an account's journey state as of `now`: usage trend, active vs
+// paid seats, weekly activity, time in stage, champion activity. For rows, churn signals and the
+// CLI; none of them changes state.
+import { DAY_MS, dayOf } from './account-state.ts';
+import type { AccountState } from './account-state.ts';
+import { activeDaysOf, estimateUsers, memberKey, popcount } from './bounded-sets.ts';
+
+export const timeInStageMs = (s: AccountState, now: number): number => Math.max(0, now - s.stageEnteredAt);
+
+/** Active days in the last `days` whole days before `now`'s day (today counts too). */
+export function activeDaysWithin(s: AccountState, now: number, days: number): number {
+  const today = dayOf(now);
+  return activeDaysOf(s.weeks).filter((d) => d > today - days && d <= today).length;
+}
+
+/**
+ * Recent 7-day active-day rate / 28-day baseline rate. null until the account is 14 days old or
+ * when the baseline has no activity (no baseline to compare with).
+ */
+export function usageTrend(s: AccountState, now: number): number | null {
+  if (now - s.firstSeenAt < 14 * DAY_MS) return null;
+  const baseline = activeDaysWithin(s, now, 28) / 28;
+  return baseline > 0 ? activeDaysWithin(s, now, 7) / 7 / baseline : null;
+}
+
+/** Distinct persons active in the last `days` days (seat use). */
+export function activeSeats(s: AccountState, now: number, days = 28): number {
+  const today = dayOf(now);
+  return Object.values(s.members).filter((d) => d > today - days && d <= today).length;
+}
+
+export interface WeekSummary {
+  /** Monday of the week, YYYY-MM-DD. */
+  week: string;
+  activeDays: number;
+  /** Distinct active persons (linear-counting estimate, exact for a handful). */
+  activeUsers: number;
+}
+
+export function weeklyActivity(s: AccountState): WeekSummary[] {
+  return s.weeks.map(([week, days, users]) => ({
+    week: new Date((week * 7 - 3) * DAY_MS).toISOString().slice(0, 10),
+    activeDays: popcount(days),
+    activeUsers: estimateUsers(users),
+  }));
+}
+
+/** The champion's last active epoch day, or null (unknown champion, or not among the members kept). */
+export function championLastActiveDay(s: AccountState): number | null {
+  return s.champion === null ? null : (s.members[memberKey(s.champion)] ?? null);
+}

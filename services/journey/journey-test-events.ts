@@ -1,0 +1,104 @@
+// Test fixture: canonical resolved events for the journey reducer, and a runner that feeds them
+// the way the shell does (now = max event time seen - lateness).
+import type { JourneyEvent } from '../shared/generated/avro-types.ts';
+import { DAY_MS } from './account-state.ts';
+import type { AccountState } from './account-state.ts';
+import { advanceTime } from './advance-time.ts';
+import type { JourneyEffect } from './journey-effects.ts';
+import { loadJourneyMap } from './journey-map.ts';
+import type { JourneyMap } from './journey-map.ts';
+import { reduceJourney } from './reduce-journey.ts';
+
+export const b2b = loadJourneyMap('config/journeys/b2b-saas.yaml');
+/** Monday 2026-01-05 09:00 UTC. */
+export const T0 = Date.UTC(2026, 0, 5, 9);
+export const HOUR_MS = 3_600_000;
+
+export function ev(name: string, day: number, extra: Partial<JourneyEvent> = {}): JourneyEvent {
+  const time = T0 + Math.round(day * DAY_MS);
+  return {
+    event_id: `${name}-${day}-${extra.person_id ?? 'p1'}`,
+    source: 'behavior',
+    type: 'track',
+    name,
+    event_time: time,
+    received_time: time,
+    ids: {
+      anonymous_id: null,
+      user_id: 'u1',
+      email_hash: null,
+      email: null,
+      device_id: null,
+      account_id: 'acc_1',
+      billing_customer_id: null,
+      crm_id: null,
+      ticket_requester_id: null,
+      previous_id: null,
+    },
+    channel: null,
+    utm: null,
+    plan: null,
+    seats: null,
+    amount_cents: null,
+    currency: null,
+    mrr_cents: null,
+    mrr_delta_cents: null,
+    mrr_change_kind: null,
+    cancel_reason: null,
+    score_kind: null,
+    score: null,
+    comment: null,
+    survey_stage: null,
+    ticket_id: null,
+    ticket_priority: null,
+    ticket_status: null,
+    ticket_category: null,
+    experiment_id: null,
+    experiment_variant: null,
+    traits_json: null,
+    properties_json: '{}',
+    person_id: 'p1',
+    account_id: 'acc_1',
+    ...extra,
+  };
+}
+
+export const billing = (name: string, day: number, extra: Partial<JourneyEvent> = {}): JourneyEvent =>
+  ev(name, day, { source: 'billing', type: 'subscription', ...extra });
+
+export interface Run {
+  state: AccountState;
+  effects: JourneyEffect[];
+}
+
+/** Feeds events in the given order with the shell's watermark; then advances time to `until`. */
+export function run(events: readonly JourneyEvent[], options: { map?: JourneyMap; until?: number } = {}): Run {
+  const map = options.map ?? b2b;
+  const lateness = map.lateness_minutes * 60_000;
+  let state: AccountState | undefined;
+  let watermark = -Infinity;
+  const effects: JourneyEffect[] = [];
+  for (const e of events) {
+    watermark = Math.max(watermark, e.event_time - lateness);
+    const r = reduceJourney(state, e, watermark, map);
+    state = r.state;
+    effects.push(...r.effects);
+  }
+  if (!state) throw new Error('run() needs at least one event');
+  if (options.until !== undefined) {
+    const r = advanceTime(state, options.until, map);
+    state = r.state;
+    effects.push(...r.effects);
+  }
+  return { state, effects };
+}
+
+export const transitions = (effects: readonly JourneyEffect[]): string[] =>
+  effects.flatMap((e) => (e.kind === 'transition' ? [`${e.from_stage}->${e.to_stage}`] : []));
+
+export const ofKind = <K extends JourneyEffect['kind']>(effects: readonly JourneyEffect[], kind: K) =>
+  effects.filter((e): e is Extract<JourneyEffect, { kind: K }> => e.kind === kind);
+
+export const at = (day: number): number => T0 + Math.round(day * DAY_MS);
+/** Midnight UTC at the start of the day that is `day` days after T0's day. */
+export const midnight = (day: number): number => Math.floor(T0 / DAY_MS) * DAY_MS + day * DAY_MS;

@@ -66,8 +66,12 @@ stack-down:
 stack-status:
 	$(STACK) status
 
+# The demo's PII key is a fixed, local-only value unless PII_HMAC_KEY is set.
+DEMO_ARGS ?=
 demo: install stack-up
-	set -a; source .local/stack.env; set +a; node services/cli/main.ts demo
+	set -a; source .local/stack.env; set +a; \
+	PII_HMAC_KEY=$${PII_HMAC_KEY:-local-demo-only-pii-key-not-a-secret} LOG_LEVEL=$${LOG_LEVEL:-warn} \
+	node services/cli/main.ts demo $(DEMO_ARGS)
 
 bench: install stack-up
 	set -a; source .local/stack.env; set +a; node services/cli/main.ts bench

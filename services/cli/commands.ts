@@ -1,43 +1,85 @@
 // The CLI's commands, by name. Long-running services share one lifecycle: health server up,
-// service started, SIGTERM/SIGINT -> stop within a bounded time (leave the group, commit nothing
-// unfinished), then exit.
+// services started (state restored first), ready; SIGTERM/SIGINT -> stop within a bounded time
+// (the batch in flight finishes or is abandoned uncommitted; consumers leave their groups).
+import { writeFileSync } from 'node:fs';
 import type { CommandContext } from './main.ts';
+import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../shared/kafka/topics.ts';
 import { startHealthServer } from '../shared/telemetry/health-server.ts';
 import { createMetrics } from '../shared/telemetry/metrics.ts';
+import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import type { PipelineConfig } from '../shared/config/config.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
+import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { startIngestService } from '../ingest/ingest-service.ts';
+import { journeyContextFrom, startJourneyService } from '../journey/journey-service.ts';
+import { loadJourneyMap } from '../journey/journey-map.ts';
+import { migrate } from '../sink/migrate.ts';
 import { replayDeadLetters } from '../tools/replay-dlq.ts';
+import {
+  fitAndEvaluate,
+  fittedModelYaml,
+  formatChurnReport,
+  loadChurnSamples,
+} from '../tools/churn-model.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
+import { runDemo } from './demo.ts';
 
 export interface CommandSpec {
   summary: string;
   run(ctx: CommandContext): Promise<number>;
 }
 
+type Starter = (config: PipelineConfig, log: Logger, metrics: PipelineMetrics) => Promise<RunningConsumer>;
+
 const SHUTDOWN_GRACE_MS = 20_000;
 
-async function runService(ctx: CommandContext, start: typeof startIngestService): Promise<number> {
+async function reachable(config: PipelineConfig): Promise<Record<string, string>> {
+  const detail: Record<string, string> = {};
+  const clickhouse = createClickHouse(config, { database: null });
+  try {
+    detail.clickhouse = (await clickhouse.ping()).success ? 'ok' : 'unreachable';
+  } finally {
+    await clickhouse.close();
+  }
+  const admin = createKafka(config, `${config.KAFKA_CLIENT_ID}-ready`).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    detail.kafka = 'ok';
+  } catch {
+    detail.kafka = 'unreachable';
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  return detail;
+}
+
+async function runServices(ctx: CommandContext, starters: Starter[]): Promise<number> {
   const metrics = createMetrics();
-  let ready = false;
-  const health = await startHealthServer(ctx.config.HTTP_PORT, metrics.registry, async () => ({
-    ready,
-    detail: { state: ready ? 'running' : 'starting' },
-  }));
-  const service = await start(ctx.config, ctx.log, metrics);
-  await service.joined;
-  ready = true;
-  ctx.log.info({ port: ctx.config.HTTP_PORT }, 'service running');
+  let restored = false;
+  const health = await startHealthServer(ctx.config.HTTP_PORT, metrics.registry, async () => {
+    const detail: Record<string, string> = {
+      ...(await reachable(ctx.config)),
+      state: restored ? 'restored' : 'restoring',
+    };
+    return { ready: restored && detail.kafka === 'ok' && detail.clickhouse === 'ok', detail };
+  });
+  const services: RunningConsumer[] = [];
+  for (const start of starters) services.push(await start(ctx.config, ctx.log, metrics));
+  await Promise.all(services.map((s) => s.joined));
+  restored = true;
+  ctx.log.info({ port: ctx.config.HTTP_PORT }, 'running');
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       ctx.log.info({ signal }, 'shutting down');
-      ready = false;
-      const timer = setTimeout(() => {
+      restored = false;
+      setTimeout(() => {
         ctx.log.error('shutdown grace period exceeded; exiting without committing');
         process.exit(1);
-      }, SHUTDOWN_GRACE_MS);
-      timer.unref();
-      service.stop().finally(resolve);
+      }, SHUTDOWN_GRACE_MS).unref();
+      Promise.allSettled(services.map((s) => s.stop())).finally(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
@@ -46,20 +88,64 @@ async function runService(ctx: CommandContext, start: typeof startIngestService)
   return 0;
 }
 
+const flag = (args: string[], name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
 export const COMMANDS: Record<string, CommandSpec> = {
+  all: {
+    summary: 'run every stage in one process (small deployments, the local demo)',
+    run: (ctx) => runServices(ctx, [startJourneyService, startIngestService]),
+  },
   ingest: {
     summary: 'run the ingest stage (raw topics -> canonical events, DLQ)',
-    run: (ctx) => runService(ctx, startIngestService),
+    run: (ctx) => runServices(ctx, [startIngestService]),
+  },
+  journey: {
+    summary: 'run the journey stage (identity graph, journey state, churn, ClickHouse writes)',
+    run: (ctx) => runServices(ctx, [startJourneyService]),
   },
   topics: {
-    summary: "create the pipeline's topics",
+    summary: "create the pipeline's topics (partitions, compaction for changelogs, retention)",
     run: async (ctx) => {
-      const created = await ensureTopics(
-        createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-admin`, ctx.log),
-        pipelineTopics(ctx.config),
-      );
+      const kafka = createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-admin`, ctx.log);
+      const created = await ensureTopics(kafka, pipelineTopics(ctx.config));
       ctx.log.info({ created }, created.length ? 'topics created' : 'topics already exist');
       return 0;
+    },
+  },
+  migrate: {
+    summary: 'apply ClickHouse migrations (idempotent; ON CLUSTER with CLICKHOUSE_CLUSTER)',
+    run: async (ctx) => {
+      const client = createClickHouse(ctx.config, { database: null });
+      try {
+        const applied = await migrate(client, {
+          database: ctx.config.CLICKHOUSE_DATABASE,
+          cluster: ctx.config.CLICKHOUSE_CLUSTER ?? null,
+          retentionDays: ctx.config.CLICKHOUSE_RETENTION_DAYS,
+        });
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
+      } finally {
+        await client.close();
+      }
+      return 0;
+    },
+  },
+  'validate-journey': {
+    summary: 'validate the journey map and churn config (exit 2 with file:line: field errors)',
+    run: async (ctx) => {
+      try {
+        journeyContextFrom(ctx.config);
+        const map = loadJourneyMap(ctx.config.JOURNEY_MAP_FILE);
+        console.log(
+          `${ctx.config.JOURNEY_MAP_FILE}: ${map.name} v${map.version}, stages ${map.stages.map((s) => s.id).join(' -> ')}`,
+        );
+        return 0;
+      } catch (err) {
+        console.error((err as Error).message);
+        return 2;
+      }
     },
   },
   'replay-dlq': {
@@ -78,6 +164,43 @@ export const COMMANDS: Record<string, CommandSpec> = {
       console.log(JSON.stringify(summary));
       return 0;
     },
+  },
+  churn: {
+    summary:
+      'churn fit | churn evaluate [--horizon-days N] [--out FILE]: fit weights / report AUC on ClickHouse history',
+    run: async (ctx) => {
+      const mode = ctx.args[0];
+      if (mode !== 'fit' && mode !== 'evaluate') {
+        console.error(
+          'usage: journey churn fit|evaluate [--horizon-days 14] [--out config/churn.fitted.yaml]',
+        );
+        return 2;
+      }
+      const client = createClickHouse(ctx.config, { database: null });
+      try {
+        const samples = await loadChurnSamples(
+          client,
+          ctx.config.CLICKHOUSE_DATABASE,
+          Number(flag(ctx.args, '--horizon-days') ?? 14),
+        );
+        const report = fitAndEvaluate(samples, journeyContextFrom(ctx.config).churn);
+        console.log(formatChurnReport(report));
+        const out = flag(ctx.args, '--out');
+        if (mode === 'fit' && out) {
+          writeFileSync(out, fittedModelYaml(report.fitted));
+          console.log(
+            `fitted model written to ${out} (merge its model: block into ${ctx.config.CHURN_CONFIG_FILE})`,
+          );
+        }
+      } finally {
+        await client.close();
+      }
+      return 0;
+    },
+  },
+  demo: {
+    summary: 'the main job: topics, migrations, every stage, a synthetic workload, and the journey report',
+    run: (ctx) => runDemo(ctx),
   },
   config: {
     summary: 'validate the configuration and print it (secrets masked)',

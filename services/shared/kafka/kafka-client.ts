@@ -65,7 +65,16 @@ export function kafkaClientConfig(config: KafkaSecurity, clientId: string, log?:
     logCreator: () => (entry) => {
       if (!kafkaLog) return;
       const { message, ...extra } = entry.log;
-      kafkaLog[LEVEL_NAMES[entry.level] ?? 'info']({ namespace: entry.namespace, ...extra }, message);
+      // Back-to-back transactions briefly overlap the broker's commit of the previous one; kafkajs
+      // retries CONCURRENT_TRANSACTIONS by itself, so it is not an error worth a log line.
+      const benign =
+        /concurrent operation on the same transaction|switched default partitioner|Limiting retries for the idempotent producer/.test(
+          message,
+        );
+      kafkaLog[benign ? 'debug' : (LEVEL_NAMES[entry.level] ?? 'info')](
+        { namespace: entry.namespace, ...extra },
+        message,
+      );
     },
   };
 }

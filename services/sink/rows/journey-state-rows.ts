@@ -24,7 +24,7 @@ export interface StageTransitionRow {
 /** journey_signals: stalls, activations and onboarding funnel steps. */
 export interface JourneySignalRow {
   id: string;
-  kind: 'stall' | 'activation' | 'funnel_step';
+  kind: 'stall' | 'activation' | 'funnel_step' | 'at_risk';
   account_key: string;
   stage: string;
   step: string;
@@ -98,7 +98,7 @@ export function journeySignalRow(effect: SignalEffect): JourneySignalRow {
     id: effect.id,
     kind: effect.kind,
     account_key: effect.account_key,
-    stage: effect.kind === 'stall' ? effect.stage : '',
+    stage: effect.kind === 'stall' || effect.kind === 'at_risk' ? effect.stage : '',
     step: effect.kind === 'funnel_step' ? effect.step : '',
     step_index: effect.kind === 'funnel_step' ? effect.step_index : 0,
     at: isoTime(effect.at),

@@ -9,13 +9,17 @@ import type { ChurnAlertState } from '../churn/churn-alert-state.ts';
 
 export const DAY_MS = 86_400_000;
 export const MAX_WEEKS = 12;
-export const MAX_DAY_FIRSTS = 8;
-export const MAX_FEATURES = 40;
-export const MAX_MEMBERS = 64;
+export const MAX_DAY_FIRSTS = 7;
+export const MAX_FEATURES = 24;
+export const MAX_NAME_LENGTH = 32;
+export const MAX_MEMBERS = 48;
 export const MAX_MRR_HISTORY = 12;
-export const MAX_RECENT = 20;
-export const MAX_TOUCHES = 3;
-export const MAX_EXPERIMENTS = 8;
+export const MAX_RECENT = 12;
+/** Touches kept for the last touch before sign-up (see touchesBeforeSignup). */
+export const MAX_TOUCHES = 4;
+export const MAX_EXPERIMENTS = 6;
+export const MAX_BILLING_CHANGES = 4;
+export const MAX_TEXT_LENGTH = 200;
 
 export interface Touch {
   channel: string;
@@ -45,14 +49,17 @@ export interface AccountState {
   emittedActivation: boolean;
   /** Bit i set = funnel step i announced. */
   emittedFunnel: number;
+  /** The reactivation that last brought the account back from churned (churns before it are spent). */
+  reactivatedAt: number | null;
 
   // ---- stage facts ----
   /** Earliest matching conversion event per ordinary stage: [time, event name]. */
   conversions: Record<string, [number, string]>;
   /** Earliest time each entry condition ("stage#i") happened. */
   entryMet: Record<string, number>;
-  lastChurnAt: number | null;
-  lastReactivationAt: number | null;
+  /** Churn and reactivation times (the newest MAX_BILLING_CHANGES of each). */
+  churnTimes: number[];
+  reactivationTimes: number[];
   /** Open churn-risk episode (set by the timer, always at a midnight), null otherwise. */
   riskSince: number | null;
   riskSignal: 'inactivity' | 'usage_drop' | null;
@@ -71,7 +78,7 @@ export interface AccountState {
 
   // ---- acquisition / activation facts ----
   firstTouch: Touch | null;
-  /** The latest touches at or before sign-up (newest MAX_TOUCHES). */
+  /** Candidates for the last touch before sign-up (fact-order.ts touchesBeforeSignup). */
   touches: Touch[];
   lastTouchBeforeSignup: Touch | null;
   signupAt: number | null;
@@ -131,10 +138,11 @@ export function newAccountState(
     churnedAt: null,
     emittedActivation: false,
     emittedFunnel: 0,
+    reactivatedAt: null,
     conversions: {},
     entryMet: {},
-    lastChurnAt: null,
-    lastReactivationAt: null,
+    churnTimes: [],
+    reactivationTimes: [],
     riskSince: null,
     riskSignal: null,
     lastRiskExitAt: null,

@@ -30,6 +30,9 @@ export function addKeyAction(times: readonly number[], t: number, rule: Activati
   const cap = rule.times * 4 + 8;
   const next = rule.distinct_days ? insertDayFirst(times, t, cap) : insertNewest(times, t, cap);
   const newest = next[next.length - 1]!;
-  const horizon = newest - (rule.within_days + 1) * DAY_MS;
-  return next[0]! >= horizon ? next : next.filter((x) => x >= horizon);
+  // Distinct days keep each day's earliest time: measure the horizon in days, not from that time.
+  const keep = rule.distinct_days
+    ? (x: number) => dayOf(x) >= dayOf(newest) - rule.within_days - 1
+    : (x: number) => x >= newest - (rule.within_days + 1) * DAY_MS;
+  return keep(next[0]!) ? next : next.filter(keep);
 }

@@ -28,11 +28,25 @@ export interface Reduced {
 /** What happens next: the earliest candidate wins; ties in this order of kinds. */
 type Next =
   | { kind: 'stall'; at: number }
-  | { kind: 'move'; at: number; to: StagePoint; churnedAt: number | null; riskExitAt?: number }
+  | {
+      kind: 'move';
+      at: number;
+      to: StagePoint;
+      churnedAt: number | null;
+      riskExitAt?: number;
+      reactivatedAt?: number;
+    }
   | { kind: 'risk'; at: number; signal: 'inactivity' | 'usage_drop' };
 
-function furthestBy(chain: readonly StagePoint[], at: number): StagePoint {
-  return chain.filter((p) => p.at <= at).pop() ?? chain[0]!;
+/** Where a signal stage returns to at `at`: the furthest ordinary stage reached by then, and never
+ * behind one already announced (a too-late event cannot pull it back). */
+function returnPoint(s: AccountState, chain: readonly StagePoint[], at: number, map: JourneyMap): StagePoint {
+  const reached = chain.filter((p) => p.at <= at).pop() ?? chain[0]!;
+  const announced = ordinaryStages(map)
+    .filter((st) => st.id in s.stageEntries)
+    .pop();
+  const behind = announced && stageIndex(map, announced.id) > stageIndex(map, reached.stage);
+  return behind ? { stage: announced.id, at, reason: reached.reason } : reached;
 }
 
 function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
@@ -44,14 +58,20 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
   if (stage?.stall_days !== undefined && s.stalledStage !== s.stage)
     out.push({ kind: 'stall', at: s.stageEnteredAt + stage.stall_days * DAY_MS });
 
-  const c = s.lastChurnAt;
-  const r = s.lastReactivationAt;
   if (s.stage === churned) {
-    if (r !== null && s.churnedAt !== null && r > s.churnedAt)
-      out.push({ kind: 'move', at: r, to: { ...furthestBy(chain, r), at: r, reason: 'reactivated' }, churnedAt: null });
+    const r = s.reactivationTimes.find((t) => t > (s.churnedAt ?? -Infinity));
+    if (r !== undefined)
+      out.push({
+        kind: 'move',
+        at: r,
+        to: { ...returnPoint(s, chain, r, map), at: r, reason: 'reactivated' },
+        churnedAt: null,
+        reactivatedAt: r,
+      });
     return out;
   }
-  if (c !== null && !(r !== null && r > c && r <= now))
+  const c = s.churnTimes.find((t) => t > (s.reactivatedAt ?? -Infinity));
+  if (c !== undefined)
     out.push({ kind: 'move', at: c, to: { stage: churned, at: c, reason: 'billing_churn' }, churnedAt: c });
   if (s.stage === atRisk) {
     const exit = riskExitTime(s, map);
@@ -59,7 +79,7 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
       out.push({
         kind: 'move',
         at: exit,
-        to: { ...furthestBy(chain, exit), at: exit, reason: 'activity_resumed' },
+        to: { ...returnPoint(s, chain, exit, map), at: exit, reason: 'activity_resumed' },
         churnedAt: null,
         riskExitAt: exit,
       });
@@ -68,7 +88,8 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
   const index = chain.findIndex((p) => p.stage === s.stage);
   const next = index >= 0 ? chain[index + 1] : undefined;
   if (next) out.push({ kind: 'move', at: next.at, to: next, churnedAt: null });
-  if (index < 0 && !stage) out.push({ kind: 'move', at: s.stageEnteredAt, to: furthestBy(chain, now), churnedAt: null });
+  if (index < 0 && !stage)
+    out.push({ kind: 'move', at: s.stageEnteredAt, to: returnPoint(s, chain, now, map), churnedAt: null });
   if (ordinaryStages(map).findIndex((st) => st.id === s.stage) >= 1) {
     const refDay = dayOf(Math.max(s.stageEnteredAt, s.lastRiskExitAt ?? -Infinity));
     const days = activeDaysOf(s.weeks).filter((d) => d < dayOf(now));
@@ -111,7 +132,12 @@ function apply(prev: AccountState, next: Next, map: JourneyMap, effects: Journey
     return moveTo({ ...s, riskSince: next.at, riskSignal: next.signal }, to, null, effects);
   }
   const leavingRisk = s.riskSince !== null;
-  const moved = moveTo(s, next.to, next.churnedAt, effects);
+  const moved = moveTo(
+    next.reactivatedAt === undefined ? s : { ...s, reactivatedAt: next.reactivatedAt },
+    next.to,
+    next.churnedAt,
+    effects,
+  );
   return leavingRisk
     ? { ...moved, riskSince: null, riskSignal: null, lastRiskExitAt: next.riskExitAt ?? s.lastRiskExitAt }
     : moved;

@@ -3,12 +3,15 @@
 // order of the same events gives the same facts. No effects here: settle-stage.ts announces them.
 import type { AccountState, Touch } from './account-state.ts';
 import {
+  MAX_BILLING_CHANGES,
   MAX_DAY_FIRSTS,
   MAX_EXPERIMENTS,
   MAX_FEATURES,
   MAX_MEMBERS,
   MAX_MRR_HISTORY,
+  MAX_NAME_LENGTH,
   MAX_RECENT,
+  MAX_TEXT_LENGTH,
   MAX_TOUCHES,
   dayOf,
   minOrNull,
@@ -33,7 +36,7 @@ const NOT_ACTIVITY = new Set(['identify', 'group', 'alias']);
 export const isActivity = (view: EventView): boolean =>
   view.event.source === 'behavior' && !NOT_ACTIVITY.has(view.event.type);
 
-function applyTouches(s: AccountState, view: EventView): void {
+function applyTouches(s: AccountState, view: EventView, map: JourneyMap): void {
   const e = view.event;
   if (e.channel) {
     const touch: Touch = {
@@ -45,7 +48,7 @@ function applyTouches(s: AccountState, view: EventView): void {
     if (!s.firstTouch || touchOrder(touch, s.firstTouch) < 0) s.firstTouch = touch;
     s.touches = [...s.touches, touch];
   }
-  s.touches = touchesBeforeSignup(s.touches, s.signupAt, MAX_TOUCHES);
+  s.touches = touchesBeforeSignup(s.touches, s.signupAt, s.maxEventTime, map.lateness_minutes * 60_000, MAX_TOUCHES);
   s.lastTouchBeforeSignup = s.touches[s.touches.length - 1] ?? null;
 }
 
@@ -84,8 +87,9 @@ function applyStageFacts(s: AccountState, view: EventView, map: JourneyMap): voi
       if (s.entryMet[id] === undefined || t < s.entryMet[id]) s.entryMet = { ...s.entryMet, [id]: t };
     });
   }
-  if (matchesAny(map.churned.entry, view)) s.lastChurnAt = Math.max(s.lastChurnAt ?? t, t);
-  if (matchesAny(map.churned.reactivation, view)) s.lastReactivationAt = Math.max(s.lastReactivationAt ?? t, t);
+  if (matchesAny(map.churned.entry, view)) s.churnTimes = insertNewest(s.churnTimes, t, MAX_BILLING_CHANGES);
+  if (matchesAny(map.churned.reactivation, view))
+    s.reactivationTimes = insertNewest(s.reactivationTimes, t, MAX_BILLING_CHANGES);
 }
 
 function applyAcquisition(s: AccountState, view: EventView, map: JourneyMap): void {
@@ -93,7 +97,7 @@ function applyAcquisition(s: AccountState, view: EventView, map: JourneyMap): vo
   const t = e.event_time;
   const isSignup = matchesAny(map.signup, view);
   if (isSignup) s.signupAt = minOrNull(s.signupAt, t);
-  applyTouches(s, view);
+  applyTouches(s, view, map);
   applyChampion(s, view, isSignup, map);
   map.funnel.steps.forEach((step) => {
     const condition = typeof step === 'string' ? { event: step } : step;
@@ -109,7 +113,7 @@ function applyAcquisition(s: AccountState, view: EventView, map: JourneyMap): vo
   const features = map.features;
   const feature = features && e.name === features.event ? view.properties[features.property] : undefined;
   if (typeof feature === 'string' && feature.length > 0)
-    s.features = insertSmallestStrings(s.features, feature.slice(0, 64), MAX_FEATURES);
+    s.features = insertSmallestStrings(s.features, feature.slice(0, MAX_NAME_LENGTH), MAX_FEATURES);
 }
 
 function applyTraits(s: AccountState, view: EventView, map: JourneyMap): void {
@@ -121,7 +125,7 @@ function applyTraits(s: AccountState, view: EventView, map: JourneyMap): void {
   for (const k of wanted) {
     const v = view.traits[k];
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
-    const value = typeof v === 'string' ? v.slice(0, 64) : v;
+    const value = typeof v === 'string' ? v.slice(0, MAX_NAME_LENGTH) : v;
     if (!wins(e.event_time, value, s.traitTimes[k] ?? -Infinity, s.traits[k])) continue;
     s.traits = { ...s.traits, [k]: value };
     s.traitTimes = { ...s.traitTimes, [k]: e.event_time };
@@ -144,8 +148,8 @@ function applyRevenueVoiceSupport(s: AccountState, view: EventView): void {
     s.failedPaymentTimes = insertNewest(s.failedPaymentTimes, t, MAX_RECENT);
     s.failedPayments += 1;
   }
-  if (e.cancel_reason && wins(t, e.cancel_reason, s.cancelReasonAt, s.cancelReason))
-    [s.cancelReason, s.cancelReasonAt] = [e.cancel_reason.slice(0, 280), t];
+  const reason = e.cancel_reason?.slice(0, MAX_TEXT_LENGTH);
+  if (reason && wins(t, reason, s.cancelReasonAt, s.cancelReason)) [s.cancelReason, s.cancelReasonAt] = [reason, t];
   if (e.source === 'tickets' && e.name === 'ticket.created') {
     s.ticketTimes = insertNewest(s.ticketTimes, t, MAX_RECENT);
     s.tickets += 1;
@@ -155,7 +159,8 @@ function applyRevenueVoiceSupport(s: AccountState, view: EventView): void {
   if (e.score !== null && e.score_kind === 'nps' && wins(t, e.score, s.npsAt, s.nps)) [s.nps, s.npsAt] = [e.score, t];
   if (e.score !== null && e.score_kind === 'csat' && wins(t, e.score, s.csatAt, s.csat))
     [s.csat, s.csatAt] = [e.score, t];
-  if (e.experiment_id && e.experiment_variant) applyExposure(s, e.experiment_id, e.experiment_variant, t);
+  if (e.experiment_id && e.experiment_variant)
+    applyExposure(s, e.experiment_id.slice(0, MAX_NAME_LENGTH), e.experiment_variant.slice(0, MAX_NAME_LENGTH), t);
 }
 
 /** Experiments by latest exposure (variant of the latest, ties by name); the newest MAX_EXPERIMENTS. */

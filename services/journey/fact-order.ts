@@ -26,11 +26,22 @@ export function betterChampion(
   return since[0] < at || (since[0] === at && id < current.champion);
 }
 
-/** Touches at or before sign-up, the newest `max`, sorted; the last is the last touch before sign-up. */
-export function touchesBeforeSignup(touches: readonly Touch[], signupAt: number | null, max: number): Touch[] {
+/**
+ * The touches that can still be the last touch before sign-up, sorted (the last one is it): those
+ * at or before sign-up that are within the lateness of the newest event (a late sign-up can only
+ * land there), plus the newest one before that window; at most `max`.
+ */
+export function touchesBeforeSignup(
+  touches: readonly Touch[],
+  signupAt: number | null,
+  maxEventTime: number,
+  latenessMs: number,
+  max: number,
+): Touch[] {
   const unique = touches.filter((t, i) => touches.findIndex((u) => touchOrder(t, u) === 0) === i);
-  return unique
-    .filter((t) => signupAt === null || t.at <= signupAt)
-    .sort(touchOrder)
-    .slice(-max);
+  const eligible = unique.filter((t) => signupAt === null || t.at <= signupAt).sort(touchOrder);
+  const horizon = maxEventTime - latenessMs;
+  const recent = eligible.filter((t) => t.at >= horizon);
+  const before = eligible.filter((t) => t.at < horizon).slice(-1);
+  return [...before, ...recent].slice(-max);
 }

@@ -7,6 +7,7 @@
 // survivor's stage, under the survivor's key).
 import type { AccountState } from './account-state.ts';
 import {
+  MAX_BILLING_CHANGES,
   MAX_DAY_FIRSTS,
   MAX_EXPERIMENTS,
   MAX_FEATURES,
@@ -14,7 +15,6 @@ import {
   MAX_MRR_HISTORY,
   MAX_RECENT,
   MAX_TOUCHES,
-  maxOrNull,
   minOrNull,
 } from './account-state.ts';
 import { addKeyAction, activationTime } from './activation-window.ts';
@@ -45,7 +45,8 @@ function lww<T>(a: [T, number], b: [T, number]): [T, number] {
 
 function mergeActivation(s: AccountState, a: AccountState, b: AccountState, map: JourneyMap): void {
   s.activatedAt = minOrNull(a.activatedAt, b.activatedAt);
-  if (s.emittedActivation) {
+  // Once either side announced activation its time is known: key actions are no longer needed.
+  if (a.emittedActivation || b.emittedActivation) {
     s.keyActions = [];
     return;
   }
@@ -95,8 +96,8 @@ export function foldMerge(survivor: AccountState, absorbed: AccountState, map: J
   const s: AccountState = { ...a };
   s.conversions = minRecord(a.conversions, b.conversions, (x, y) => x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]));
   s.entryMet = minRecord(a.entryMet, b.entryMet, (x, y) => x < y);
-  s.lastChurnAt = maxOrNull(a.lastChurnAt, b.lastChurnAt);
-  s.lastReactivationAt = maxOrNull(a.lastReactivationAt, b.lastReactivationAt);
+  s.churnTimes = unionNewest(a.churnTimes, b.churnTimes, MAX_BILLING_CHANGES);
+  s.reactivationTimes = unionNewest(a.reactivationTimes, b.reactivationTimes, MAX_BILLING_CHANGES);
   s.firstSeenAt = Math.min(a.firstSeenAt, b.firstSeenAt);
   s.maxEventTime = Math.max(a.maxEventTime, b.maxEventTime);
   const active = [a, b].filter((x) => x.weeks.length > 0);
@@ -111,7 +112,13 @@ export function foldMerge(survivor: AccountState, absorbed: AccountState, map: J
   s.features = b.features.reduce((list, f) => insertSmallestStrings(list, f, MAX_FEATURES), a.features);
   s.firstTouch = !a.firstTouch ? b.firstTouch : !b.firstTouch ? a.firstTouch : touchOrder(b.firstTouch, a.firstTouch) < 0 ? b.firstTouch : a.firstTouch;
   s.signupAt = minOrNull(a.signupAt, b.signupAt);
-  s.touches = touchesBeforeSignup([...a.touches, ...b.touches], s.signupAt, MAX_TOUCHES);
+  s.touches = touchesBeforeSignup(
+    [...a.touches, ...b.touches],
+    s.signupAt,
+    s.maxEventTime,
+    map.lateness_minutes * 60_000,
+    MAX_TOUCHES,
+  );
   s.lastTouchBeforeSignup = s.touches[s.touches.length - 1] ?? null;
   s.funnel = minRecord(a.funnel, b.funnel, (x, y) => x < y);
   mergeActivation(s, a, b, map);

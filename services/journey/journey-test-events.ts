@@ -72,11 +72,14 @@ export interface Run {
 }
 
 /** Feeds events in the given order with the shell's watermark; then advances time to `until`. */
-export function run(events: readonly JourneyEvent[], options: { map?: JourneyMap; until?: number } = {}): Run {
+export function run(
+  events: readonly JourneyEvent[],
+  options: { map?: JourneyMap; until?: number; from?: AccountState } = {},
+): Run {
   const map = options.map ?? b2b;
   const lateness = map.lateness_minutes * 60_000;
-  let state: AccountState | undefined;
-  let watermark = -Infinity;
+  let state: AccountState | undefined = options.from;
+  let watermark = options.from ? options.from.maxEventTime - lateness : -Infinity;
   const effects: JourneyEffect[] = [];
   for (const e of events) {
     watermark = Math.max(watermark, e.event_time - lateness);

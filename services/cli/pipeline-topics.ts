@@ -6,13 +6,18 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
   const partitions = config.TOPIC_PARTITIONS;
+  // Raw topics accept messages up to twice the ingest limit, so an oversized message arrives and is
+  // dead-lettered with its reason (message_too_large) instead of being refused at produce time;
+  // the DLQ holds the original bytes plus headers, so it takes a little more again.
+  const rawMax = 2 * config.INGEST_MAX_MESSAGE_BYTES + 65_536;
+  const raw = { partitions, retentionMs: WEEK_MS, maxMessageBytes: rawMax };
   return [
-    { topic: config.TOPIC_BEHAVIOR, partitions, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_TICKETS, partitions, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_SURVEYS, partitions, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_BILLING, partitions, retentionMs: WEEK_MS },
+    { topic: config.TOPIC_BEHAVIOR, ...raw },
+    { topic: config.TOPIC_TICKETS, ...raw },
+    { topic: config.TOPIC_SURVEYS, ...raw },
+    { topic: config.TOPIC_BILLING, ...raw },
     { topic: config.TOPIC_CANONICAL, partitions: config.TOPIC_CANONICAL_PARTITIONS, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_DLQ, partitions: 1, retentionMs: 4 * WEEK_MS },
+    { topic: config.TOPIC_DLQ, partitions: 1, retentionMs: 4 * WEEK_MS, maxMessageBytes: rawMax + 65_536 },
     { topic: config.TOPIC_RESOLVED, partitions, retentionMs: WEEK_MS },
     { topic: config.TOPIC_IDENTITY_CHANGES, partitions, retentionMs: 4 * WEEK_MS },
     // Co-partitioned with the canonical topic: changelog partition p holds input partition p's checkpoint.

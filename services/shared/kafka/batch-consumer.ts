@@ -45,6 +45,8 @@ export interface BatchConsumerOptions {
   /** 'consumer' (default): commit after the handler resolved. 'transaction': the handler commits
    *  the offsets itself inside a Kafka transaction (TransactionalProducer.sendWithOffsets). */
   commitMode?: 'consumer' | 'transaction';
+  /** Called when the consumer stopped for good (a non-retriable error); default: exit the process. */
+  onFatal?: (err: Error) => void;
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
   onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
 }
@@ -70,6 +72,13 @@ function toHeaders(
   return out;
 }
 
+const exitOnFatal =
+  (log: Logger) =>
+  (err: Error): void => {
+    log.fatal({ err }, 'consumer stopped for good; exiting without committing the failed batch');
+    process.exit(1);
+  };
+
 export async function runBatchConsumer(options: BatchConsumerOptions): Promise<RunningConsumer> {
   const { kafka, groupId, topics, stage, handler, log, metrics } = options;
   const consumer = kafka.consumer({
@@ -87,12 +96,16 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     log.info({ stage, groupId, assignment: event.payload.memberAssignment }, 'partitions assigned');
     resolveJoined();
   });
-  consumer.on(consumer.events.CRASH, (event) =>
+  consumer.on(consumer.events.CRASH, (event) => {
     log.error(
       { stage, groupId, err: event.payload.error, restart: event.payload.restart },
       'consumer crashed',
-    ),
-  );
+    );
+    // kafkajs restarts the consumer after retriable errors; after a non-retriable one it stops for
+    // good. Nothing was committed for the failed batch: the owner decides (the CLI exits, so the
+    // orchestrator restarts the process from the committed offsets).
+    if (!event.payload.restart) (options.onFatal ?? exitOnFatal(log))(event.payload.error);
+  });
   await consumer.connect();
   for (const topic of topics)
     await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });

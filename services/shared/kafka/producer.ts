@@ -59,13 +59,17 @@ export async function createTransactionalProducer(
   kafka: Kafka,
   transactionalId: string,
 ): Promise<TransactionalProducer> {
-  const producer = kafka.producer({
-    transactionalId,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
+  const connect = async (): Promise<Producer> => {
+    const p = kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await p.connect();
+    return p;
+  };
+  let producer = await connect();
   return {
     sendWithOffsets: async (messages, offsets) => {
       const transaction = await producer.transaction();
@@ -81,6 +85,11 @@ export async function createTransactionalProducer(
         await transaction.commit();
       } catch (err) {
         await transaction.abort().catch(() => undefined);
+        // A failed transaction can leave the producer's sequence numbers out of step with the
+        // broker: start a fresh producer with the same transactional id (it bumps the epoch and
+        // fences anything left of the old one) before the batch is retried.
+        await producer.disconnect().catch(() => undefined);
+        producer = await connect();
         throw err;
       }
     },

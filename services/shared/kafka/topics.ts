@@ -7,6 +7,7 @@ export interface TopicSpec {
   partitions: number;
   compacted?: boolean;
   retentionMs?: number;
+  maxMessageBytes?: number;
 }
 
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
@@ -25,6 +26,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
           configEntries: [
             { name: 'cleanup.policy', value: s.compacted ? 'compact' : 'delete' },
             ...(s.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
+            ...(s.maxMessageBytes !== undefined
+              ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }]
+              : []),
           ],
         })),
       });

@@ -1,6 +1,7 @@
 // The CLI's commands, by name. Long-running services share one lifecycle: health server up,
 // services started (state restored first), ready; SIGTERM/SIGINT -> stop within a bounded time
 // (the batch in flight finishes or is abandoned uncommitted; consumers leave their groups).
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { CommandContext } from './main.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
@@ -162,6 +163,44 @@ export const COMMANDS: Record<string, CommandSpec> = {
         log: ctx.log,
       });
       console.log(JSON.stringify(summary));
+      return 0;
+    },
+  },
+  identity: {
+    summary: 'identity force-merge <person> <other> | split <identifier_type> <value> | delete <person>',
+    run: async (ctx) => {
+      const [verb, a, b] = ctx.args;
+      const command =
+        verb === 'force-merge' && a && b
+          ? { command: verb, person_id: a, other_person_id: b }
+          : verb === 'split' && a && b
+            ? { command: verb, identifier_type: a, value: b }
+            : verb === 'delete' && a
+              ? { command: verb, person_id: a }
+              : null;
+      if (!command) {
+        console.error(
+          'usage: journey identity force-merge <person_id> <other_person_id> | split <identifier_type> <value> | delete <person_id>',
+        );
+        return 2;
+      }
+      const producer = createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-operator`, ctx.log).producer({
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      try {
+        const body = { ...command, command_id: randomUUID() };
+        await producer.send({
+          topic: ctx.config.TOPIC_IDENTITY_COMMANDS,
+          acks: -1,
+          messages: [{ key: body.command_id, value: JSON.stringify(body) }],
+        });
+        console.log(
+          `queued ${JSON.stringify(body)}; the journey stage applies it and logs the outcome (identity_changes in ClickHouse)`,
+        );
+      } finally {
+        await producer.disconnect();
+      }
       return 0;
     },
   },

@@ -33,6 +33,7 @@ export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig 
     TOPIC_IDENTITY_CHANGES: `${prefix}.identity.changes`,
     TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity.changelog`,
     TOPIC_JOURNEY_CHANGELOG: `${prefix}.state.changelog`,
+    TOPIC_IDENTITY_COMMANDS: `${prefix}.identity.commands`,
     TOPIC_CHURN_ALERTS: `${prefix}.churn.alerts`,
     INGEST_GROUP_ID: `${prefix}-ingest`,
     JOURNEY_GROUP_ID: `${prefix}-journey`,

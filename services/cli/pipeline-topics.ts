@@ -27,6 +27,7 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
       compacted: true,
     },
     { topic: config.TOPIC_JOURNEY_CHANGELOG, partitions: config.TOPIC_CANONICAL_PARTITIONS, compacted: true },
+    { topic: config.TOPIC_IDENTITY_COMMANDS, partitions: 1, retentionMs: 4 * WEEK_MS },
     { topic: config.TOPIC_CHURN_ALERTS, partitions, retentionMs: 4 * WEEK_MS },
   ];
 }

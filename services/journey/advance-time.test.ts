@@ -21,7 +21,8 @@ function tick(state: AccountState, from: number, to: number, step: number) {
 }
 
 const engaged = () =>
-  run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 1), ev('Logged In', 2)], { until: at(2) }).state;
+  run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 1), ev('Logged In', 2)], { until: at(2) })
+    .state;
 
 test('inactivity: at-risk at the midnight after 14 whole days without activity', () => {
   const state = engaged(); // engagement entered day 2, last active day 2
@@ -58,7 +59,10 @@ test('leaving churn-risk takes activity on exit_active_days (2) separate days; b
   const twoDays = run([ev('Logged In', 23)], { from: oneDay.state, until: at(24) });
   assert.equal(twoDays.state.stage, 'engagement');
   const back = ofKind(twoDays.effects, 'transition');
-  assert.deepEqual(back.map((e) => [e.from_stage, e.to_stage, e.at, e.reason]), [['churn-risk', 'engagement', at(23), 'activity_resumed']]);
+  assert.deepEqual(
+    back.map((e) => [e.from_stage, e.to_stage, e.at, e.reason]),
+    [['churn-risk', 'engagement', at(23), 'activity_resumed']],
+  );
   assert.equal(twoDays.state.stageEntries.engagement, at(2), 'the first entry is kept');
   assert.equal(twoDays.state.lastRiskExitAt, at(23));
 });
@@ -67,7 +71,10 @@ test('a stall fires once per stage entry, at entry + stall_days', () => {
   const { state } = run([ev('Signed Up', 0)]);
   const first = advanceTime(state, at(8), b2b);
   const stalls = ofKind(first.effects, 'stall');
-  assert.deepEqual(stalls.map((e) => [e.stage, e.at, e.stalled_days]), [['activation', at(7), 7]]);
+  assert.deepEqual(
+    stalls.map((e) => [e.stage, e.at, e.stalled_days]),
+    [['activation', at(7), 7]],
+  );
   assert.equal(first.state.stalledStage, 'activation');
   assert.deepEqual(advanceTime(first.state, at(9), b2b).effects, []);
 });
@@ -76,7 +83,9 @@ test('a stall due before the account left the stage fires even when time jumps p
   const events = [ev('Signed Up', 0), ev('Logged In', 9), ev('Logged In', 10), ev('Logged In', 11)];
   const { effects } = run(events, { until: at(12) });
   assert.deepEqual(
-    effects.filter((e) => e.kind !== 'funnel_step').map((e) => `${e.kind}:${e.kind === 'transition' ? e.to_stage : ''}`),
+    effects
+      .filter((e) => e.kind !== 'funnel_step')
+      .map((e) => `${e.kind}:${e.kind === 'transition' ? e.to_stage : ''}`),
     ['transition:activation', 'stall:', 'activation:', 'transition:engagement'],
   );
 });
@@ -85,7 +94,10 @@ test('accounts still in the first stage are never at risk', () => {
   const { state } = run([ev('Page Viewed', 0)]);
   const { effects } = advanceTime(state, at(200), b2b);
   assert.deepEqual(transitions(effects), []);
-  assert.deepEqual(ofKind(effects, 'stall').map((e) => e.stage), ['acquisition']);
+  assert.deepEqual(
+    ofKind(effects, 'stall').map((e) => e.stage),
+    ['acquisition'],
+  );
 });
 
 test('usage drop: the 7-day active-day rate falls below 0.4x the 28-day rate', () => {

@@ -143,7 +143,12 @@ function apply(prev: AccountState, next: Next, map: JourneyMap, effects: Journey
     : moved;
 }
 
-function moveTo(s: AccountState, to: StagePoint, churnedAt: number | null, effects: JourneyEffect[]): AccountState {
+function moveTo(
+  s: AccountState,
+  to: StagePoint,
+  churnedAt: number | null,
+  effects: JourneyEffect[],
+): AccountState {
   if (to.stage === s.stage) return s;
   const at = Math.max(to.at, s.stageEnteredAt);
   effects.push({

@@ -48,7 +48,13 @@ function applyTouches(s: AccountState, view: EventView, map: JourneyMap): void {
     if (!s.firstTouch || touchOrder(touch, s.firstTouch) < 0) s.firstTouch = touch;
     s.touches = [...s.touches, touch];
   }
-  s.touches = touchesBeforeSignup(s.touches, s.signupAt, s.maxEventTime, map.lateness_minutes * 60_000, MAX_TOUCHES);
+  s.touches = touchesBeforeSignup(
+    s.touches,
+    s.signupAt,
+    s.maxEventTime,
+    map.lateness_minutes * 60_000,
+    MAX_TOUCHES,
+  );
   s.lastTouchBeforeSignup = s.touches[s.touches.length - 1] ?? null;
 }
 
@@ -143,24 +149,32 @@ function applyRevenueVoiceSupport(s: AccountState, view: EventView): void {
       .slice(-MAX_MRR_HISTORY);
     s.mrrCents = s.mrrHistory[s.mrrHistory.length - 1]![1];
   }
-  if (e.mrr_change_kind === 'contraction') s.contractionTimes = insertNewest(s.contractionTimes, t, MAX_RECENT);
+  if (e.mrr_change_kind === 'contraction')
+    s.contractionTimes = insertNewest(s.contractionTimes, t, MAX_RECENT);
   if (e.name === 'invoice.payment_failed') {
     s.failedPaymentTimes = insertNewest(s.failedPaymentTimes, t, MAX_RECENT);
     s.failedPayments += 1;
   }
   const reason = e.cancel_reason?.slice(0, MAX_TEXT_LENGTH);
-  if (reason && wins(t, reason, s.cancelReasonAt, s.cancelReason)) [s.cancelReason, s.cancelReasonAt] = [reason, t];
+  if (reason && wins(t, reason, s.cancelReasonAt, s.cancelReason))
+    [s.cancelReason, s.cancelReasonAt] = [reason, t];
   if (e.source === 'tickets' && e.name === 'ticket.created') {
     s.ticketTimes = insertNewest(s.ticketTimes, t, MAX_RECENT);
     s.tickets += 1;
     if (e.ticket_priority === 'urgent' || e.ticket_priority === 'high')
       s.urgentTicketTimes = insertNewest(s.urgentTicketTimes, t, MAX_RECENT);
   }
-  if (e.score !== null && e.score_kind === 'nps' && wins(t, e.score, s.npsAt, s.nps)) [s.nps, s.npsAt] = [e.score, t];
+  if (e.score !== null && e.score_kind === 'nps' && wins(t, e.score, s.npsAt, s.nps))
+    [s.nps, s.npsAt] = [e.score, t];
   if (e.score !== null && e.score_kind === 'csat' && wins(t, e.score, s.csatAt, s.csat))
     [s.csat, s.csatAt] = [e.score, t];
   if (e.experiment_id && e.experiment_variant)
-    applyExposure(s, e.experiment_id.slice(0, MAX_NAME_LENGTH), e.experiment_variant.slice(0, MAX_NAME_LENGTH), t);
+    applyExposure(
+      s,
+      e.experiment_id.slice(0, MAX_NAME_LENGTH),
+      e.experiment_variant.slice(0, MAX_NAME_LENGTH),
+      t,
+    );
 }
 
 /** Experiments by latest exposure (variant of the latest, ties by name); the newest MAX_EXPERIMENTS. */

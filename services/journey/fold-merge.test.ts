@@ -77,6 +77,10 @@ test('facts merge commutatively and the survivor keeps its announced stage and k
 test('merging a state with an empty-handed one changes no facts', () => {
   const a = account();
   const lone = run([ev('identify', 3, { type: 'identify', person_id: 'p9' })]).state;
-  const merged = foldMerge(a, { ...lone, firstSeenAt: a.firstSeenAt, maxEventTime: a.maxEventTime, lastActivityAt: a.lastActivityAt }, b2b);
+  const merged = foldMerge(
+    a,
+    { ...lone, firstSeenAt: a.firstSeenAt, maxEventTime: a.maxEventTime, lastActivityAt: a.lastActivityAt },
+    b2b,
+  );
   assert.deepEqual(facts(merged), facts(a));
 });

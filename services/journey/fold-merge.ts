@@ -32,7 +32,11 @@ import { segmentOf } from './segment-account.ts';
 const unionNewest = (a: readonly number[], b: readonly number[], max: number): number[] =>
   b.reduce((list, t) => insertNewest(list, t, max), [...a]);
 
-function minRecord<V>(a: Record<string, V>, b: Record<string, V>, less: (x: V, y: V) => boolean): Record<string, V> {
+function minRecord<V>(
+  a: Record<string, V>,
+  b: Record<string, V>,
+  less: (x: V, y: V) => boolean,
+): Record<string, V> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) if (out[k] === undefined || less(v, out[k] as V)) out[k] = v;
   return out;
@@ -57,7 +61,10 @@ function mergeActivation(s: AccountState, a: AccountState, b: AccountState, map:
 function mergeBilling(s: AccountState, a: AccountState, b: AccountState): void {
   [s.plan, s.planAt] = lww([a.plan, a.planAt], [b.plan, b.planAt]);
   [s.seats, s.seatsAt] = lww([a.seats, a.seatsAt], [b.seats, b.seatsAt]);
-  [s.cancelReason, s.cancelReasonAt] = lww([a.cancelReason, a.cancelReasonAt], [b.cancelReason, b.cancelReasonAt]);
+  [s.cancelReason, s.cancelReasonAt] = lww(
+    [a.cancelReason, a.cancelReasonAt],
+    [b.cancelReason, b.cancelReasonAt],
+  );
   [s.nps, s.npsAt] = lww([a.nps, a.npsAt], [b.nps, b.npsAt]);
   [s.csat, s.csatAt] = lww([a.csat, a.csatAt], [b.csat, b.csatAt]);
   const history = [...a.mrrHistory];
@@ -87,14 +94,22 @@ function mergeTraitsAndExperiments(s: AccountState, a: AccountState, b: AccountS
     at = at[id] === t ? at : putMaxKeepNewest(at, id, t, MAX_EXPERIMENTS);
   }
   s.experimentsAt = at;
-  s.experiments = Object.fromEntries(Object.keys(at).sort().map((id) => [id, variants[id] as string]));
+  s.experiments = Object.fromEntries(
+    Object.keys(at)
+      .sort()
+      .map((id) => [id, variants[id] as string]),
+  );
 }
 
 export function foldMerge(survivor: AccountState, absorbed: AccountState, map: JourneyMap): AccountState {
   const a = survivor;
   const b = absorbed;
   const s: AccountState = { ...a };
-  s.conversions = minRecord(a.conversions, b.conversions, (x, y) => x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]));
+  s.conversions = minRecord(
+    a.conversions,
+    b.conversions,
+    (x, y) => x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]),
+  );
   s.entryMet = minRecord(a.entryMet, b.entryMet, (x, y) => x < y);
   s.churnTimes = unionNewest(a.churnTimes, b.churnTimes, MAX_BILLING_CHANGES);
   s.reactivationTimes = unionNewest(a.reactivationTimes, b.reactivationTimes, MAX_BILLING_CHANGES);
@@ -104,13 +119,23 @@ export function foldMerge(survivor: AccountState, absorbed: AccountState, map: J
   s.lastActivityAt = active.length > 0 ? Math.max(...active.map((x) => x.lastActivityAt)) : s.firstSeenAt;
   s.weeks = b.weeks.reduce((weeks, [week, days, users]) => {
     let next = weeks;
-    for (let wd = 0; wd < 7; wd++) if (days & (1 << wd)) next = addWeekActivity(next, week * 7 - 3 + wd, users);
+    for (let wd = 0; wd < 7; wd++)
+      if (days & (1 << wd)) next = addWeekActivity(next, week * 7 - 3 + wd, users);
     return next;
   }, a.weeks);
   s.dayFirsts = b.dayFirsts.reduce((list, t) => insertDayFirst(list, t, MAX_DAY_FIRSTS), a.dayFirsts);
-  s.members = Object.entries(b.members).reduce((m, [k, d]) => putMaxKeepNewest(m, k, d, MAX_MEMBERS), a.members);
+  s.members = Object.entries(b.members).reduce(
+    (m, [k, d]) => putMaxKeepNewest(m, k, d, MAX_MEMBERS),
+    a.members,
+  );
   s.features = b.features.reduce((list, f) => insertSmallestStrings(list, f, MAX_FEATURES), a.features);
-  s.firstTouch = !a.firstTouch ? b.firstTouch : !b.firstTouch ? a.firstTouch : touchOrder(b.firstTouch, a.firstTouch) < 0 ? b.firstTouch : a.firstTouch;
+  s.firstTouch = !a.firstTouch
+    ? b.firstTouch
+    : !b.firstTouch
+      ? a.firstTouch
+      : touchOrder(b.firstTouch, a.firstTouch) < 0
+        ? b.firstTouch
+        : a.firstTouch;
   s.signupAt = minOrNull(a.signupAt, b.signupAt);
   s.touches = touchesBeforeSignup(
     [...a.touches, ...b.touches],

@@ -42,7 +42,8 @@ export interface FunnelStepEffect extends EffectBase {
   step_index: number;
 }
 
-export type JourneyEffect = TransitionEffect | StallEffect | AtRiskEffect | ActivationEffect | FunnelStepEffect;
+export type JourneyEffect =
+  TransitionEffect | StallEffect | AtRiskEffect | ActivationEffect | FunnelStepEffect;
 
 export function effectId(...parts: Array<string | number>): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);

@@ -51,11 +51,7 @@ export const journeyMapSchema = z
   .object({
     name: z.string().min(1),
     version: z.number().int().positive(),
-    lateness_minutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(720, 'at most 720 (timers work on whole days)'),
+    lateness_minutes: z.number().int().min(0).max(720, 'at most 720 (timers work on whole days)'),
     stages: z.array(stageSchema).min(5).max(7),
     signup: z.array(eventConditionSchema).min(1),
     activation: z
@@ -68,7 +64,10 @@ export const journeyMapSchema = z
       })
       .strict(),
     funnel: z.object({ name: z.string().min(1), steps: z.array(funnelStepSchema).min(1).max(16) }).strict(),
-    features: z.object({ event: z.string().min(1), property: z.string().min(1) }).strict().optional(),
+    features: z
+      .object({ event: z.string().min(1), property: z.string().min(1) })
+      .strict()
+      .optional(),
     /** identify traits.role values that make a person the account's champion (admin). */
     champion_roles: z.array(z.string().min(1)).default(['admin', 'owner']),
     segments: z.array(segmentSchema).min(1),
@@ -104,7 +103,11 @@ export const journeyMapSchema = z
     for (const signal of ['inactivity', 'billing_churn'] as const) {
       const count = map.stages.filter((s) => s.signal === signal).length;
       if (count !== 1)
-        ctx.addIssue({ code: 'custom', path: ['stages'], message: `exactly one stage needs signal: ${signal}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages'],
+          message: `exactly one stage needs signal: ${signal}`,
+        });
     }
     map.stages.forEach((s, i) => {
       if (s.signal && (s.entry.length > 0 || s.conversion.length > 0))
@@ -117,7 +120,11 @@ export const journeyMapSchema = z
     if (map.stages[0]?.signal)
       ctx.addIssue({ code: 'custom', path: ['stages', 0, 'signal'], message: 'the first stage is ordinary' });
     if (map.stages[0]?.entry.length)
-      ctx.addIssue({ code: 'custom', path: ['stages', 0, 'entry'], message: 'the first stage is entered by any event' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', 0, 'entry'],
+        message: 'the first stage is entered by any event',
+      });
     const usage = map.churn_risk.usage_drop;
     if (usage && usage.baseline_days <= usage.recent_days)
       ctx.addIssue({

@@ -96,14 +96,16 @@ test('wrong types, unknown fields and bad ids point at their own line', () => {
 });
 
 test('a missing top-level block is reported at line 1', () => {
-  assert.deepEqual(problems(edit('signup:\n  - event: Signed Up\n', '')), ['maps/test.yaml:1: signup: required']);
+  assert.deepEqual(problems(edit('signup:\n  - event: Signed Up\n', '')), [
+    'maps/test.yaml:1: signup: required',
+  ]);
 });
 
 test('predicates need an operator; cross-field rules name the field', () => {
-  const text = edit('  - event: Signed Up\nactivation', '  - event: Signed Up\n    where: { plan: {} }\nactivation').replace(
-    'times: 3, distinct_days: true, within_days: 7',
-    'times: 9, distinct_days: true, within_days: 7',
-  );
+  const text = edit(
+    '  - event: Signed Up\nactivation',
+    '  - event: Signed Up\n    where: { plan: {} }\nactivation',
+  ).replace('times: 3, distinct_days: true, within_days: 7', 'times: 9, distinct_days: true, within_days: 7');
   assert.deepEqual(problems(text), [
     'maps/test.yaml:28: signup[0].where.plan: at least one of eq, in, gte, lte, exists',
     'maps/test.yaml:29: activation.times: more distinct days than the window has',

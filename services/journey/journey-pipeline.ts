@@ -75,11 +75,19 @@ export function processJourneyBatch(
   ctx: JourneyContext,
   nowMs: number,
 ): JourneyBatchResult {
+  // Identity tables first, then events: a reader never sees an event whose re-attribution is
+  // still on its way (empty tables are skipped by the writer).
+  const rows: RowsByTable = new Map(
+    ['identity_map', 'person_overrides', 'accounts', 'identity_changes', 'journey_events'].map((t) => [
+      t,
+      [],
+    ]),
+  );
   const result: JourneyBatchResult = {
     messages: [],
     changelog: [],
     checkpoint: [],
-    rows: new Map(),
+    rows,
     counts: new Map(),
     effects: [],
   };

@@ -21,19 +21,32 @@ const LATENESS = b2b.lateness_minutes * 60_000;
 const END = at(120);
 
 const BUILDERS: Array<(day: number, n: number) => JourneyEvent> = [
-  (d, n) => ev('Page Viewed', d, { channel: ['email', 'social', 'paid_search'][n % 3]!, person_id: `p${n % 3}` }),
+  (d, n) =>
+    ev('Page Viewed', d, { channel: ['email', 'social', 'paid_search'][n % 3]!, person_id: `p${n % 3}` }),
   (d, n) => ev('Signed Up', d, { person_id: `p${n % 3}` }),
   (d, n) => ev('Logged In', d, { person_id: `p${n % 4}` }),
   (d, n) => ev('Logged In', d, { person_id: `p${n % 4}` }),
   (d, n) => ev('Logged In', d, { person_id: `p${n % 4}` }),
   (d, n) => ev('Logged In', d, { person_id: `p${n % 4}` }),
-  (d, n) => ev('Feature Used', d, { properties_json: JSON.stringify({ feature: `f${n % 5}` }), person_id: `p${n % 4}` }),
+  (d, n) =>
+    ev('Feature Used', d, {
+      properties_json: JSON.stringify({ feature: `f${n % 5}` }),
+      person_id: `p${n % 4}`,
+    }),
   (d, n) => ev(['Created Project', 'Invited Teammate', 'Connected Integration'][n % 3]!, d),
   (d, n) => billing('invoice.paid', d, { amount_cents: 1000 * (n % 3), mrr_cents: 1000 * (n % 7) }),
-  (d, n) => billing('customer.subscription.updated', d, { mrr_change_kind: 'expansion', mrr_cents: 9000 + n, seats: n % 20 }),
-  (d) => billing('customer.subscription.deleted', d, { mrr_change_kind: 'churn', cancel_reason: `reason ${d}` }),
-  (d, n) => billing('customer.subscription.created', d, { mrr_change_kind: 'reactivation', plan: `plan${n % 2}` }),
-  (d, n) => ev('ticket.created', d, { source: 'tickets', type: 'ticket', ticket_priority: n % 2 ? 'urgent' : 'low' }),
+  (d, n) =>
+    billing('customer.subscription.updated', d, {
+      mrr_change_kind: 'expansion',
+      mrr_cents: 9000 + n,
+      seats: n % 20,
+    }),
+  (d) =>
+    billing('customer.subscription.deleted', d, { mrr_change_kind: 'churn', cancel_reason: `reason ${d}` }),
+  (d, n) =>
+    billing('customer.subscription.created', d, { mrr_change_kind: 'reactivation', plan: `plan${n % 2}` }),
+  (d, n) =>
+    ev('ticket.created', d, { source: 'tickets', type: 'ticket', ticket_priority: n % 2 ? 'urgent' : 'low' }),
   (d, n) => ev('survey.nps', d, { source: 'surveys', type: 'survey', score_kind: 'nps', score: n % 11 }),
   (d, n) => ev('group', d, { type: 'group', traits_json: JSON.stringify({ employees: n * 10 }) }),
   (d, n) => ev('identify', d, { type: 'identify', person_id: `p${n % 3}`, traits_json: '{"role":"admin"}' }),
@@ -58,17 +71,23 @@ const arrivalArb = fc
   })
   .map(({ builder, day, n, delay }) => ({ event: BUILDERS[builder]!(day, n), delay }));
 
-const journeyArb = fc.array(arrivalArb, { minLength: 1, maxLength: 60, size: 'max' }).map((arrivals) =>
-  arrivals.map((a, i) => ({ ...a, event: { ...a.event, event_id: `e${i}` } })),
-);
+const journeyArb = fc
+  .array(arrivalArb, { minLength: 1, maxLength: 60, size: 'max' })
+  .map((arrivals) => arrivals.map((a, i) => ({ ...a, event: { ...a.event, event_id: `e${i}` } })));
 
 const inEventTime = (arrivals: readonly Arrival[]): JourneyEvent[] =>
-  arrivals.map((a) => a.event).sort((x, y) => x.event_time - y.event_time || (x.event_id < y.event_id ? -1 : 1));
+  arrivals
+    .map((a) => a.event)
+    .sort((x, y) => x.event_time - y.event_time || (x.event_id < y.event_id ? -1 : 1));
 
 /** Each event arrives `delay` (< lateness) after it happened: never behind the watermark. */
 const asArrived = (arrivals: readonly Arrival[]): JourneyEvent[] =>
   [...arrivals]
-    .sort((x, y) => x.event.event_time + x.delay - (y.event.event_time + y.delay) || (x.event.event_id < y.event.event_id ? -1 : 1))
+    .sort(
+      (x, y) =>
+        x.event.event_time + x.delay - (y.event.event_time + y.delay) ||
+        (x.event.event_id < y.event.event_id ? -1 : 1),
+    )
     .map((a) => a.event);
 
 const ids = (effects: readonly JourneyEffect[]): string[] => effects.map((e) => e.id).sort();
@@ -157,7 +176,12 @@ test('stages never move backwards; signal stages return to the furthest stage re
     fc.property(journeyArb, (arrivals) => {
       assertNeverBackwards(run(asArrived(arrivals), { until: END }));
       // Too-late events too (arbitrary order, far behind the watermark):
-      assertNeverBackwards(run([...arrivals].reverse().map((a) => a.event), { until: END }));
+      assertNeverBackwards(
+        run(
+          [...arrivals].reverse().map((a) => a.event),
+          { until: END },
+        ),
+      );
     }),
     { numRuns: 200 },
   );
@@ -165,8 +189,23 @@ test('stages never move backwards; signal stages return to the furthest stage re
 
 test('merges: facts fold commutatively, whichever state survives', () => {
   const factsOf = (s: AccountState) => {
-    const { key: _k, kind: _kd, stage: _s, stageEnteredAt: _e, stageEntries: _se, stalledStage: _st, churnedAt: _c,
-      emittedActivation: _a, emittedFunnel: _f, reactivatedAt: _ra, riskSince: _r, riskSignal: _rs, lastRiskExitAt: _x, churn: _ch, ...facts } = s;
+    const {
+      key: _k,
+      kind: _kd,
+      stage: _s,
+      stageEnteredAt: _e,
+      stageEntries: _se,
+      stalledStage: _st,
+      churnedAt: _c,
+      emittedActivation: _a,
+      emittedFunnel: _f,
+      reactivatedAt: _ra,
+      riskSince: _r,
+      riskSignal: _rs,
+      lastRiskExitAt: _x,
+      churn: _ch,
+      ...facts
+    } = s;
     return facts;
   };
   fc.assert(
@@ -183,7 +222,8 @@ test('the generator reaches every stage (the properties are not vacuous)', () =>
   const reached = new Set<string>();
   fc.assert(
     fc.property(journeyArb, (arrivals) => {
-      for (const stage of Object.keys(run(inEventTime(arrivals), { until: END }).state.stageEntries)) reached.add(stage);
+      for (const stage of Object.keys(run(inEventTime(arrivals), { until: END }).state.stageEntries))
+        reached.add(stage);
     }),
     { numRuns: 300, seed: 42 },
   );

@@ -28,6 +28,7 @@ import { writeRows } from '../sink/write-rows.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
 import { startDlqSummary } from './dlq-summary-service.ts';
+import { processIdentityCommands } from './identity-commands-pipeline.ts';
 import { applyJourneyChangelog, createAccountStore } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
@@ -147,7 +148,7 @@ export async function startJourneyService(
   const running = await runBatchConsumer({
     kafka,
     groupId: config.JOURNEY_GROUP_ID,
-    topics: [config.TOPIC_CANONICAL],
+    topics: [config.TOPIC_CANONICAL, config.TOPIC_IDENTITY_COMMANDS],
     stage: 'journey',
     commitMode: 'transaction',
     log: stageLog,
@@ -155,8 +156,22 @@ export async function startJourneyService(
     handler: async (batch) => {
       const first = batch.messages[0]!;
       const last = batch.messages[batch.messages.length - 1]!;
-      const result = processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
+      const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
+      const commandResult = commands
+        ? processIdentityCommands(batch.messages, state, topology, ctx, Date.now())
+        : null;
+      const result =
+        commandResult ??
+        processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
       try {
+        if (commandResult && commandResult.deletedPersonIds.length > 0) {
+          // GDPR: the persons' events go from ClickHouse too (lightweight delete, parameterised).
+          await clickhouse.command({
+            query: `DELETE FROM ${config.CLICKHOUSE_DATABASE}.journey_events WHERE person_id IN {ids:Array(String)}`,
+            query_params: { ids: commandResult.deletedPersonIds },
+          });
+        }
+        if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
         await writeRows(
           clickhouse,
           result.rows,

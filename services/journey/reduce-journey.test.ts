@@ -22,7 +22,11 @@ test('sign-up, activation and an expansion (with its entry condition) move the a
     ],
     { until: at(13) },
   );
-  assert.deepEqual(transitions(effects), ['acquisition->activation', 'activation->engagement', 'engagement->expansion']);
+  assert.deepEqual(transitions(effects), [
+    'acquisition->activation',
+    'activation->engagement',
+    'engagement->expansion',
+  ]);
   const [signup, activated, expanded] = ofKind(effects, 'transition');
   assert.equal(signup!.at, at(1));
   assert.equal(signup!.reason, 'Signed Up');
@@ -30,20 +34,32 @@ test('sign-up, activation and an expansion (with its entry condition) move the a
   assert.equal(activated!.reason, 'activated');
   assert.equal(expanded!.at, at(12), 'expansion needs its entry condition (a paid invoice) too');
   assert.ok(effects.every((e) => e.map_version === 2));
-  assert.deepEqual(state.stageEntries, { acquisition: at(0), activation: at(1), engagement: at(6.5), expansion: at(12) });
+  assert.deepEqual(state.stageEntries, {
+    acquisition: at(0),
+    activation: at(1),
+    engagement: at(6.5),
+    expansion: at(12),
+  });
   assert.equal(state.stageEnteredAt, at(12));
   assert.equal(state.activatedAt! - state.signupAt!, 5.5 * DAY_MS, 'time to first value');
   assert.equal(state.mrrCents, 50000);
 });
 
 test('activation: 3 logins on 3 separate days within a 7-day window, no fewer days, no wider window', () => {
-  const twoDays = run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 0.2), ev('Logged In', 2)], { until: at(30) });
-  assert.equal(twoDays.state.activatedAt, null, 'three logins on two days');
-  const wide = run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 4), ev('Logged In', 7)], { until: at(30) });
-  assert.equal(wide.state.activatedAt, null, 'days 0, 4, 7 span 8 calendar days');
-  const edge = run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 4), ev('Logged In', 6), ev('Logged In', 6.1)], {
+  const twoDays = run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 0.2), ev('Logged In', 2)], {
     until: at(30),
   });
+  assert.equal(twoDays.state.activatedAt, null, 'three logins on two days');
+  const wide = run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 4), ev('Logged In', 7)], {
+    until: at(30),
+  });
+  assert.equal(wide.state.activatedAt, null, 'days 0, 4, 7 span 8 calendar days');
+  const edge = run(
+    [ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 4), ev('Logged In', 6), ev('Logged In', 6.1)],
+    {
+      until: at(30),
+    },
+  );
   assert.equal(edge.state.activatedAt, at(6), 'the earliest login of the completing day');
   assert.equal(ofKind(edge.effects, 'activation').length, 1);
   assert.deepEqual(edge.state.keyActions, [], 'key actions are dropped once activation is announced');
@@ -52,7 +68,10 @@ test('activation: 3 logins on 3 separate days within a 7-day window, no fewer da
 test('activation by count: the key action N times within D days (b2c: one order in 14 days)', () => {
   const b2c = loadJourneyMap('config/journeys/b2c.yaml');
   const { state, effects } = run(
-    [ev('Signed Up', 0, { account_id: null }), ev('Order Completed', 2, { account_id: null, amount_cents: 2500 })],
+    [
+      ev('Signed Up', 0, { account_id: null }),
+      ev('Order Completed', 2, { account_id: null, amount_cents: 2500 }),
+    ],
     { map: b2c, until: at(3) },
   );
   assert.equal(state.kind, 'person', 'no account: the journey is keyed by the person');
@@ -84,7 +103,13 @@ test('effects wait for the watermark, so a late earlier event within the latenes
 
 test('a too-late event keeps earliest firsts but never moves the stage backwards', () => {
   const { state, effects } = run(
-    [ev('Signed Up', 5), ev('Logged In', 5), ev('Page Viewed', 8), ev('Page Viewed', 0, { channel: 'email' }), ev('Signed Up', 2)],
+    [
+      ev('Signed Up', 5),
+      ev('Logged In', 5),
+      ev('Page Viewed', 8),
+      ev('Page Viewed', 0, { channel: 'email' }),
+      ev('Signed Up', 2),
+    ],
     { until: at(9) },
   );
   assert.equal(state.signupAt, at(2), 'earliest sign-up wins even when too late');
@@ -108,7 +133,11 @@ test('first touch and the last touch before sign-up; touches after sign-up do no
 test('billing churn from any stage with the reason in the customer words; activity does not un-churn', () => {
   const events = [
     ev('Signed Up', 0),
-    billing('customer.subscription.deleted', 3, { mrr_change_kind: 'churn', mrr_cents: 0, cancel_reason: 'too expensive for our team' }),
+    billing('customer.subscription.deleted', 3, {
+      mrr_change_kind: 'churn',
+      mrr_cents: 0,
+      cancel_reason: 'too expensive for our team',
+    }),
     ev('Logged In', 4),
   ];
   const { state, effects } = run(events, { until: at(5) });
@@ -155,7 +184,14 @@ test('segments from group traits, last writer by event time (a late older trait 
 test('billing facts: plan and seats by event time, bounded MRR history, contractions, failed payments', () => {
   const events = [billing('customer.subscription.created', 0, { plan: 'team', seats: 10, mrr_cents: 10000 })];
   for (let m = 1; m <= 15; m++) events.push(billing('invoice.paid', m * 30, { mrr_cents: 10000 + m }));
-  events.push(billing('customer.subscription.updated', 455, { plan: 'starter', seats: 5, mrr_cents: 4000, mrr_change_kind: 'contraction' }));
+  events.push(
+    billing('customer.subscription.updated', 455, {
+      plan: 'starter',
+      seats: 5,
+      mrr_cents: 4000,
+      mrr_change_kind: 'contraction',
+    }),
+  );
   events.push(billing('customer.subscription.updated', 454, { plan: 'business', seats: 50 }));
   events.push(billing('invoice.payment_failed', 456), billing('invoice.payment_failed', 457));
   const { state } = run(events);
@@ -172,8 +208,20 @@ test('voice and support: latest NPS/CSAT by event time, ticket volume and severi
   const survey = (day: number, kind: 'nps' | 'csat', score: number) =>
     ev(`survey.${kind}`, day, { source: 'surveys', type: 'survey', score_kind: kind, score });
   const ticket = (day: number, priority: string) =>
-    ev('ticket.created', day, { source: 'tickets', type: 'ticket', ticket_priority: priority, ticket_id: `t${day}` });
-  const { state } = run([survey(5, 'nps', 3), survey(2, 'nps', 9), survey(4, 'csat', 4), ticket(1, 'low'), ticket(2, 'urgent'), ticket(3, 'high')]);
+    ev('ticket.created', day, {
+      source: 'tickets',
+      type: 'ticket',
+      ticket_priority: priority,
+      ticket_id: `t${day}`,
+    });
+  const { state } = run([
+    survey(5, 'nps', 3),
+    survey(2, 'nps', 9),
+    survey(4, 'csat', 4),
+    ticket(1, 'low'),
+    ticket(2, 'urgent'),
+    ticket(3, 'high'),
+  ]);
   assert.equal(state.nps, 3);
   assert.equal(state.csat, 4);
   assert.equal(state.tickets, 3);
@@ -199,7 +247,10 @@ test('experiments, features, active persons and weekly activity', () => {
 });
 
 test('the champion is the admin, else the person who signed up', () => {
-  const signup = run([ev('Signed Up', 1, { person_id: 'p_first' }), ev('Signed Up', 2, { person_id: 'p_second' })]);
+  const signup = run([
+    ev('Signed Up', 1, { person_id: 'p_first' }),
+    ev('Signed Up', 2, { person_id: 'p_second' }),
+  ]);
   assert.equal(signup.state.champion, 'p_first');
   const admin = run([
     ev('Signed Up', 1, { person_id: 'p_first' }),

@@ -10,7 +10,12 @@ import type { JourneyMap } from './journey-map.ts';
 /** How far back the usage check looks (the span the week table can hold). */
 const USAGE_LOOKBACK_DAYS = 84;
 
-export function inactivityFiresAt(s: AccountState, refDay: number, days: readonly number[], map: JourneyMap): number {
+export function inactivityFiresAt(
+  s: AccountState,
+  refDay: number,
+  days: readonly number[],
+  map: JourneyMap,
+): number {
   const n = map.churn_risk.inactive_days;
   // A full week table may have dropped older active days: start from its oldest day then (a gap
   // before it was timed when it happened).

@@ -10,22 +10,64 @@ import { MAX_STATE_BYTES, StateFormatError, deserializeState, serializeState } f
  * realistic length, a churn alert state. */
 function busyAccount(): JourneyEvent[] {
   const events: JourneyEvent[] = [
-    ev('Page Viewed', 0, { channel: 'paid_search', utm: { source: 'google', medium: 'cpc', campaign: 'brand-emea-q1-2026', term: 'journey analytics', content: null } }),
+    ev('Page Viewed', 0, {
+      channel: 'paid_search',
+      utm: {
+        source: 'google',
+        medium: 'cpc',
+        campaign: 'brand-emea-q1-2026',
+        term: 'journey analytics',
+        content: null,
+      },
+    }),
     ev('Signed Up', 0.1),
-    ev('group', 0, { type: 'group', traits_json: JSON.stringify({ employees: 1200, industry: 'Financial Services', name: 'Acme International Holdings' }) }),
+    ev('group', 0, {
+      type: 'group',
+      traits_json: JSON.stringify({
+        employees: 1200,
+        industry: 'Financial Services',
+        name: 'Acme International Holdings',
+      }),
+    }),
   ];
   for (let d = 0; d < 365; d++) {
     const person = `p_${(d * 7919) % 80}`.padEnd(26, '0');
     events.push(ev('Logged In', d + 0.01, { person_id: person }));
-    events.push(ev('Feature Used', d + 0.02, { person_id: person, properties_json: JSON.stringify({ feature: `${['report', 'dashboard', 'alert-rule', 'integration'][d % 4]}-${d % 60}` }) }));
-    for (const step of ['Created Project', 'Invited Teammate', 'Connected Integration', 'Created Report']) events.push(ev(step, d + 0.03));
-    if (d % 3 === 0) events.push(ev('ticket.created', d + 0.04, { source: 'tickets', type: 'ticket', ticket_priority: d % 2 ? 'urgent' : 'low' }));
-    if (d % 7 === 0) events.push(ev('survey.nps', d + 0.05, { source: 'surveys', score_kind: 'nps', score: d % 11 }));
-    if (d % 10 === 0) events.push(ev('Page Viewed', d + 0.06, { experiment_id: `onboarding-v${d}`, experiment_variant: 'treatment' }));
+    events.push(
+      ev('Feature Used', d + 0.02, {
+        person_id: person,
+        properties_json: JSON.stringify({
+          feature: `${['report', 'dashboard', 'alert-rule', 'integration'][d % 4]}-${d % 60}`,
+        }),
+      }),
+    );
+    for (const step of ['Created Project', 'Invited Teammate', 'Connected Integration', 'Created Report'])
+      events.push(ev(step, d + 0.03));
+    if (d % 3 === 0)
+      events.push(
+        ev('ticket.created', d + 0.04, {
+          source: 'tickets',
+          type: 'ticket',
+          ticket_priority: d % 2 ? 'urgent' : 'low',
+        }),
+      );
+    if (d % 7 === 0)
+      events.push(ev('survey.nps', d + 0.05, { source: 'surveys', score_kind: 'nps', score: d % 11 }));
+    if (d % 10 === 0)
+      events.push(
+        ev('Page Viewed', d + 0.06, { experiment_id: `onboarding-v${d}`, experiment_variant: 'treatment' }),
+      );
     if (d % 30 === 0) {
       events.push(billing('invoice.paid', d + 0.07, { mrr_cents: 1_000_000 + d, amount_cents: 1_000_000 }));
       events.push(billing('invoice.payment_failed', d + 0.08));
-      events.push(billing('customer.subscription.updated', d + 0.09, { mrr_change_kind: 'contraction', plan: 'enterprise-annual-2026', seats: 250, cancel_reason: 'x'.repeat(120) }));
+      events.push(
+        billing('customer.subscription.updated', d + 0.09, {
+          mrr_change_kind: 'contraction',
+          plan: 'enterprise-annual-2026',
+          seats: 250,
+          cancel_reason: 'x'.repeat(120),
+        }),
+      );
     }
   }
   return events;

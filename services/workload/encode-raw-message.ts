@@ -1,7 +1,7 @@
 // The producer shell's encoding of a generated message: JSON text, or Confluent-framed Avro of the
 // topic's input schema (schema ids registered once per run); Buffers (the malformed kinds) as they are.
 import type { InputSource } from '../ingest/ingest-config.ts';
-import type { inputAvroType} from '../ingest/input-avro.ts';
+import type { inputAvroType } from '../ingest/input-avro.ts';
 import { toAvroShape } from '../ingest/input-avro.ts';
 import { confluentFrame } from '../ingest/encode-canonical-step.ts';
 import type { RawMessage } from './workload-message.ts';

@@ -132,3 +132,83 @@ test('anonymous to known, accounts, retroactive stitching, restart with restore'
   ).json<{ c: string }>()) as [{ c: string }];
   assert.equal(Number(c), 6, 'nothing reprocessed twice after the restart');
 });
+
+test('operator commands: force-merge two known users, then GDPR delete removes events and suppresses replays', async (t) => {
+  const { config } = await freshPipeline();
+  const log = createLogger('silent');
+  const ingest = await startIngestService(config, log, createMetrics(false));
+  t.after(() => ingest.stop());
+  const journey = await startJourneyService(config, log, createMetrics(false));
+  t.after(() => journey.stop());
+  const clickhouse = createClickHouse(config);
+  t.after(() => clickhouse.close());
+  const producer = testKafka().producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  const send = (topic: string, key: string, value: Buffer | string) =>
+    producer.send({ topic, messages: [{ key, value }] });
+  const persons = async (): Promise<Array<{ user_id: string; person: string; n: string }>> =>
+    (
+      await clickhouse.query({
+        query:
+          "SELECT user_id, any(resolved_person_id) AS person, count() AS n FROM journey_events_resolved WHERE user_id != '' GROUP BY user_id ORDER BY user_id",
+        format: 'JSONEachRow',
+      })
+    ).json();
+
+  await send(
+    config.TOPIC_BEHAVIOR,
+    'a',
+    segment('identify', { messageId: 'k1', userId: 'alice', traits: {} }, 1),
+  );
+  await send(
+    config.TOPIC_BEHAVIOR,
+    'b',
+    segment('identify', { messageId: 'k2', userId: 'alice-work', traits: {} }, 2),
+  );
+  const before = await waitFor(
+    'two persons',
+    async () => ((await persons()).length === 2 ? persons() : undefined),
+    60_000,
+  );
+  assert.notEqual(before[0]!.person, before[1]!.person, 'two known users are never merged automatically');
+
+  const command = (body: object) => send(config.TOPIC_IDENTITY_COMMANDS, 'cmd', JSON.stringify(body));
+  await command({
+    command: 'force-merge',
+    command_id: 'c1',
+    person_id: before[0]!.person,
+    other_person_id: before[1]!.person,
+  });
+  const merged = await waitFor(
+    'force-merged',
+    async () => {
+      const now = await persons();
+      return now.length === 2 && now[0]!.person === now[1]!.person ? now : undefined;
+    },
+    60_000,
+  );
+  await command({ command: 'delete', command_id: 'c2', person_id: merged[0]!.person });
+  await waitFor('events deleted', async () => ((await persons()).length === 0 ? true : undefined), 60_000);
+  // A replay of an old event of the deleted person stays suppressed.
+  await send(
+    config.TOPIC_BEHAVIOR,
+    'a',
+    segment('track', { messageId: 'k3', userId: 'alice', event: 'Old Event' }, 0),
+  );
+  await send(
+    config.TOPIC_BEHAVIOR,
+    'z',
+    segment('track', { messageId: 'k4', userId: 'zed', event: 'Marker' }, 5),
+  );
+  await waitFor(
+    'marker processed',
+    async () => ((await persons()).some((p) => p.user_id === 'zed') ? true : undefined),
+    60_000,
+  );
+  assert.deepEqual(
+    (await persons()).map((p) => p.user_id),
+    ['zed'],
+    'the deleted person does not come back',
+  );
+});

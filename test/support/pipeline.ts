@@ -25,6 +25,7 @@ export async function freshPipeline(
     TOPIC_IDENTITY_CHANGES: `${prefix}.identity-changes`,
     TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity-changelog`,
     TOPIC_JOURNEY_CHANGELOG: `${prefix}.journey-changelog`,
+    TOPIC_IDENTITY_COMMANDS: `${prefix}.identity-commands`,
     TOPIC_CHURN_ALERTS: `${prefix}.churn-alerts`,
     TOPIC_PARTITIONS: '2',
     INGEST_GROUP_ID: `${prefix}-ingest`,

@@ -76,6 +76,11 @@ export const CONFIG_VARIABLES = {
     '1',
     'Partitions of the canonical topic: one identity writer per partition group (see docs/identity.md).',
   ],
+  TOPIC_IDENTITY_COMMANDS: [
+    name,
+    'journey.identity.commands',
+    'Operator identity commands (force-merge, split, delete), applied by the journey stage.',
+  ],
   TOPIC_JOURNEY_CHANGELOG: [
     name,
     'journey.state.changelog',

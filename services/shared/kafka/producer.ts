@@ -39,6 +39,31 @@ function topicMessages(messages: readonly OutboundMessage[]) {
   }));
 }
 
+const CHUNK_BYTES = 900_000;
+
+const sizeOf = (m: OutboundMessage): number =>
+  (m.value === null ? 0 : typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length) + 256;
+
+/** Splits outputs into sends of at most ~900 KB, so no record batch exceeds the broker's default
+ *  1 MB limit; a message larger than that goes alone (its topic must allow it, e.g. the DLQ). */
+export function chunkBySize(messages: readonly OutboundMessage[], limit = CHUNK_BYTES): OutboundMessage[][] {
+  const chunks: OutboundMessage[][] = [];
+  let current: OutboundMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (current.length > 0 && bytes + size > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface ConsumedOffsets {
   groupId: string;
   topic: string;
@@ -74,8 +99,9 @@ export async function createTransactionalProducer(
     sendWithOffsets: async (messages, offsets) => {
       const transaction = await producer.transaction();
       try {
-        if (messages.length > 0)
-          await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(messages) });
+        for (const chunk of chunkBySize(messages)) {
+          await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
+        }
         await transaction.sendOffsets({
           consumerGroupId: offsets.groupId,
           topics: [
@@ -108,11 +134,13 @@ export async function createOutputProducer(kafka: Kafka): Promise<OutputProducer
     producer,
     send: async (messages) => {
       if (messages.length === 0) return;
-      await producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: topicMessages(messages),
-      });
+      for (const chunk of chunkBySize(messages)) {
+        await producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: topicMessages(chunk),
+        });
+      }
     },
     disconnect: () => producer.disconnect(),
   };

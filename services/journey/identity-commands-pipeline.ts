@@ -1,0 +1,105 @@
+// Operator identity commands, top to bottom: parse -> apply to the graph (single writer) and fold
+// or delete journey state -> identity rows, identity changes, changelogs -> (shell) ClickHouse
+// deletions for deleted persons, then one transaction with the offsets. Commands are idempotent
+// (a repeated force-merge is `same_person`, a repeated delete `unknown_person`), so a retried
+// batch cannot apply one twice.
+import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
+import { encodeChangelogRecord } from '../identity/identity-core.ts';
+import { flushChangelog } from './account-store.ts';
+import type { JourneyContext } from './apply-journey-step.ts';
+import { applyIdentityCommandStep, parseIdentityCommand } from './apply-identity-command-step.ts';
+import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
+
+export interface CommandBatchResult extends JourneyBatchResult {
+  deletedPersonIds: string[];
+  outcomes: Array<{ command_id: string; outcome: string }>;
+}
+
+export function processIdentityCommands(
+  messages: readonly ConsumedMessage[],
+  state: JourneyStageState,
+  topology: JourneyTopology,
+  ctx: JourneyContext,
+  nowMs: number,
+): CommandBatchResult {
+  const result: CommandBatchResult = {
+    messages: [],
+    changelog: [],
+    checkpoint: [],
+    rows: new Map(),
+    counts: new Map(),
+    effects: [],
+    deletedPersonIds: [],
+    outcomes: [],
+  };
+  const push = (table: string, rows: object[]): void =>
+    void result.rows.set(table, [...(result.rows.get(table) ?? []), ...rows]);
+  for (const message of messages) {
+    const parsed = parseIdentityCommand(message.value);
+    if (parsed.kind !== 'ok') {
+      if (parsed.kind === 'dlq') {
+        result.messages.push(
+          deadLetterMessage(
+            topology.dlqTopic,
+            message,
+            { reason: parsed.reason, detail: parsed.detail, step: 'parseIdentityCommand' },
+            nowMs,
+          ),
+        );
+      }
+      continue;
+    }
+    const applied = applyIdentityCommandStep(state.graph, state.accounts, parsed.value, ctx.map, nowMs);
+    const { outcome, rows, changelog, effects } = applied.result;
+    result.outcomes.push({
+      command_id: parsed.value.command_id,
+      outcome: outcome.kind === 'applied' ? 'applied' : `rejected:${outcome.reason}`,
+    });
+    push('identity_map', rows.identity_map);
+    push('person_overrides', rows.person_overrides);
+    push('accounts', rows.accounts);
+    for (const record of changelog) {
+      const { key, value } = encodeChangelogRecord(record);
+      // Identity records are global to the graph: partition 0 of the changelog, as for a
+      // single-partition canonical topic.
+      result.changelog.push({ topic: topology.identityChangelogTopic, key, value, partition: 0 });
+    }
+    for (const effect of effects) {
+      result.effects.push(effect);
+      if (effect.kind === 'link' || effect.kind === 'account_membership' || effect.kind === 'primary_account')
+        continue;
+      const person = 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id;
+      result.messages.push({
+        topic: topology.identityChangesTopic,
+        key: person,
+        value: JSON.stringify(effect),
+      });
+      push('identity_changes', [
+        {
+          kind: effect.kind,
+          reason: 'reason' in effect ? effect.reason : '',
+          person_id: person,
+          other_person_id:
+            'absorbed_person_id' in effect
+              ? effect.absorbed_person_id
+              : 'from_person_id' in effect
+                ? effect.from_person_id
+                : '',
+          event_id: effect.event_id,
+          at: new Date(effect.at).toISOString(),
+        },
+      ]);
+    }
+    result.deletedPersonIds.push(...applied.deletedPersonIds);
+  }
+  for (const entry of flushChangelog(state.accounts)) {
+    result.changelog.push({
+      topic: topology.journeyChangelogTopic,
+      key: entry.key,
+      value: entry.value,
+      partition: 0,
+    });
+  }
+  return result;
+}

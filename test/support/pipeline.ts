@@ -32,7 +32,6 @@ export async function freshPipeline(
     JOURNEY_GROUP_ID: `${prefix}-journey`,
     CLICKHOUSE_DATABASE: prefix.replace(/[^A-Za-z0-9_]/g, '_'),
     PII_HMAC_KEY: 'integration-test-hmac-key-0123456789',
-    INGEST_MAX_PAST_DAYS: '20000',
     LOG_LEVEL: 'silent',
     ...overrides,
   };

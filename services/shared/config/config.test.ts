@@ -9,7 +9,7 @@ const base = { PII_HMAC_KEY: 'a-test-key-of-32-characters-long' };
 test('defaults fill every optional variable', () => {
   const config = loadConfig(base);
   assert.equal(config.KAFKA_BROKERS, '127.0.0.1:19092');
-  assert.equal(config.INGEST_MAX_DEPTH, 12);
+  assert.equal(config.INGEST_MAX_DEPTH, 16);
   assert.equal(config.PII_KEEP_RAW, false);
 });
 

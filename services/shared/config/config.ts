@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { readSecret } from './secrets.ts';
+import { DEFAULT_INGEST_LIMITS } from '../../ingest/ingest-config.ts';
 import type { EnvSource } from './secrets.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -128,17 +129,37 @@ export const CONFIG_VARIABLES = {
   IDENTITY_MAX_ACCOUNTS_PER_PERSON: [int(1), '50', 'Account memberships per person.'],
   TOPIC_PARTITIONS: [int(1), '6', 'Partitions for topics created by `journey topics`.'],
   INGEST_GROUP_ID: [name, 'journey-ingest', 'Consumer group of the ingest stage.'],
-  INGEST_MAX_MESSAGE_BYTES: [int(256), '1048576', 'Larger messages are dead-lettered (message_too_large).'],
-  INGEST_MAX_PROPERTIES: [int(1), '500', 'More properties/traits keys: too_many_properties.'],
-  INGEST_MAX_DEPTH: [int(1), '12', 'Deeper nesting: too_deep.'],
-  INGEST_MAX_STRING_LENGTH: [int(16), '8192', 'Longer strings: string_too_long.'],
-  INGEST_MAX_IDENTIFIER_LENGTH: [int(8), '256', 'Longer identifiers: identifier_too_long.'],
+  INGEST_MAX_MESSAGE_BYTES: [
+    int(256),
+    String(DEFAULT_INGEST_LIMITS.maxMessageBytes),
+    'Larger messages are dead-lettered (message_too_large).',
+  ],
+  INGEST_MAX_PROPERTIES: [
+    int(1),
+    String(DEFAULT_INGEST_LIMITS.maxPropertyCount),
+    'More properties/traits keys: too_many_properties.',
+  ],
+  INGEST_MAX_DEPTH: [int(1), String(DEFAULT_INGEST_LIMITS.maxDepth), 'Deeper nesting: too_deep.'],
+  INGEST_MAX_STRING_LENGTH: [
+    int(16),
+    String(DEFAULT_INGEST_LIMITS.maxStringLength),
+    'Longer strings: string_too_long.',
+  ],
+  INGEST_MAX_IDENTIFIER_LENGTH: [
+    int(8),
+    String(DEFAULT_INGEST_LIMITS.maxIdentifierLength),
+    'Longer identifiers: identifier_too_long.',
+  ],
   INGEST_MAX_PAST_DAYS: [
     int(1),
-    '3650',
+    String(DEFAULT_INGEST_LIMITS.maxPastDays),
     'Events older than this (after skew correction): timestamp_out_of_window.',
   ],
-  INGEST_MAX_FUTURE_MINUTES: [int(0), '60', 'Events further in the future: timestamp_out_of_window.'],
+  INGEST_MAX_FUTURE_MINUTES: [
+    int(0),
+    String(DEFAULT_INGEST_LIMITS.maxFutureMinutes),
+    'Events further in the future: timestamp_out_of_window.',
+  ],
   INGEST_DEDUP_WINDOW_SIZE: [int(0), '200000', 'Event ids remembered for duplicate detection.'],
   INGEST_DEDUP_WINDOW_MINUTES: [int(0), '1440', 'How long an event id is remembered.'],
   JUNK_IDENTIFIER_REGEX: [

@@ -9,6 +9,7 @@ import { readDeadLetterHeaders } from '../shared/kafka/dead-letter.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import { writeRows } from '../sink/write-rows.ts';
+import { dlqRow } from '../sink/rows/event-rows.ts';
 
 export async function startDlqSummary(
   config: PipelineConfig,
@@ -25,21 +26,7 @@ export async function startDlqSummary(
     log,
     metrics,
     handler: async (batch) => {
-      const rows = batch.messages.map((message) => {
-        const letter = readDeadLetterHeaders(message.headers);
-        return {
-          reason: letter.reason,
-          step: letter.step,
-          detail: letter.detail,
-          source_topic: letter.sourceTopic,
-          source_partition: letter.sourcePartition || 0,
-          source_offset: letter.sourceOffset || '0',
-          schema_id: letter.schemaId,
-          message_key: message.key?.toString('utf8') ?? '',
-          message_bytes: message.value?.length ?? 0,
-          dead_lettered_at: letter.time || new Date(message.timestampMs).toISOString(),
-        };
-      });
+      const rows = batch.messages.map((message) => dlqRow(readDeadLetterHeaders(message.headers), message));
       const first = batch.messages[0]!;
       const last = batch.messages[batch.messages.length - 1]!;
       await writeRows(

@@ -6,6 +6,7 @@
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { encodeChangelogRecord } from '../identity/identity-core.ts';
+import { identityChangeRow } from '../sink/rows/identity-rows.ts';
 import { flushChangelog } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { applyIdentityCommandStep, parseIdentityCommand } from './apply-identity-command-step.ts';
@@ -75,21 +76,8 @@ export function processIdentityCommands(
         key: person,
         value: JSON.stringify(effect),
       });
-      push('identity_changes', [
-        {
-          kind: effect.kind,
-          reason: 'reason' in effect ? effect.reason : '',
-          person_id: person,
-          other_person_id:
-            'absorbed_person_id' in effect
-              ? effect.absorbed_person_id
-              : 'from_person_id' in effect
-                ? effect.from_person_id
-                : '',
-          event_id: effect.event_id,
-          at: new Date(effect.at).toISOString(),
-        },
-      ]);
+      const change = identityChangeRow(effect);
+      if (change) push('identity_changes', [change]);
     }
     result.deletedPersonIds.push(...applied.deletedPersonIds);
   }

@@ -18,8 +18,10 @@ import type { AccountStore } from './account-store.ts';
 import { applyJourneyStep, emptyStepOutput } from './apply-journey-step.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
-import { journeyEventRow } from './journey-event-row.ts';
-import { accountStateRow, churnAlertRow, churnOutcomeRow, churnScoreRow, effectRow } from './journey-rows.ts';
+import { journeyEventRow } from '../sink/rows/event-rows.ts';
+import { identityChangeRow } from '../sink/rows/identity-rows.ts';
+import { churnAlertRow, churnOutcomeRow, churnScoreRow } from '../sink/rows/churn-rows.ts';
+import { accountStateRow, journeySignalRow, stageTransitionRow } from '../sink/rows/journey-state-rows.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 
 export interface JourneyTopology {
@@ -140,21 +142,8 @@ export function processJourneyBatch(
         key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
         value: JSON.stringify(effect),
       });
-      pushRows(result.rows, 'identity_changes', [
-        {
-          kind: effect.kind,
-          reason: 'reason' in effect ? effect.reason : '',
-          person_id: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
-          other_person_id:
-            'absorbed_person_id' in effect
-              ? effect.absorbed_person_id
-              : 'other_person_id' in effect
-                ? effect.other_person_id
-                : '',
-          event_id: effect.event_id,
-          at: new Date(effect.at).toISOString(),
-        },
-      ]);
+      const change = identityChangeRow(effect);
+      if (change) pushRows(result.rows, 'identity_changes', [change]);
     }
     if (resolved.outcome.kind === 'suppressed') {
       count(`drop:${resolved.outcome.reason}`);
@@ -176,8 +165,11 @@ export function processJourneyBatch(
 
   const accounts = state.accounts;
   for (const effect of step.effects) {
-    const { table, row } = effectRow(effect, accounts.states.get(effect.account_key));
-    pushRows(result.rows, table, [row]);
+    if (effect.kind === 'transition')
+      pushRows(result.rows, 'stage_transitions', [
+        stageTransitionRow(effect, accounts.states.get(effect.account_key)),
+      ]);
+    else pushRows(result.rows, 'journey_signals', [journeySignalRow(effect)]);
   }
   pushRows(result.rows, 'churn_scores', step.scores.map(churnScoreRow));
   pushRows(result.rows, 'churn_alerts', step.alerts.map(churnAlertRow));

@@ -4,7 +4,6 @@
 // window" (per person) must find exactly the adopted users counted here in plain JS from the CSV.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createChdbTestClient } from './chdb-test-client.ts';
 import { migrate } from './migrate.ts';
 import { runMetricQuery } from './metric-queries.ts';
@@ -12,43 +11,7 @@ import { writeBatch } from './write-rows.ts';
 import { journeyEventRow } from './rows/event-rows.ts';
 import { fixtureEvent } from './metrics-fixture.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
-
-const DIR = '/work/shared/datasets/relax/';
-const DAY = 86_400_000;
-const csv = (file: string): string[][] =>
-  readFileSync(DIR + file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(','));
-
-interface User {
-  id: string;
-  org: string;
-  createdAt: number;
-}
-// creation_time is 'DD-MM-YYYY HH:MM' (taken as UTC).
-const users: User[] = csv('takehome_users.csv').map((f) => {
-  const [date, time] = f[1]!.split(' ');
-  const [dd, mm, yyyy] = date!.split('-');
-  return { id: f[0]!, org: f[8]!, createdAt: Date.parse(`${yyyy}-${mm}-${dd}T${time}:00Z`) };
-});
-// time_stamp is 'YYYY-MM-DD' (a day); visited is always 1.
-const logins = csv('takehome_user_engagement.csv').map((f) => ({
-  user: f[1]!,
-  day: Date.parse(`${f[0]}T00:00:00Z`) / DAY,
-}));
-
-/** First day on which a user has logged in on 3 distinct days within 7 days, or null. */
-function adoptionDay(days: number[]): number | null {
-  const distinct = [...new Set(days)].sort((a, b) => a - b);
-  for (let i = 2; i < distinct.length; i++) if (distinct[i]! - distinct[i - 2]! <= 6) return distinct[i]!;
-  return null;
-}
-const daysByUser = new Map<string, number[]>();
-for (const l of logins) daysByUser.set(l.user, [...(daysByUser.get(l.user) ?? []), l.day]);
-const adoption = new Map(users.map((u) => [u.id, adoptionDay(daysByUser.get(u.id) ?? [])]));
-const adopted = [...adoption.values()].filter((d) => d !== null).length;
+import { DAY, adopted, adoption, logins, users } from '../../test/support/relax-dataset.ts';
 
 const client = createChdbTestClient();
 const database = 'relax';

@@ -75,7 +75,10 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
   await ensureTopics(createKafka(config, 'demo-admin'), pipelineTopics(config));
   const admin = createClickHouse(config, { database: null });
   await admin.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` });
-  await migrate(admin, { database: config.CLICKHOUSE_DATABASE });
+  await migrate(admin, {
+    database: config.CLICKHOUSE_DATABASE,
+    retentionDays: config.CLICKHOUSE_RETENTION_DAYS,
+  });
   await admin.close();
 
   out('2/5 starting the pipeline: ingest and journey (identity, state, churn, ClickHouse) stages');

@@ -16,7 +16,7 @@ import type { IdentityConfig, IdentityEffect, IdentityGraph } from '../identity/
 import { flushChangelog } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
 import { applyJourneyStep, emptyStepOutput } from './apply-journey-step.ts';
-import type { JourneyContext } from './apply-journey-step.ts';
+import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import { journeyEventRow } from '../sink/rows/event-rows.ts';
 import { identityChangeRow } from '../sink/rows/identity-rows.ts';
@@ -162,8 +162,27 @@ export function processJourneyBatch(
     count('ok');
   }
   sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
+  const last = messages[messages.length - 1]!;
+  emitStateOutputs(state.accounts, step, topology, result, last.partition);
+  const done = encodeChangelogRecord(checkpointRecord(last.partition, last.offset));
+  state.graph.checkpoints.set(last.partition, last.offset);
+  result.checkpoint.push({
+    topic: topology.identityChangelogTopic,
+    key: done.key,
+    value: done.value,
+    partition: last.partition,
+  });
+  return result;
+}
 
-  const accounts = state.accounts;
+/** Rows, alerts and the journey-state changelog of a step's output (events or a timer tick). */
+export function emitStateOutputs(
+  accounts: AccountStore,
+  step: JourneyStepOutput,
+  topology: JourneyTopology,
+  result: JourneyBatchResult,
+  partition: number,
+): void {
   for (const effect of step.effects) {
     if (effect.kind === 'transition')
       pushRows(result.rows, 'stage_transitions', [
@@ -199,22 +218,12 @@ export function processJourneyBatch(
       );
   }
   pushRows(result.rows, 'account_state', snapshots);
-  const last = messages[messages.length - 1]!;
   for (const entry of flushChangelog(accounts)) {
     result.changelog.push({
       topic: topology.journeyChangelogTopic,
       key: entry.key,
       value: entry.value,
-      partition: last.partition,
+      partition,
     });
   }
-  const done = encodeChangelogRecord(checkpointRecord(last.partition, last.offset));
-  state.graph.checkpoints.set(last.partition, last.offset);
-  result.checkpoint.push({
-    topic: topology.identityChangelogTopic,
-    key: done.key,
-    value: done.value,
-    partition: last.partition,
-  });
-  return result;
 }

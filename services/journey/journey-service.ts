@@ -25,7 +25,9 @@ import {
 } from '../identity/identity-core.ts';
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
 import { writeRows } from '../sink/write-rows.ts';
-import { processJourneyBatch } from './journey-pipeline.ts';
+import { emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
+import { emptyStepOutput } from './apply-journey-step.ts';
+import { sweepTimersStep } from './sweep-timers-step.ts';
 import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
 import { startDlqSummary } from './dlq-summary-service.ts';
 import { processIdentityCommands } from './identity-commands-pipeline.ts';
@@ -145,6 +147,53 @@ export async function startJourneyService(
   );
   const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
 
+  // Batches and wall-clock ticks take turns on the state.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+  let lastBatchAt = Date.now();
+  const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
+  const tick = async (): Promise<void> => {
+    if (idleMs === 0 || Date.now() - lastBatchAt < idleMs) return;
+    await exclusive(async () => {
+      const now = Date.now() - ctx.map.lateness_minutes * 60_000;
+      if (now <= state.accounts.watermark) return;
+      state.accounts.watermark = now;
+      const step = emptyStepOutput();
+      if (!sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step)) return;
+      const result: JourneyBatchResult = {
+        messages: [],
+        changelog: [],
+        checkpoint: [],
+        rows: new Map(),
+        counts: new Map(),
+        effects: [],
+      };
+      emitStateOutputs(state.accounts, step, topology, result, 0);
+      try {
+        await writeRows(
+          clickhouse,
+          result.rows,
+          { topic: 'wall-clock-tick', partition: 0, firstOffset: String(now), lastOffset: String(now) },
+          { database: config.CLICKHOUSE_DATABASE },
+        );
+        await producer.sendWithOffsets([...result.messages, ...result.changelog], null);
+        stageLog.info(
+          { watermark: new Date(now).toISOString(), effects: step.effects.length },
+          'idle input: time advanced by the wall clock',
+        );
+      } catch (err) {
+        stageLog.error({ err }, 'wall-clock tick failed; restoring state');
+        state.accounts = await restoreAccounts(config, stageLog);
+      }
+    });
+  };
+  const ticker = idleMs > 0 ? setInterval(() => void tick(), Math.min(idleMs, 30_000)) : null;
+  ticker?.unref();
+
   const running = await runBatchConsumer({
     kafka,
     groupId: config.JOURNEY_GROUP_ID,
@@ -153,72 +202,75 @@ export async function startJourneyService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    handler: async (batch) => {
-      const first = batch.messages[0]!;
-      const last = batch.messages[batch.messages.length - 1]!;
-      const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
-      const commandResult = commands
-        ? processIdentityCommands(batch.messages, state, topology, ctx, Date.now())
-        : null;
-      const result =
-        commandResult ??
-        processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
-      try {
-        if (commandResult && commandResult.deletedPersonIds.length > 0) {
-          // GDPR: the persons' events go from ClickHouse too (lightweight delete, parameterised).
-          await clickhouse.command({
-            query: `DELETE FROM ${config.CLICKHOUSE_DATABASE}.journey_events WHERE person_id IN {ids:Array(String)}`,
-            query_params: { ids: commandResult.deletedPersonIds },
-          });
-        }
-        if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
-        await writeRows(
-          clickhouse,
-          result.rows,
-          {
+    handler: (batch) =>
+      exclusive(async () => {
+        lastBatchAt = Date.now();
+        const first = batch.messages[0]!;
+        const last = batch.messages[batch.messages.length - 1]!;
+        const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
+        const commandResult = commands
+          ? processIdentityCommands(batch.messages, state, topology, ctx, Date.now())
+          : null;
+        const result =
+          commandResult ??
+          processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
+        try {
+          if (commandResult && commandResult.deletedPersonIds.length > 0) {
+            // GDPR: the persons' events go from ClickHouse too (lightweight delete, parameterised).
+            await clickhouse.command({
+              query: `DELETE FROM ${config.CLICKHOUSE_DATABASE}.journey_events WHERE person_id IN {ids:Array(String)}`,
+              query_params: { ids: commandResult.deletedPersonIds },
+            });
+          }
+          if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
+          await writeRows(
+            clickhouse,
+            result.rows,
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              firstOffset: first.offset,
+              lastOffset: last.offset,
+            },
+            {
+              database: config.CLICKHOUSE_DATABASE,
+              onInsert: (table, rows, seconds) => {
+                metrics.clickhouseInsertRows.inc({ table }, rows);
+                metrics.clickhouseInsertDuration.observe({ table }, seconds);
+              },
+            },
+          );
+          // Outputs, state changelogs and the consumer offsets commit together, or not at all.
+          await producer.sendWithOffsets([...result.messages, ...result.changelog, ...result.checkpoint], {
+            groupId: config.JOURNEY_GROUP_ID,
             topic: batch.topic,
             partition: batch.partition,
-            firstOffset: first.offset,
-            lastOffset: last.offset,
-          },
-          {
-            database: config.CLICKHOUSE_DATABASE,
-            onInsert: (table, rows, seconds) => {
-              metrics.clickhouseInsertRows.inc({ table }, rows);
-              metrics.clickhouseInsertDuration.observe({ table }, seconds);
-            },
-          },
-        );
-        // Outputs, state changelogs and the consumer offsets commit together, or not at all.
-        await producer.sendWithOffsets([...result.messages, ...result.changelog, ...result.checkpoint], {
-          groupId: config.JOURNEY_GROUP_ID,
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: (BigInt(last.offset) + 1n).toString(),
-        });
-      } catch (err) {
-        // The in-memory graph already holds this batch: rebuild it from the changelog so the
-        // redelivery is processed against the state the changelog actually has.
-        stageLog.error(
-          { err, topic: batch.topic, partition: batch.partition },
-          'batch failed; not committed, restoring state',
-        );
-        state.graph = await restoreIdentity(config, stageLog);
-        state.accounts = await restoreAccounts(config, stageLog);
-        throw err;
-      }
-      for (const [key, n] of result.counts) {
-        const [kind, reason = ''] = key.split(':');
-        metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
-      }
-      recordJourneyMetrics(result, state, metrics);
-    },
+            offset: (BigInt(last.offset) + 1n).toString(),
+          });
+        } catch (err) {
+          // The in-memory graph already holds this batch: rebuild it from the changelog so the
+          // redelivery is processed against the state the changelog actually has.
+          stageLog.error(
+            { err, topic: batch.topic, partition: batch.partition },
+            'batch failed; not committed, restoring state',
+          );
+          state.graph = await restoreIdentity(config, stageLog);
+          state.accounts = await restoreAccounts(config, stageLog);
+          throw err;
+        }
+        for (const [key, n] of result.counts) {
+          const [kind, reason = ''] = key.split(':');
+          metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
+        }
+        recordJourneyMetrics(result, state, metrics);
+      }),
   });
   return {
     ...running,
     clickhouse,
     state,
     stop: async () => {
+      if (ticker) clearInterval(ticker);
       await running.stop();
       await dlqSummary.stop();
       await producer.disconnect();

@@ -39,7 +39,10 @@ export async function freshPipeline(
   await ensureTopics(createKafka(config, 'test-setup'), pipelineTopics(config));
   const clickhouse = createClickHouse(config, { database: null });
   try {
-    await migrate(clickhouse, { database: config.CLICKHOUSE_DATABASE });
+    await migrate(clickhouse, {
+      database: config.CLICKHOUSE_DATABASE,
+      retentionDays: config.CLICKHOUSE_RETENTION_DAYS,
+    });
   } finally {
     await clickhouse.close();
   }

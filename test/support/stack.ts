@@ -3,6 +3,8 @@
 // table names, and waits by polling, never by sleeping a fixed time.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+// Side effect: silences kafkajs's TimeoutNegativeWarning on Node >= 23, as the services do.
+import '../../services/shared/kafka/kafka-client.ts';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';

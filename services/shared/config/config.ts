@@ -107,6 +107,11 @@ export const CONFIG_VARIABLES = {
     '60',
     'Event-time interval between timer sweeps (stalls, inactivity, re-scores).',
   ],
+  JOURNEY_IDLE_TICK_SECONDS: [
+    int(0),
+    '60',
+    'When the input has been idle this long, time advances by the wall clock (stalls, at-risk, re-scores for quiet accounts); 0 = off.',
+  ],
   JOURNEY_GROUP_ID: [
     name,
     'journey-core',

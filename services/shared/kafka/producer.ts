@@ -75,7 +75,7 @@ export interface ConsumedOffsets {
 export interface TransactionalProducer {
   /** Sends every message and commits the consumer offsets in one Kafka transaction: all of it
    *  becomes visible to read_committed consumers (and changelog restores) or none of it. */
-  sendWithOffsets(messages: readonly OutboundMessage[], offsets: ConsumedOffsets): Promise<void>;
+  sendWithOffsets(messages: readonly OutboundMessage[], offsets: ConsumedOffsets | null): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -102,12 +102,16 @@ export async function createTransactionalProducer(
         for (const chunk of chunkBySize(messages)) {
           await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
         }
-        await transaction.sendOffsets({
-          consumerGroupId: offsets.groupId,
-          topics: [
-            { topic: offsets.topic, partitions: [{ partition: offsets.partition, offset: offsets.offset }] },
-          ],
-        });
+        if (offsets)
+          await transaction.sendOffsets({
+            consumerGroupId: offsets.groupId,
+            topics: [
+              {
+                topic: offsets.topic,
+                partitions: [{ partition: offsets.partition, offset: offsets.offset }],
+              },
+            ],
+          });
         await transaction.commit();
       } catch (err) {
         await transaction.abort().catch(() => undefined);

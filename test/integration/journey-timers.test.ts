@@ -1,0 +1,82 @@
+// An account that does nothing still becomes at-risk: with the input idle, the journey stage
+// advances time by the wall clock, fires the inactivity timer and writes the transition and the
+// churn re-score — no further event needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import { createLogger } from '../../services/shared/telemetry/logger.ts';
+import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import { startIngestService } from '../../services/ingest/ingest-service.ts';
+import { startJourneyService } from '../../services/journey/journey-service.ts';
+import { testKafka, waitFor } from '../support/stack.ts';
+import { freshPipeline } from '../support/pipeline.ts';
+
+const DAY = 86_400_000;
+
+test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) => {
+  const { config } = await freshPipeline({ JOURNEY_IDLE_TICK_SECONDS: '2' });
+  const log = createLogger('silent');
+  const journey = await startJourneyService(config, log, createMetrics(false));
+  t.after(() => journey.stop());
+  const ingest = await startIngestService(config, log, createMetrics(false));
+  t.after(() => ingest.stop());
+  const clickhouse = createClickHouse(config);
+  t.after(() => clickhouse.close());
+  const producer = testKafka().producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+
+  // Signed up and active 40..37 days ago, then nothing.
+  const start = Date.now() - 40 * DAY;
+  const call = (i: number, type: string, fields: object) => {
+    const at = new Date(start + i * DAY).toISOString();
+    return {
+      key: 'quiet-user',
+      value: JSON.stringify({
+        type,
+        messageId: `quiet-${i}-${type}`,
+        userId: 'quiet-user',
+        groupId: 'quiet-org',
+        timestamp: at,
+        sentAt: at,
+        receivedAt: at,
+        context: {},
+        ...fields,
+      }),
+    };
+  };
+  await producer.send({
+    topic: config.TOPIC_BEHAVIOR,
+    messages: [
+      call(0, 'group', { traits: { name: 'Quiet Org' } }),
+      call(0, 'track', { event: 'Signed Up' }),
+      ...[0, 1, 2, 3].map((d) => call(d, 'track', { event: 'Logged In' })),
+    ],
+  });
+  const stages = async (): Promise<string[]> =>
+    (
+      await (
+        await clickhouse.query({
+          query: 'SELECT to_stage FROM stage_transitions ORDER BY at',
+          format: 'JSONEachRow',
+        })
+      ).json<{ to_stage: string }>()
+    ).map((r) => r.to_stage);
+  const seen = await waitFor(
+    'the inactivity transition',
+    async () => ((await stages()).includes('churn-risk') ? stages() : undefined),
+    90_000,
+  );
+  assert.ok(
+    seen.includes('activation') && seen.includes('engagement'),
+    `stages reached: ${seen.join(' -> ')}`,
+  );
+  const [row] = await (
+    await clickhouse.query({
+      query: "SELECT stage, churn_band FROM account_state FINAL WHERE kind = 'account'",
+      format: 'JSONEachRow',
+    })
+  ).json<{ stage: string; churn_band: string }>();
+  assert.equal(row?.stage, 'churn-risk');
+  assert.notEqual(row?.churn_band, 'healthy', 'inactivity alone raised the churn score');
+});

@@ -1,5 +1,6 @@
 // Builds canonical JourneyEvents for identity tests: only the fields identity reads matter.
 
+import { newJourneyEvent } from '../ingest/new-journey-event.ts';
 import type { Identifiers, JourneyEvent } from '../shared/generated/avro-types.ts';
 
 const NO_IDS: Identifiers = {
@@ -25,35 +26,15 @@ export interface EventSketch {
 
 export function journeyEvent(sketch: EventSketch): JourneyEvent {
   return {
+    ...newJourneyEvent({
+      source: sketch.source ?? 'behavior',
+      type: sketch.type ?? 'track',
+      name: sketch.type ?? 'Page Viewed',
+      event_time: sketch.time ?? 1_700_000_000_000,
+      received_time: sketch.time ?? 1_700_000_000_000,
+      ids: { ...NO_IDS, ...sketch.ids },
+    }),
     event_id: sketch.id,
-    source: sketch.source ?? 'behavior',
-    type: sketch.type ?? 'track',
-    name: sketch.type ?? 'Page Viewed',
-    event_time: sketch.time ?? 1_700_000_000_000,
-    received_time: sketch.time ?? 1_700_000_000_000,
-    ids: { ...NO_IDS, ...sketch.ids },
-    channel: null,
-    utm: null,
-    plan: null,
-    seats: null,
-    amount_cents: null,
-    currency: null,
-    mrr_cents: null,
-    mrr_delta_cents: null,
-    mrr_change_kind: null,
-    cancel_reason: null,
-    score_kind: null,
-    score: null,
-    comment: null,
-    survey_stage: null,
-    ticket_id: null,
-    ticket_priority: null,
-    ticket_status: null,
-    ticket_category: null,
-    experiment_id: null,
-    experiment_variant: null,
-    traits_json: null,
-    properties_json: '{}',
     person_id: null,
     account_id: null,
   };

@@ -10,6 +10,20 @@ export interface JourneyEventCore {
   ids: Identifiers;
 }
 
+/** Identifiers with every field empty. */
+export const noIdentifiers = (): Identifiers => ({
+  anonymous_id: null,
+  user_id: null,
+  email_hash: null,
+  email: null,
+  device_id: null,
+  account_id: null,
+  billing_customer_id: null,
+  crm_id: null,
+  ticket_requester_id: null,
+  previous_id: null,
+});
+
 export function newJourneyEvent(core: JourneyEventCore): JourneyEvent {
   return {
     event_id: '',

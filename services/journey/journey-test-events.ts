@@ -1,5 +1,6 @@
 // Test fixture: canonical resolved events for the journey reducer, and a runner that feeds them
 // the way the shell does (now = max event time seen - lateness).
+import { newJourneyEvent, noIdentifiers } from '../ingest/new-journey-event.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
@@ -17,46 +18,15 @@ export const HOUR_MS = 3_600_000;
 export function ev(name: string, day: number, extra: Partial<JourneyEvent> = {}): JourneyEvent {
   const time = T0 + Math.round(day * DAY_MS);
   return {
+    ...newJourneyEvent({
+      source: 'behavior',
+      type: 'track',
+      name,
+      event_time: time,
+      received_time: time,
+      ids: { ...noIdentifiers(), user_id: 'u1', account_id: 'acc_1' },
+    }),
     event_id: `${name}-${day}-${extra.person_id ?? 'p1'}`,
-    source: 'behavior',
-    type: 'track',
-    name,
-    event_time: time,
-    received_time: time,
-    ids: {
-      anonymous_id: null,
-      user_id: 'u1',
-      email_hash: null,
-      email: null,
-      device_id: null,
-      account_id: 'acc_1',
-      billing_customer_id: null,
-      crm_id: null,
-      ticket_requester_id: null,
-      previous_id: null,
-    },
-    channel: null,
-    utm: null,
-    plan: null,
-    seats: null,
-    amount_cents: null,
-    currency: null,
-    mrr_cents: null,
-    mrr_delta_cents: null,
-    mrr_change_kind: null,
-    cancel_reason: null,
-    score_kind: null,
-    score: null,
-    comment: null,
-    survey_stage: null,
-    ticket_id: null,
-    ticket_priority: null,
-    ticket_status: null,
-    ticket_category: null,
-    experiment_id: null,
-    experiment_variant: null,
-    traits_json: null,
-    properties_json: '{}',
     person_id: 'p1',
     account_id: 'acc_1',
     ...extra,

@@ -2,6 +2,7 @@
 // with touches, sign-ups, logins, the onboarding funnel, features, billing, surveys, tickets, one
 // late identity merge (p_anon -> p_1), stage transitions, snapshots, churn scores and alerts.
 // Every table is built through the sink's row mappers, so the tests also check the mappers.
+import { newJourneyEvent, noIdentifiers } from '../ingest/new-journey-event.ts';
 import type { JourneyEvent, MrrChangeKind, ScoreKind } from '../shared/generated/avro-types.ts';
 import type { IdentityOverrideRow } from './rows/identity-rows.ts';
 
@@ -17,46 +18,15 @@ export function fixtureEvent(
 ): JourneyEvent {
   seq++;
   return {
+    ...newJourneyEvent({
+      source: 'behavior',
+      type: 'track',
+      name,
+      event_time: t(at),
+      received_time: t(at) + 1000,
+      ids: { ...noIdentifiers(), user_id: person, account_id: account },
+    }),
     event_id: `e${String(seq).padStart(4, '0')}`,
-    source: 'behavior',
-    type: 'track',
-    name,
-    event_time: t(at),
-    received_time: t(at) + 1000,
-    ids: {
-      anonymous_id: null,
-      user_id: person,
-      email_hash: null,
-      email: null,
-      device_id: null,
-      account_id: account,
-      billing_customer_id: null,
-      crm_id: null,
-      ticket_requester_id: null,
-      previous_id: null,
-    },
-    channel: null,
-    utm: null,
-    plan: null,
-    seats: null,
-    amount_cents: null,
-    currency: null,
-    mrr_cents: null,
-    mrr_delta_cents: null,
-    mrr_change_kind: null,
-    cancel_reason: null,
-    score_kind: null,
-    score: null,
-    comment: null,
-    survey_stage: null,
-    ticket_id: null,
-    ticket_priority: null,
-    ticket_status: null,
-    ticket_category: null,
-    experiment_id: null,
-    experiment_variant: null,
-    traits_json: null,
-    properties_json: '{}',
     person_id: person,
     account_id: account,
     ...extra,

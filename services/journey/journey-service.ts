@@ -155,15 +155,19 @@ export async function startJourneyService(
     return next;
   };
   let lastBatchAt = Date.now();
+  let caughtUp = false;
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   const tick = async (): Promise<void> => {
-    if (idleMs === 0 || Date.now() - lastBatchAt < idleMs) return;
+    // Only once caught up: a tick declares time up to now final, which must not happen while a
+    // backlog of older events is still waiting (after a restart, or a replay of history).
+    if (idleMs === 0 || !caughtUp || Date.now() - lastBatchAt < idleMs) return;
     await exclusive(async () => {
       const now = Date.now() - ctx.map.lateness_minutes * 60_000;
       if (now <= state.accounts.watermark) return;
       state.accounts.watermark = now;
       const step = emptyStepOutput();
-      if (!sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step)) return;
+      // Ticks are rate-limited already: sweep every account now, not gated by the event-time interval.
+      if (!sweepTimersStep(state.accounts, ctx, 0, step)) return;
       const result: JourneyBatchResult = {
         messages: [],
         changelog: [],
@@ -207,6 +211,9 @@ export async function startJourneyService(
         lastBatchAt = Date.now();
         const first = batch.messages[0]!;
         const last = batch.messages[batch.messages.length - 1]!;
+        // Within one transaction marker of the end of the canonical partition.
+        if (batch.topic === config.TOPIC_CANONICAL)
+          caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
         const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
         const commandResult = commands
           ? processIdentityCommands(batch.messages, state, topology, ctx, Date.now())

@@ -80,3 +80,71 @@ test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) 
   assert.equal(row?.stage, 'churn-risk');
   assert.notEqual(row?.churn_band, 'healthy', 'inactivity alone raised the churn score');
 });
+
+test('a quiet account among active ones: re-scored by time alone, one alert per band crossed, with its reasons', async (t) => {
+  const { config } = await freshPipeline({ JOURNEY_IDLE_TICK_SECONDS: '2' });
+  const log = createLogger('silent');
+  const journey = await startJourneyService(config, log, createMetrics(false));
+  t.after(() => journey.stop());
+  const ingest = await startIngestService(config, log, createMetrics(false));
+  t.after(() => ingest.stop());
+  const kafka = testKafka();
+  const producer = kafka.producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  const now = Date.now();
+  const call = (account: string, daysAgo: number, type: string, fields: object) => {
+    const at = new Date(now - daysAgo * DAY).toISOString();
+    const userId = `${account}-admin`;
+    return {
+      key: userId,
+      value: JSON.stringify({
+        type,
+        messageId: `${account}-${type}-${daysAgo}`,
+        userId,
+        groupId: account,
+        timestamp: at,
+        sentAt: at,
+        receivedAt: at,
+        context: {},
+        ...fields,
+      }),
+    };
+  };
+  const messages = [];
+  for (const account of ['quiet', 'active']) {
+    messages.push(
+      call(account, 45, 'group', { traits: { name: account } }),
+      call(account, 45, 'track', { event: 'Signed Up' }),
+    );
+    for (let d = 44; d >= (account === 'quiet' ? 30 : 0); d--)
+      messages.push(call(account, d, 'track', { event: 'Logged In' }));
+  }
+  await producer.send({ topic: config.TOPIC_BEHAVIOR, messages });
+
+  const alerts: Array<{ account: string; band: string; reasons: Array<{ factor: string }> }> = [];
+  const reader = kafka.consumer({ groupId: `${config.JOURNEY_GROUP_ID}-alerts-reader` });
+  await reader.connect();
+  t.after(() => reader.disconnect());
+  await reader.subscribe({ topic: config.TOPIC_CHURN_ALERTS, fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => void alerts.push(JSON.parse(String(message.value))),
+  });
+  await waitFor('an alert', () => (alerts.length > 0 ? true : undefined), 90_000);
+  // Give further ticks the chance to (wrongly) fire again.
+  const seen = alerts.length;
+  await waitFor(
+    'two more ticks',
+    async () => ((await new Promise((r) => setTimeout(r, 5_000, true))) ? true : undefined),
+    10_000,
+  );
+  assert.ok(alerts.length >= seen);
+  const accounts = new Set(alerts.map((a) => a.account));
+  assert.equal(accounts.size, 1, 'only the quiet account alerts');
+  const bands = alerts.map((a) => a.band);
+  assert.equal(new Set(bands).size, bands.length, `one alert per band crossed: ${bands.join(', ')}`);
+  assert.ok(
+    alerts[0]!.reasons.some((r) => ['inactivity', 'champion_inactive', 'usage_decline'].includes(r.factor)),
+    JSON.stringify(alerts[0]!.reasons),
+  );
+});

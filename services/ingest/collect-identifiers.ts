@@ -1,6 +1,7 @@
 // Turns the raw identifier values found on an input into the canonical Identifiers record:
 // over-long values dead-letter the message, junk values (shared blocklist + configured pattern)
 // are removed and reported, the email is normalised and pseudonymised.
+import { noIdentifiers } from './new-journey-event.ts';
 import type { Identifiers } from '../shared/generated/avro-types.ts';
 import { isJunkIdentifier } from '../shared/junk-identifiers.ts';
 import type { IdentifierField, IngestConfig } from './ingest-config.ts';
@@ -26,20 +27,7 @@ const PLAIN_FIELDS = [
   'previous_id',
 ] as const;
 
-export function emptyIdentifiers(): Identifiers {
-  return {
-    anonymous_id: null,
-    user_id: null,
-    email_hash: null,
-    email: null,
-    device_id: null,
-    account_id: null,
-    billing_customer_id: null,
-    crm_id: null,
-    ticket_requester_id: null,
-    previous_id: null,
-  };
-}
+export const emptyIdentifiers = noIdentifiers;
 
 export function collectIdentifiers(raw: RawIdentifiers, config: IngestConfig): CollectedIdentifiers {
   const ids = emptyIdentifiers();

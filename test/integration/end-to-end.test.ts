@@ -4,27 +4,14 @@
 // (activation by experiment variant, churned accounts) match within stated tolerances.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
-import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
-import { startIngestService } from '../../services/ingest/ingest-service.ts';
-import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { produceWorkload } from '../../services/workload/produce-workload.ts';
 import { waitFor } from '../support/stack.ts';
-import { freshPipeline } from '../support/pipeline.ts';
+import { runningPipeline } from '../support/running-pipeline.ts';
 
 const END = Date.UTC(2026, 10, 20, 12);
 
 test('tiny workload end to end: exactly once, DLQ reasons, identities, journey metrics', async (t) => {
-  const { config } = await freshPipeline();
-  const log = createLogger('silent');
-  const metrics = createMetrics(false);
-  const journey = await startJourneyService(config, log, metrics);
-  t.after(() => journey.stop());
-  const ingest = await startIngestService(config, log, metrics);
-  t.after(() => ingest.stop());
-  const clickhouse = createClickHouse(config);
-  t.after(() => clickhouse.close());
+  const { config, clickhouse } = await runningPipeline(t);
   const rows = async <T>(query: string): Promise<T[]> =>
     (await clickhouse.query({ query, format: 'JSONEachRow' })).json<T>();
   const one = async (query: string): Promise<number> =>

@@ -4,13 +4,8 @@
 // is restored from its changelog before processing, so a later anonymous event still resolves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
-import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
-import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
-import { startIngestService } from '../../services/ingest/ingest-service.ts';
-import { startJourneyService } from '../../services/journey/journey-service.ts';
-import { testKafka, waitFor } from '../support/stack.ts';
-import { freshPipeline } from '../support/pipeline.ts';
+import { waitFor } from '../support/stack.ts';
+import { runningPipeline } from '../support/running-pipeline.ts';
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 1, 9, minute)).toISOString();
 const segment = (type: string, fields: Record<string, unknown>, minute: number): Buffer =>
@@ -26,17 +21,7 @@ const segment = (type: string, fields: Record<string, unknown>, minute: number):
   );
 
 test('anonymous to known, accounts, retroactive stitching, restart with restore', async (t) => {
-  const { config } = await freshPipeline();
-  const log = createLogger('silent');
-  const ingest = await startIngestService(config, log, createMetrics(false));
-  t.after(() => ingest.stop());
-  let journey = await startJourneyService(config, log, createMetrics(false));
-  t.after(() => journey.stop());
-  const clickhouse = createClickHouse(config);
-  t.after(() => clickhouse.close());
-  const producer = testKafka().producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
+  const { config, clickhouse, producer, restartJourney } = await runningPipeline(t);
   const send = (key: string, value: Buffer) =>
     producer.send({ topic: config.TOPIC_BEHAVIOR, messages: [{ key, value }] });
 
@@ -110,8 +95,7 @@ test('anonymous to known, accounts, retroactive stitching, restart with restore'
   assert.equal(first[4]!.account_id, first[3]!.account_id, 'later events get the primary account');
 
   // Restart: the new instance restores the graph from the changelog before consuming.
-  await journey.stop();
-  journey = await startJourneyService(config, log, createMetrics(false));
+  const journey = await restartJourney();
   assert.equal(journey.state.graph.checkpoints.size > 0, true, 'checkpoint restored');
   await send(
     'anon-2',
@@ -134,17 +118,7 @@ test('anonymous to known, accounts, retroactive stitching, restart with restore'
 });
 
 test('operator commands: force-merge two known users, then GDPR delete removes events and suppresses replays', async (t) => {
-  const { config } = await freshPipeline();
-  const log = createLogger('silent');
-  const ingest = await startIngestService(config, log, createMetrics(false));
-  t.after(() => ingest.stop());
-  const journey = await startJourneyService(config, log, createMetrics(false));
-  t.after(() => journey.stop());
-  const clickhouse = createClickHouse(config);
-  t.after(() => clickhouse.close());
-  const producer = testKafka().producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
+  const { config, clickhouse, producer } = await runningPipeline(t);
   const send = (topic: string, key: string, value: Buffer | string) =>
     producer.send({ topic, messages: [{ key, value }] });
   const persons = async (): Promise<Array<{ user_id: string; person: string; n: string }>> =>

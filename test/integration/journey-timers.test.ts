@@ -3,28 +3,13 @@
 // churn re-score — no further event needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
-import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
-import { startIngestService } from '../../services/ingest/ingest-service.ts';
-import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { testKafka, waitFor } from '../support/stack.ts';
-import { freshPipeline } from '../support/pipeline.ts';
+import { runningPipeline } from '../support/running-pipeline.ts';
 
 const DAY = 86_400_000;
 
 test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) => {
-  const { config } = await freshPipeline({ JOURNEY_IDLE_TICK_SECONDS: '2' });
-  const log = createLogger('silent');
-  const journey = await startJourneyService(config, log, createMetrics(false));
-  t.after(() => journey.stop());
-  const ingest = await startIngestService(config, log, createMetrics(false));
-  t.after(() => ingest.stop());
-  const clickhouse = createClickHouse(config);
-  t.after(() => clickhouse.close());
-  const producer = testKafka().producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
+  const { config, clickhouse, producer } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
 
   // Signed up and active 40..37 days ago, then nothing.
   const start = Date.now() - 40 * DAY;
@@ -82,16 +67,7 @@ test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) 
 });
 
 test('a quiet account among active ones: re-scored by time alone, one alert per band crossed, with its reasons', async (t) => {
-  const { config } = await freshPipeline({ JOURNEY_IDLE_TICK_SECONDS: '2' });
-  const log = createLogger('silent');
-  const journey = await startJourneyService(config, log, createMetrics(false));
-  t.after(() => journey.stop());
-  const ingest = await startIngestService(config, log, createMetrics(false));
-  t.after(() => ingest.stop());
-  const kafka = testKafka();
-  const producer = kafka.producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
+  const { config, producer } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
   const now = Date.now();
   const call = (account: string, daysAgo: number, type: string, fields: object) => {
     const at = new Date(now - daysAgo * DAY).toISOString();
@@ -123,7 +99,7 @@ test('a quiet account among active ones: re-scored by time alone, one alert per 
   await producer.send({ topic: config.TOPIC_BEHAVIOR, messages });
 
   const alerts: Array<{ account: string; band: string; reasons: Array<{ factor: string }> }> = [];
-  const reader = kafka.consumer({ groupId: `${config.JOURNEY_GROUP_ID}-alerts-reader` });
+  const reader = testKafka().consumer({ groupId: `${config.JOURNEY_GROUP_ID}-alerts-reader` });
   await reader.connect();
   t.after(() => reader.disconnect());
   await reader.subscribe({ topic: config.TOPIC_CHURN_ALERTS, fromBeginning: true });

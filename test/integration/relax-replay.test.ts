@@ -6,14 +6,9 @@
 // users computed independently from the CSV.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
-import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
-import { startIngestService } from '../../services/ingest/ingest-service.ts';
-import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { runMetricQuery } from '../../services/sink/metric-queries.ts';
-import { testKafka, waitFor } from '../support/stack.ts';
-import { freshPipeline } from '../support/pipeline.ts';
+import { waitFor } from '../support/stack.ts';
+import { runningPipeline } from '../support/running-pipeline.ts';
 import { DAY, adopted, logins, users } from '../support/relax-dataset.ts';
 
 function* relaxCalls(): Generator<{ key: string; value: string }> {
@@ -61,23 +56,11 @@ function* relaxCalls(): Generator<{ key: string; value: string }> {
 }
 
 test(`Relax through Kafka and the whole pipeline: ${adopted} adopted users`, async (t) => {
-  const { config } = await freshPipeline({
+  const { config, clickhouse, producer } = await runningPipeline(t, {
     INGEST_MAX_PAST_DAYS: '20000', // 2012-2014 history
     CLICKHOUSE_RETENTION_DAYS: '10000',
     JOURNEY_SWEEP_MINUTES: '10080',
   });
-  const log = createLogger('silent');
-  const metrics = createMetrics(false);
-  const journey = await startJourneyService(config, log, metrics);
-  t.after(() => journey.stop());
-  const ingest = await startIngestService(config, log, metrics);
-  t.after(() => ingest.stop());
-  const clickhouse = createClickHouse(config);
-  t.after(() => clickhouse.close());
-
-  const producer = testKafka().producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
   let batch: Array<{ key: string; value: string }> = [];
   let total = 0;
   for (const message of relaxCalls()) {

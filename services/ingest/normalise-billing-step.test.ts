@@ -185,6 +185,20 @@ describe('normaliseBillingStep: Stripe events', () => {
     assert.deepEqual([e.mrr_cents, e.mrr_delta_cents, e.mrr_change_kind], [0, 0, null]);
   });
 
+  it('a trial canceled at its end (unpaid) churns no MRR; one canceled after it does', () => {
+    const fixture = loadFixture('stripe-customer-subscription-deleted.json') as {
+      data: { object: Record<string, unknown> };
+    };
+    const at = (trialEnd: number) => ({
+      ...fixture,
+      data: { object: { ...fixture.data.object, canceled_at: 1715500000, trial_end: trialEnd } },
+    });
+    const expired = okEvent(normaliseBillingStep(at(1715500000), metaFor(fixture), TEST_CONFIG));
+    assert.equal(expired.mrr_change_kind, null);
+    const churned = okEvent(normaliseBillingStep(at(1715400000), metaFor(fixture), TEST_CONFIG));
+    assert.equal(churned.mrr_change_kind, 'churn');
+  });
+
   const base = loadFixture('stripe-invoice-paid.json') as { data: { object: Record<string, unknown> } };
   const tight: IngestConfig = { ...TEST_CONFIG, limits: { ...TEST_CONFIG.limits, maxPropertyCount: 2 } };
   const rejects: Array<[string, unknown, string, IngestConfig?]> = [

@@ -95,7 +95,9 @@ function applySubscription(
   } else {
     const canceledAt = optInteger(object, 'canceled_at', 'data.object.canceled_at');
     const trialEnd = optInteger(object, 'trial_end', 'data.object.trial_end');
-    const canceledInTrial = canceledAt !== undefined && trialEnd !== undefined && canceledAt < trialEnd;
+    // A trial that ends unpaid is canceled at trial_end itself (Stripe's missing_payment_method
+    // behaviour): that is a lost trial, not churned MRR.
+    const canceledInTrial = canceledAt !== undefined && trialEnd !== undefined && canceledAt <= trialEnd;
     const change = classifyMrrChange(canceledInTrial ? 0 : itemsMrr, 'active', 0);
     Object.assign(event, { mrr_cents: 0, mrr_delta_cents: change.delta, mrr_change_kind: change.kind });
   }

@@ -33,7 +33,7 @@ test('sign-up, activation and an expansion (with its entry condition) move the a
   assert.equal(activated!.at, at(6.5));
   assert.equal(activated!.reason, 'activated');
   assert.equal(expanded!.at, at(12), 'expansion needs its entry condition (a paid invoice) too');
-  assert.ok(effects.every((e) => e.map_version === 2));
+  assert.ok(effects.every((e) => e.map_version === b2b.version));
   assert.deepEqual(state.stageEntries, {
     acquisition: at(0),
     activation: at(1),
@@ -130,6 +130,15 @@ test('first touch and the last touch before sign-up; touches after sign-up do no
   assert.equal(state.lastTouchBeforeSignup?.channel, 'paid_search');
 });
 
+test('a trial that lapses unpaid (no churned MRR) is not a churned customer', () => {
+  const { state, effects } = run(
+    [ev('Signed Up', 0), billing('customer.subscription.deleted', 14, { mrr_change_kind: null })],
+    { until: at(15) },
+  );
+  assert.notEqual(state.stage, 'churned');
+  assert.ok(!transitions(effects).some((t) => t.endsWith('->churned')));
+});
+
 test('billing churn from any stage with the reason in the customer words; activity does not un-churn', () => {
   const events = [
     ev('Signed Up', 0),
@@ -153,9 +162,9 @@ test('churned -> reactivated: a later subscription returns to the furthest stage
     ev('Logged In', 0),
     ev('Logged In', 1),
     ev('Logged In', 2),
-    billing('customer.subscription.deleted', 5),
+    billing('customer.subscription.deleted', 5, { mrr_change_kind: 'churn' }),
     billing('customer.subscription.created', 9, { mrr_change_kind: 'reactivation', mrr_cents: 9000 }),
-    billing('customer.subscription.deleted', 4),
+    billing('customer.subscription.deleted', 4, { mrr_change_kind: 'churn' }),
   ];
   const { state, effects } = run(events, { until: at(10) });
   assert.deepEqual(transitions(effects), [

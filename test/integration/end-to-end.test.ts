@@ -106,7 +106,8 @@ test('tiny workload end to end: exactly once, DLQ reasons, identities, journey m
     );
   }
 
-  // Churn: every account the truth says cancelled is in the churned stage. Tolerance: exact.
+  // Churn: the churned stage holds exactly the accounts the truth says cancelled a paid
+  // subscription; a trial that lapsed unpaid is not churn. Tolerance: exact.
   const accountKeys = await rows<{ account_key: string; key: string }>(
     'SELECT account_id AS account_key, account_key AS key FROM accounts FINAL',
   );
@@ -124,6 +125,13 @@ test('tiny workload end to end: exactly once, DLQ reasons, identities, journey m
       `planted churner ${churner.accountId} is churned`,
     );
   }
+  for (const lapsed of truth.trialsExpired) {
+    assert.ok(
+      !churned.has(idOfKey.get(lapsed) ?? lapsed),
+      `account ${lapsed} whose trial lapsed is not churned`,
+    );
+  }
+  assert.equal(churned.size, truth.churners.length, 'no other account is churned');
 
   // Experiment: activation per variant measured by the pipeline vs the truth's observed rate.
   // Tolerance: +-0.10 absolute (tiny sample), and the same sign of the lift when both are measurable.

@@ -1,6 +1,12 @@
 // The one place that builds a kafkajs client: TLS and SASL from config, no automatic topic
 // creation, kafkajs logs routed to pino. The pipeline itself never imports kafkajs (house style 5).
+// A broker certificate the configured CA does not trust fails the first connect at once
+// (KafkaTlsError): kafkajs treats it as a retriable connection error and would back off for
+// about a minute. A wrong SASL password already fails at once (KafkaJSSASLAuthenticationError).
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import type { PipelineConfig } from '../config/config.ts';
@@ -79,6 +85,85 @@ export function kafkaClientConfig(config: KafkaSecurity, clientId: string, log?:
   };
 }
 
+/** The broker's TLS certificate was refused (untrusted CA, wrong host name, expired) or the
+ *  listener does not speak TLS: a configuration fault, never retried. */
+export class KafkaTlsError extends Error {
+  readonly code: string;
+  constructor(broker: string, cause: Error & { code?: string }) {
+    super(
+      `Kafka TLS handshake with ${broker} failed: ${cause.message} (${cause.code ?? 'no code'}); check KAFKA_SSL_CA_FILE and that the listener is TLS`,
+      { cause },
+    );
+    this.name = 'KafkaTlsError';
+    this.code = cause.code ?? 'TLS';
+  }
+}
+
+const isTlsConfigFault = (err: Error & { code?: string }): boolean =>
+  /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|^ERR_SSL_|^ERR_TLS_/.test(err.code ?? '');
+
+/** One TLS handshake per broker until one succeeds. Unreachable brokers are left to kafkajs's
+ *  retries (an outage is transient); a refused certificate is not. */
+export async function checkBrokerTrust(
+  brokers: string[],
+  ssl: ConnectionOptions,
+  timeoutMs = 5_000,
+): Promise<void> {
+  for (const broker of brokers) {
+    const colon = broker.lastIndexOf(':');
+    const host = broker.slice(0, colon);
+    const port = Number(broker.slice(colon + 1));
+    const failure = await new Promise<(Error & { code?: string }) | null | 'unreachable'>((resolve) => {
+      const socket = tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl });
+      socket.setTimeout(timeoutMs, () => {
+        socket.destroy();
+        resolve('unreachable');
+      });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve(null);
+      });
+      socket.once('error', (err) => {
+        socket.destroy();
+        resolve(err);
+      });
+    });
+    if (failure === null) return;
+    if (failure !== 'unreachable' && isTlsConfigFault(failure)) throw new KafkaTlsError(broker, failure);
+  }
+}
+
+type Connectable = { connect(): Promise<void> };
+
+function checkTrustBeforeConnect<T extends Connectable>(client: T, check: () => Promise<void>): T {
+  const connect = client.connect.bind(client);
+  client.connect = async () => {
+    await check();
+    await connect();
+  };
+  return client;
+}
+
 export function createKafka(config: KafkaSecurity, clientId: string, log?: Logger): Kafka {
-  return new Kafka(kafkaClientConfig(config, clientId, log));
+  const kafkaConfig = kafkaClientConfig(config, clientId, log);
+  const kafka = new Kafka(kafkaConfig);
+  const ssl = kafkaConfig.ssl;
+  if (!ssl) return kafka;
+  let trusted: Promise<void> | undefined;
+  const check = (): Promise<void> => {
+    trusted ??= checkBrokerTrust(kafkaConfig.brokers as string[], ssl === true ? {} : ssl).catch(
+      (err: unknown) => {
+        if (!(err instanceof KafkaTlsError)) trusted = undefined;
+        throw err;
+      },
+    );
+    return trusted;
+  };
+  const admin = kafka.admin.bind(kafka);
+  const producer = kafka.producer.bind(kafka);
+  const consumer = kafka.consumer.bind(kafka);
+  kafka.admin = (...args) => checkTrustBeforeConnect(admin(...args), check);
+  kafka.producer = (...args) => checkTrustBeforeConnect(producer(...args), check);
+  kafka.consumer = (...args) => checkTrustBeforeConnect(consumer(...args), check);
+  return kafka;
 }

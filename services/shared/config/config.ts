@@ -194,7 +194,8 @@ export const CONFIG_VARIABLES = {
 type Vars = typeof CONFIG_VARIABLES;
 export type PipelineConfig = { [K in keyof Vars]: z.output<Vars[K][0]> };
 
-const SECRET_VARIABLES = new Set([
+/** Secrets: may come from `<NAME>_FILE`, are masked in every log line, never printed. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'KAFKA_SASL_PASSWORD',
   'SCHEMA_REGISTRY_PASSWORD',
   'CLICKHOUSE_PASSWORD',

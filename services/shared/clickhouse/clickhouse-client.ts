@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createClient } from '@clickhouse/client';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, Logger as ClickHouseLogger } from '@clickhouse/client';
 import type * as ChdbConnectionModule from 'chdb/connection';
 import type { PipelineConfig } from '../config/config.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import type { Logger } from '../telemetry/logger.ts';
 
 type ClickHouseAccess = Pick<
   PipelineConfig,
@@ -16,16 +18,35 @@ type ClickHouseAccess = Pick<
 
 const require = createRequire(import.meta.url);
 
+/** @clickhouse/client logs with console.* by default: unstructured, and past the secret masking.
+ *  Route its warnings and errors through pino (and so through maskSecrets) instead. */
+function clickhouseLogClass(log: Logger): new () => ClickHouseLogger {
+  const child = log.child({ module: 'clickhouse-client' });
+  return class {
+    trace(): void {}
+    debug(): void {}
+    info(): void {}
+    warn({ module, message, args, err }: Parameters<ClickHouseLogger['warn']>[0]): void {
+      child.warn({ clickhouseModule: module, ...args, ...(err ? { err } : {}) }, message);
+    }
+    error({ module, message, args, err }: Parameters<ClickHouseLogger['error']>[0]): void {
+      child.error({ clickhouseModule: module, ...args, err }, message);
+    }
+  };
+}
+
 export function createClickHouse(
   config: ClickHouseAccess,
-  options: { database?: string | null } = {},
+  options: { database?: string | null; log?: Logger } = {},
 ): ClickHouseClient {
+  const log = { LoggerClass: clickhouseLogClass(options.log ?? createLogger('warn')) };
   const database = options.database === null ? undefined : (options.database ?? config.CLICKHOUSE_DATABASE);
   if (config.CLICKHOUSE_URL.startsWith('chdb:')) {
     const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnectionModule; // loaded only when used
     const path = config.CLICKHOUSE_URL.slice('chdb:'.length) || ':memory:';
     return createClient({
       connection: createChdbConnection({ path }),
+      log,
       ...(database ? { database } : {}),
     } as Parameters<typeof createClient>[0]);
   }
@@ -36,6 +57,7 @@ export function createClickHouse(
     ...(database ? { database } : {}),
     ...(config.CLICKHOUSE_CA_FILE ? { tls: { ca_cert: readFileSync(config.CLICKHOUSE_CA_FILE) } } : {}),
     request_timeout: 30_000,
+    log,
     compression: { request: false, response: false },
   });
 }

@@ -9,6 +9,9 @@
 #       starts the broker in the background, prints its pid; the caller waits for readiness
 #   deploy/local/secure-kafka.sh down DIR
 #       stops the broker by its recorded pid (TERM, then KILL after 15 s)
+#   deploy/local/secure-kafka.sh certs DIR
+#       only the certificates (also used for the ClickHouse HTTPS test): DIR/certs/{ca,rogue-ca,
+#       broker}.pem and broker.key, for 127.0.0.1 and localhost
 #
 # Inter-broker traffic also uses SASL_SSL (user `broker`, its password in DIR only): the node has
 # no plaintext client listener. Heap 256 MiB.
@@ -105,6 +108,7 @@ down() {
 
 case "${1:-}" in
   up) shift; [ $# -eq 5 ] || { echo "usage: $0 up DIR PORT CONTROLLER_PORT USER PASSWORD" >&2; exit 2; }; up "$@" ;;
+  certs) shift; [ $# -eq 1 ] || { echo "usage: $0 certs DIR" >&2; exit 2; }; certs "$1" "$(openssl rand -hex 12)" ;;
   down) shift; [ $# -eq 1 ] || { echo "usage: $0 down DIR" >&2; exit 2; }; down "$1" ;;
-  *) echo "usage: $0 up DIR PORT CONTROLLER_PORT USER PASSWORD | down DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 up DIR PORT CONTROLLER_PORT USER PASSWORD | down DIR | certs DIR" >&2; exit 2 ;;
 esac

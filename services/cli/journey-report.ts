@@ -32,7 +32,7 @@ export async function printJourneyReport(
     const [accounts] = await read(
       `SELECT count() AS accounts, countIf(stage = 'churn-risk') AS at_risk_stage, countIf(stage = 'churned') AS churned,
               countIf(stalled = 1) AS stalled, round(sum(mrr_cents) / 100) AS mrr
-       FROM account_state FINAL WHERE kind = 'account'`,
+       FROM account_state FINAL WHERE kind = 'account' AND deleted = 0`,
     );
     out(formatTable('Accounts now', accounts ? [accounts] : []));
     out(
@@ -59,7 +59,7 @@ export async function printJourneyReport(
     );
     out(formatTable('Accounts at risk, with their reasons', atRisk));
     const experiments = await read(
-      'SELECT DISTINCT arrayJoin(mapKeys(experiments)) AS id FROM account_state FINAL ORDER BY id',
+      'SELECT DISTINCT arrayJoin(mapKeys(experiments)) AS id FROM account_state FINAL WHERE deleted = 0 ORDER BY id',
     );
     for (const { id } of experiments) {
       out(
@@ -81,7 +81,7 @@ export async function printJourneyReport(
       [
         '\nLook further (ClickHouse SQL; the metric queries live in services/sink/queries/*.sql, documented in docs/metrics.md):',
         `  SELECT to_stage, count() FROM ${database}.stage_transitions GROUP BY to_stage;`,
-        `  SELECT account_key, stage, churn_score, churn_band FROM ${database}.account_state FINAL ORDER BY churn_score DESC LIMIT 20;`,
+        `  SELECT account_key, stage, churn_score, churn_band FROM ${database}.account_state_latest WHERE kind = 'account' ORDER BY churn_score DESC LIMIT 20;`,
         `  SELECT resolved_person_id, count() FROM ${database}.journey_events_resolved GROUP BY resolved_person_id ORDER BY 2 DESC LIMIT 10;`,
         `  SELECT * FROM ${database}.churn_alerts ORDER BY at DESC LIMIT 10;`,
         `  curl 'http://127.0.0.1:18123/?database=${database}' --data-binary 'SELECT count() FROM journey_events'`,

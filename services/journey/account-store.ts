@@ -15,6 +15,9 @@ export interface AccountStore {
   lastSweep: number;
   /** States on the changelog in an older format, dropped on restore (rebuilt from events). */
   unreadableStates: number;
+  /** Keys deleted since the last flush (folded into a survivor, or GDPR-deleted), with the
+   * deleted state's max event time: their ClickHouse snapshot gets a newer `deleted` row. */
+  removed: Map<string, number>;
 }
 
 export const createAccountStore = (): AccountStore => ({
@@ -23,15 +26,21 @@ export const createAccountStore = (): AccountStore => ({
   watermark: 0,
   lastSweep: 0,
   unreadableStates: 0,
+  removed: new Map(),
 });
 
 export function putState(store: AccountStore, state: AccountState): void {
   store.states.set(state.key, state);
   store.dirty.add(state.key);
+  store.removed.delete(state.key);
 }
 
 export function deleteState(store: AccountStore, key: string): void {
-  if (store.states.delete(key)) store.dirty.add(key);
+  const state = store.states.get(key);
+  if (state === undefined) return;
+  store.states.delete(key);
+  store.dirty.add(key);
+  store.removed.set(key, state.maxEventTime);
 }
 
 /** Changelog entries for the dirty keys (null value = tombstone), then the watermark; clears dirty. */

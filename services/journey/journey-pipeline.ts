@@ -1,6 +1,6 @@
 // The journey stage, top to bottom like the data-flow diagram (house style 1):
 //   canonical event -> decode -> resolve identity (graph) -> apply to journey state (+ merges,
-//   churn re-score) -> [per batch] sweep timers -> rows for ClickHouse, resolved events,
+//   churn re-score) -> sweep timers (each completed interval of event time) -> rows for ClickHouse, resolved events,
 //   identity changes, churn alerts, then the state changelogs ending with the checkpoint.
 // Identity and per-account state live in this one process on purpose: merges fold immediately,
 // and no Kafka hop separates co-partitioned work (SPEC §7). The shell (journey-service.ts)
@@ -21,7 +21,12 @@ import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import { journeyEventRow } from '../sink/rows/event-rows.ts';
 import { identityChangeRow } from '../sink/rows/identity-rows.ts';
 import { churnAlertRow, churnOutcomeRow, churnScoreRow } from '../sink/rows/churn-rows.ts';
-import { accountStateRow, journeySignalRow, stageTransitionRow } from '../sink/rows/journey-state-rows.ts';
+import {
+  accountStateDeletedRow,
+  accountStateRow,
+  journeySignalRow,
+  stageTransitionRow,
+} from '../sink/rows/journey-state-rows.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 
 export interface JourneyTopology {
@@ -152,6 +157,11 @@ export function processJourneyBatch(
     const event = resolved.outcome.event;
     applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
     state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
+    // Timers are swept at the event whose watermark completes a sweep interval, not at the end of
+    // a batch: the sweeps (and what they announce) then depend only on the order of the canonical
+    // events, never on how the consumer happened to batch them — a rebalanced or restarted run
+    // ends in the same state as a single uninterrupted one.
+    sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
     pushRows(result.rows, 'journey_events', [journeyEventRow(event)]);
     result.messages.push({
       topic: topology.resolvedTopic,
@@ -161,7 +171,6 @@ export function processJourneyBatch(
     });
     count('ok');
   }
-  sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
   const last = messages[messages.length - 1]!;
   emitStateOutputs(state.accounts, step, topology, result, last.partition);
   const done = encodeChangelogRecord(checkpointRecord(last.partition, last.offset));
@@ -216,7 +225,13 @@ export function emitStateOutputs(
           Math.max(accounts.watermark, account.maxEventTime),
         ),
       );
+    else {
+      // Folded into a survivor or deleted: a newer row marks its last snapshot deleted.
+      const floor = accounts.removed.get(key);
+      if (floor !== undefined) snapshots.push(accountStateDeletedRow(key, Math.max(version, floor) + 1));
+    }
   }
+  accounts.removed.clear();
   pushRows(result.rows, 'account_state', snapshots);
   for (const entry of flushChangelog(accounts)) {
     result.changelog.push({

@@ -156,11 +156,21 @@ export async function startJourneyService(
   };
   let lastBatchAt = Date.now();
   let caughtUp = false;
+  // A rebalance can hand this instance a partition another instance has been writing: the state
+  // restored earlier (at startup, or before the last rebalance) is then behind the changelogs.
+  // After every group join, the next batch restores both changelogs first.
+  let restoreNeeded = false;
+  const restoreIfNeeded = async (): Promise<void> => {
+    if (!restoreNeeded) return;
+    restoreNeeded = false;
+    state.graph = await restoreIdentity(config, stageLog);
+    state.accounts = await restoreAccounts(config, stageLog);
+  };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   const tick = async (): Promise<void> => {
     // Only once caught up: a tick declares time up to now final, which must not happen while a
     // backlog of older events is still waiting (after a restart, or a replay of history).
-    if (idleMs === 0 || !caughtUp || Date.now() - lastBatchAt < idleMs) return;
+    if (idleMs === 0 || !caughtUp || restoreNeeded || Date.now() - lastBatchAt < idleMs) return;
     await exclusive(async () => {
       const now = Date.now() - ctx.map.lateness_minutes * 60_000;
       if (now <= state.accounts.watermark) return;
@@ -206,8 +216,13 @@ export async function startJourneyService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    handler: (batch) =>
+    onGroupJoin: () => {
+      restoreNeeded = true;
+      caughtUp = false;
+    },
+    handler: (batch, control) =>
       exclusive(async () => {
+        await restoreIfNeeded();
         lastBatchAt = Date.now();
         const first = batch.messages[0]!;
         const last = batch.messages[batch.messages.length - 1]!;
@@ -247,6 +262,16 @@ export async function startJourneyService(
               },
             },
           );
+          if (control.isStale()) {
+            // The partition moved mid-batch: its new owner redoes it (ClickHouse dedups the rows
+            // written above); this instance's state holds the batch, so it is rebuilt first.
+            stageLog.warn(
+              { topic: batch.topic, partition: batch.partition },
+              'partition revoked; batch not committed',
+            );
+            restoreNeeded = true;
+            return;
+          }
           // Outputs, state changelogs and the consumer offsets commit together, or not at all.
           await producer.sendWithOffsets([...result.messages, ...result.changelog, ...result.checkpoint], {
             groupId: config.JOURNEY_GROUP_ID,

@@ -47,6 +47,8 @@ export interface BatchConsumerOptions {
   commitMode?: 'consumer' | 'transaction';
   /** Called when the consumer stopped for good (a non-retriable error); default: exit the process. */
   onFatal?: (err: Error) => void;
+  /** Called on every group join (each rebalance), before the next batch is delivered. */
+  onGroupJoin?: () => void;
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
   onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
 }
@@ -94,6 +96,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     metrics?.rebalances.inc({ group: groupId });
     log.info({ stage, groupId, assignment: event.payload.memberAssignment }, 'partitions assigned');
+    options.onGroupJoin?.();
     resolveJoined();
   });
   consumer.on(consumer.events.CRASH, (event) => {

@@ -36,6 +36,8 @@ export interface JourneySignalRow {
 /** account_state: a versioned snapshot (ReplacingMergeTree(version): the highest version wins). */
 export interface AccountStateRow {
   account_key: string;
+  /** 1 on the row that retires a key (folded into a survivor, or deleted). */
+  deleted: 0 | 1;
   kind: 'account' | 'person';
   version: number;
   stage: string;
@@ -110,10 +112,22 @@ const timesOf = (record: Record<string, number>): Record<string, string> =>
   Object.fromEntries(Object.entries(record).map(([k, t]) => [k, isoTime(t)]));
 
 /** The snapshot of `state` as of `asOf` (seats active and tickets in the 30 days before it). */
+/** Marks a key's snapshots deleted (its state was folded into a survivor, or deleted): the newest
+ * version wins under FINAL, and account_state_latest leaves deleted keys out. */
+export const accountStateDeletedRow = (
+  key: string,
+  version: number,
+): Pick<AccountStateRow, 'account_key' | 'version' | 'deleted'> => ({
+  account_key: key,
+  version,
+  deleted: 1,
+});
+
 export function accountStateRow(state: AccountState, version: number, asOf: number): AccountStateRow {
   const today = Math.floor(asOf / DAY_MS);
   return {
     account_key: state.key,
+    deleted: 0,
     kind: state.kind,
     version,
     stage: state.stage,

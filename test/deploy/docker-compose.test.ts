@@ -1,0 +1,192 @@
+// deploy/docker-compose.yml and deploy/Dockerfile stay runnable without Docker to try them: the
+// file parses, every image is pinned, every long-running service has a healthcheck, depends_on
+// names real services with conditions they can meet, and every pipeline container's environment
+// is one the CLI accepts at startup (known variable names, values that pass the schema, secrets as
+// mounted files). Prometheus scrapes every stage; Grafana's provisioning files exist.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { COMMANDS } from '../../services/cli/commands.ts';
+import {
+  STAND_IN_SECRET,
+  checkPipelineEnv,
+  imagePinProblem,
+  readRepoFile,
+  readYaml,
+  repoFileExists,
+} from './deploy-support.ts';
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string | number | boolean>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  restart?: string;
+  secrets?: string[];
+  volumes?: string[];
+  ports?: string[];
+  read_only?: boolean;
+  cap_drop?: string[];
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  secrets: Record<string, { environment?: string; file?: string }>;
+  volumes: Record<string, unknown>;
+}
+
+const COMPOSE_PATH = 'deploy/docker-compose.yml';
+const compose = readYaml<Compose>(COMPOSE_PATH);
+const services = Object.entries(compose.services);
+const pipeline = services.filter(([, s]) => s.build !== undefined);
+const oneShot = (s: ComposeService): boolean => s.restart === 'no';
+const envOf = (s: ComposeService): Record<string, string> =>
+  Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+
+test('the compose file has the stack: Kafka, registry, ClickHouse, the stages, Prometheus, Grafana', () => {
+  for (const name of ['kafka', 'schema-registry', 'clickhouse', 'ingest', 'journey', 'prometheus', 'grafana'])
+    assert.ok(compose.services[name], name);
+  assert.deepEqual(pipeline.map(([n]) => n).sort(), ['ingest', 'journey', 'migrate', 'topics']);
+});
+
+test('every image is pinned to a version tag', () => {
+  for (const [name, s] of services) {
+    assert.ok(s.image, `${name}: image`);
+    const problem = imagePinProblem(s.image);
+    assert.equal(problem, undefined, `${name}: ${problem}`);
+  }
+  const pinned = /^pinned="([\d.]+)"$/m.exec(readRepoFile('scripts/ensure-node.sh'))?.[1];
+  const from = /^FROM (\S+)$/m.exec(readRepoFile('deploy/Dockerfile'))?.[1];
+  assert.equal(from, `node:${pinned}-slim`, 'the image runs the Node version scripts/ensure-node.sh pins');
+});
+
+test('long-running services have healthchecks; one-shot jobs do not restart', () => {
+  for (const [name, s] of services) {
+    if (oneShot(s)) continue;
+    assert.ok(s.healthcheck?.test?.length, `${name}: healthcheck`);
+  }
+  assert.ok(oneShot(compose.services.topics!) && oneShot(compose.services.migrate!));
+});
+
+test('depends_on names existing services with conditions they can meet', () => {
+  for (const [name, s] of services) {
+    for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+      const target = compose.services[dep];
+      assert.ok(target, `${name} depends on unknown service ${dep}`);
+      if (condition === 'service_healthy')
+        assert.ok(target.healthcheck, `${name}: ${dep} has no healthcheck`);
+      else if (condition === 'service_completed_successfully')
+        assert.ok(oneShot(target), `${name}: ${dep} never completes`);
+      else assert.equal(condition, 'service_started', `${name} -> ${dep}`);
+    }
+  }
+  // The stages start only after the topics exist and ClickHouse is migrated.
+  for (const stage of ['ingest', 'journey']) {
+    const deps = compose.services[stage]!.depends_on!;
+    assert.equal(deps.topics?.condition, 'service_completed_successfully', stage);
+    assert.equal(deps.migrate?.condition, 'service_completed_successfully', stage);
+  }
+});
+
+test("every pipeline container's environment passes the config schema, secrets as files", () => {
+  for (const [name, s] of pipeline) {
+    const command = s.command?.[0];
+    assert.ok(command && command in COMMANDS, `${name}: command ${command}`);
+    assert.equal(s.build!.dockerfile, 'deploy/Dockerfile');
+    assert.ok(s.read_only && s.cap_drop?.includes('ALL'), `${name}: read-only root, no capabilities`);
+    for (const secret of s.secrets ?? []) assert.ok(compose.secrets[secret], `${name}: secret ${secret}`);
+    const mounted = new Map((s.secrets ?? []).map((secret) => [`/run/secrets/${secret}`, STAND_IN_SECRET]));
+    const { problems, config } = checkPipelineEnv(envOf(s), mounted);
+    assert.deepEqual(problems, [], name);
+    // The probe and the scrape target use the port the service listens on.
+    if (!oneShot(s)) {
+      assert.match(
+        s.healthcheck!.test.join(' '),
+        new RegExp(`127\\.0\\.0\\.1:${config!.HTTP_PORT}/readyz`),
+        name,
+      );
+    }
+  }
+});
+
+test('the checks above catch a typo, a bad value and a plain secret', () => {
+  const env = { ...envOf(compose.services.ingest!), KAFKA_BROKER: 'kafka:9092', TOPIC_PARTITIONS: 'six' };
+  const withPlain = { ...env, PII_HMAC_KEY: 'x'.repeat(32) };
+  const mounted = new Map([['/run/secrets/pii_hmac_key', STAND_IN_SECRET]]);
+  const { problems } = checkPipelineEnv(withPlain, mounted);
+  assert.ok(
+    problems.some((p) => p.startsWith('KAFKA_BROKER:')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('TOPIC_PARTITIONS:')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('PII_HMAC_KEY:')),
+    problems.join('\n'),
+  );
+  // CLICKHOUSE_PASSWORD_FILE points at a secret that is not mounted here.
+  assert.ok(
+    problems.some((p) => p.startsWith('CLICKHOUSE_PASSWORD_FILE:')),
+    problems.join('\n'),
+  );
+});
+
+test('Prometheus scrapes every stage at its HTTP_PORT and loads rule files that exist', () => {
+  const prometheus = readYaml<{
+    rule_files: string[];
+    scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+  }>('deploy/prometheus/prometheus.yml');
+  const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+  for (const [name, s] of pipeline.filter(([, s]) => !oneShot(s)))
+    assert.ok(targets.includes(`${name}:${envOf(s).HTTP_PORT}`), `${name} is scraped`);
+  const mounts = compose.services.prometheus!.volumes ?? [];
+  for (const file of prometheus.rule_files) {
+    assert.ok(repoFileExists(`deploy/prometheus/${file}`), file);
+    assert.ok(
+      mounts.some((m) => m.endsWith(`:/etc/prometheus/${file}:ro`)),
+      `${file} is mounted`,
+    );
+  }
+});
+
+test('bind mounts point at files in deploy/; named volumes are declared', () => {
+  for (const [name, s] of services) {
+    for (const volume of s.volumes ?? []) {
+      const source = volume.split(':')[0]!;
+      if (source.startsWith('./'))
+        assert.ok(repoFileExists(`deploy/${source.slice(2)}`), `${name}: ${source}`);
+      else assert.ok(source in compose.volumes, `${name}: volume ${source}`);
+    }
+  }
+});
+
+test('Grafana gets the ClickHouse plugin its provisioned datasource needs', () => {
+  const grafana = compose.services.grafana!;
+  const plugin = String(grafana.environment?.GF_PLUGINS_PREINSTALL_SYNC).split('@');
+  assert.match(plugin[1] ?? '', /^\d+\.\d+\.\d+$/, 'plugin version pinned');
+  const datasources = readYaml<{
+    datasources: Array<{ type: string; secureJsonData?: Record<string, string> }>;
+  }>('deploy/grafana/provisioning/datasources/datasources.yml').datasources;
+  assert.ok(datasources.some((d) => d.type === plugin[0]));
+  const passwordFile = /\$__file\{([^}]+)\}/.exec(
+    datasources.find((d) => d.type === plugin[0])?.secureJsonData?.password ?? '',
+  )?.[1];
+  assert.ok(passwordFile && grafana.secrets?.some((s) => passwordFile === `/run/secrets/${s}`));
+});
+
+test('the Dockerfile copies what the services read at run time and runs as a non-root user', () => {
+  const dockerfile = readRepoFile('deploy/Dockerfile');
+  for (const [, source] of dockerfile.matchAll(/^COPY (\S+)/gm)) assert.ok(repoFileExists(source!), source);
+  for (const needed of ['services/', 'schemas/', 'config/', 'package-lock.json'])
+    assert.match(dockerfile, new RegExp(`^COPY .*${needed}`, 'm'), needed);
+  const user = /^USER (\S+)$/m.exec(dockerfile)?.[1] ?? 'root';
+  assert.ok(user !== 'root' && !user.startsWith('0'), `USER ${user}`);
+  assert.match(dockerfile, /^ENTRYPOINT \["node", "services\/cli\/main\.ts"\]$/m);
+  const ignored = readRepoFile('.dockerignore')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'));
+  for (const path of ['node_modules', '.local', '.tools', '.git']) assert.ok(ignored.includes(path), path);
+  for (const path of ['services', 'schemas', 'config']) assert.ok(!ignored.includes(path), path);
+});

@@ -85,3 +85,21 @@ export function checkPipelineEnv(
 
 /** A stand-in for a mounted secret file's content: long enough for every secret's schema. */
 export const STAND_IN_SECRET = 'stand-in-secret-value-0123456789abcdef';
+
+/** Every metric name the services export (their registry, default process metrics included), with histogram series. */
+export async function exportedMetricNames(): Promise<Set<string>> {
+  const { createMetrics } = await import('../../services/shared/telemetry/metrics.ts');
+  const metrics = await createMetrics(true).registry.getMetricsAsJSON();
+  const names = new Set<string>();
+  for (const m of metrics) {
+    names.add(m.name);
+    if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
+    if (String(m.type) === 'summary') for (const s of ['_sum', '_count']) names.add(m.name + s);
+  }
+  return names;
+}
+
+/** The pipeline's metric names a PromQL expression uses (all carry the journey_ prefix). */
+export const metricNamesIn = (promql: string): string[] => [
+  ...new Set([...promql.matchAll(/\bjourney_[a-z0-9_]+\b/g)].map((m) => m[0])),
+];

@@ -100,7 +100,7 @@ export function calibrationTable(scored: readonly Scored[]): CalibrationBucket[]
   return buckets;
 }
 
-/** Scores every sample at its own snapshot time (`signals.asOf`) with `config.model`. */
+/** Scores every sample at its own time (`at`, else `signals.asOf`) with `config.model`. */
 export function evaluate(
   samples: readonly ChurnSample[],
   config: Pick<ChurnConfig, 'model'>,
@@ -108,7 +108,7 @@ export function evaluate(
 ): ChurnEvaluation {
   const scored: Scored[] = samples.map((s) => ({
     account: s.signals.account,
-    probability: sigmoid(churnLogit(churnFeatures(s.signals, s.signals.asOf), config.model)),
+    probability: sigmoid(churnLogit(churnFeatures(s.signals, s.at ?? s.signals.asOf), config.model)),
     churned: s.churned,
   }));
   return {

@@ -14,6 +14,9 @@ import { solveLinearSystem } from './solve-linear-system.ts';
 export interface ChurnSample {
   readonly signals: ChurnSignals;
   readonly churned: boolean;
+  /** When the sample is scored (epoch ms); default `signals.asOf`. Later times age the inactivity
+   * counters as the scheduled re-score would. */
+  readonly at?: number;
 }
 
 export interface FitOptions {
@@ -57,7 +60,7 @@ export function fitWeights(samples: readonly ChurnSample[], options: FitOptions 
   if (!(l2 >= 0)) throw new RangeError(`l2 must be >= 0, got ${l2}`);
 
   // Standardise; constant features cannot be learned and keep weight 0.
-  const raw = samples.map((s) => churnFeatures(s.signals, s.signals.asOf));
+  const raw = samples.map((s) => churnFeatures(s.signals, s.at ?? s.signals.asOf));
   const y = samples.map((s) => (s.churned ? 1 : 0));
   const mean = {} as Record<ChurnFactor, number>;
   const sd = {} as Record<ChurnFactor, number>;

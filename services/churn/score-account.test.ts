@@ -44,24 +44,24 @@ describe('scoreAccount', () => {
       C,
       T,
     );
-    // logit = -4 + 3*.64 + 2.5*.4 + 1.5*.6 + .8*.4 + 1.2*(2/3) + 1.5*(6/9) + 1.5*.7 = 2.99
-    assert.equal(scored.score, 95.2);
+    // logit = -4 + 3*.64 + 2.5*.4 + 1*.6 + 1.5*.4 + 2.5*(2/3) + 1.5*(6/9) + 1.5*.7 = 3.84
+    assert.equal(scored.score, 97.9);
     assert.equal(scored.band, 'at_risk');
-    assert.equal(scored.mrrAtRisk, 2380);
+    assert.equal(scored.mrrAtRisk, 2447.5);
     assert.deepEqual(
       scored.reasons.map((r) => r.text),
       [
-        'usage down 64% vs 4-week baseline (+26 pts)',
-        'champion inactive for 21 days (+14 pts)',
-        'no activity for 12 days (+13 pts)',
+        'usage down 64% vs 4-week baseline (+24 pts)',
+        '2 high/urgent tickets in 30 days (+20 pts)',
+        'champion inactive for 21 days (+13 pts)',
       ],
     );
     assert.deepEqual(
       scored.reasons.map((r) => [r.factor, r.contribution]),
       [
-        ['usage_decline', 25.7],
-        ['champion_inactive', 14],
-        ['inactivity', 13.4],
+        ['usage_decline', 23.5],
+        ['urgent_tickets', 20.4],
+        ['champion_inactive', 12.9],
       ],
     );
   });
@@ -73,10 +73,10 @@ describe('scoreAccount', () => {
       config,
       T,
     );
-    // usage +14, seats +7, inactivity +4.7 (below 5 points)
+    // usage +9.9; inactivity and seats +3.3 each (below 5 points)
     assert.deepEqual(
       scored.reasons.map((r) => r.factor),
-      ['usage_decline', 'seat_underuse'],
+      ['usage_decline'],
     );
   });
 

@@ -68,8 +68,16 @@ async function runServices(ctx: CommandContext, starters: Starter[]): Promise<nu
     return { ready: restored && detail.kafka === 'ok' && detail.clickhouse === 'ok', detail };
   });
   const services: RunningConsumer[] = [];
-  for (const start of starters) services.push(await start(ctx.config, ctx.log, metrics));
-  await Promise.all(services.map((s) => s.joined));
+  try {
+    for (const start of starters) services.push(await start(ctx.config, ctx.log, metrics));
+    await Promise.all(services.map((s) => s.joined));
+  } catch (err) {
+    // A stage that cannot start (bad credentials, untrusted CA) must end the process, not leave a
+    // live health server that never becomes ready: stop what started, close, and fail.
+    await Promise.allSettled(services.map((s) => s.stop()));
+    health.close();
+    throw err;
+  }
   restored = true;
   ctx.log.info({ port: ctx.config.HTTP_PORT }, 'running');
   await new Promise<void>((resolve) => {
@@ -206,22 +214,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   churn: {
     summary:
-      'churn fit | churn evaluate [--horizon-days N] [--out FILE]: fit weights / report AUC on ClickHouse history',
+      'churn fit | churn evaluate [--horizon-days 28] [--step-days 7] [--out FILE]: fit weights / report AUC on ClickHouse history',
     run: async (ctx) => {
       const mode = ctx.args[0];
       if (mode !== 'fit' && mode !== 'evaluate') {
         console.error(
-          'usage: journey churn fit|evaluate [--horizon-days 14] [--out config/churn.fitted.yaml]',
+          'usage: journey churn fit|evaluate [--horizon-days 28] [--step-days 7] [--out config/churn.fitted.yaml]',
         );
         return 2;
       }
       const client = createClickHouse(ctx.config, { database: null });
       try {
-        const samples = await loadChurnSamples(
-          client,
-          ctx.config.CLICKHOUSE_DATABASE,
-          Number(flag(ctx.args, '--horizon-days') ?? 14),
-        );
+        const samples = await loadChurnSamples(client, ctx.config.CLICKHOUSE_DATABASE, {
+          horizonDays: Number(flag(ctx.args, '--horizon-days') ?? 28),
+          stepDays: Number(flag(ctx.args, '--step-days') ?? 7),
+        });
         const report = fitAndEvaluate(samples, journeyContextFrom(ctx.config).churn);
         console.log(formatChurnReport(report));
         const out = flag(ctx.args, '--out');

@@ -11,6 +11,7 @@ import { updateAlertState } from '../churn/churn-alert-state.ts';
 import type { ChurnAlert } from '../churn/churn-alert-state.ts';
 import type { ChurnConfig } from '../churn/churn-config.ts';
 import type { ChurnSignals } from '../churn/churn-signals.ts';
+import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { deleteState, putState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
@@ -63,9 +64,17 @@ export function rescore(
 ): AccountState {
   const signals = churnSignalsOf(state, at);
   const score = scoreAccount(signals, ctx.churn, at);
-  const previous = state.churn?.score ?? null;
+  const previous = state.churn ?? null;
   const update = updateAlertState(state.churn, score, at, ctx.churn);
-  if (previous === null || Math.abs(previous - score.score) >= 1 || update.state.band !== state.churn?.band)
+  // A snapshot row when the score moved by a point or changed band, and the first score of every
+  // UTC day regardless: ClickHouse then holds a daily series per account, so `churn fit` can read
+  // any account's signals as of any day (a day old at most).
+  if (
+    previous === null ||
+    Math.abs(previous.score - score.score) >= 1 ||
+    update.state.band !== previous.band ||
+    Math.floor(at / DAY_MS) !== Math.floor(previous.scoredAt / DAY_MS)
+  )
     out.scores.push({ score, signals });
   if (update.alert) out.alerts.push(update.alert);
   return { ...state, churn: update.state };

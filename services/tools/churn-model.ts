@@ -1,8 +1,11 @@
 // `journey churn fit` and `journey churn evaluate`: labelled samples from the account history in
-// ClickHouse (churned = a churn outcome exists; the sample is the account's last score snapshot at
-// least `horizonDays` before it churned; retained accounts use their latest snapshot), a
-// deterministic train/test split by account, logistic-regression weights fitted on the train part,
-// and ROC AUC, precision/recall at top-k and calibration on the held-out part.
+// ClickHouse, a deterministic train/test split by account, logistic-regression weights fitted on
+// the train part, and ROC AUC, precision/recall at top-k and calibration on the held-out part.
+//
+// Samples: observation times T every `stepDays` going back from (newest score - horizon). At each
+// T, every account that pays (MRR > 0) and has not churned yet contributes its newest score
+// snapshot at or before T (the journey stage writes one at least daily), scored as of T; its label
+// is whether it churned within (T, T + horizon]. Lost trials are not customers and never samples.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { stringify } from 'yaml';
 import type { ChurnConfig } from '../churn/churn-config.ts';
@@ -13,33 +16,81 @@ import { fitWeights } from '../churn/fit-weights.ts';
 import type { ChurnSignals } from '../churn/churn-signals.ts';
 import { trainTestSplit } from '../churn/train-test-split.ts';
 
+const DAY_MS = 86_400_000;
+
+export interface SampleOptions {
+  horizonDays: number;
+  /** Days between observation times. */
+  stepDays?: number;
+  /** Observation times at most (the oldest are dropped). */
+  maxObservations?: number;
+}
+
+async function rows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<T[]> {
+  return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+}
+
+const ms = (text: string): number => Date.parse(`${text.replace(' ', 'T')}Z`);
+const dateTime64 = (epochMs: number): string =>
+  new Date(epochMs).toISOString().replace('T', ' ').replace('Z', '');
+
 export async function loadChurnSamples(
   client: ClickHouseClient,
   database: string,
-  horizonDays: number,
+  options: SampleOptions,
 ): Promise<ChurnSample[]> {
-  const rows = await (
-    await client.query({
-      query: `
-        SELECT s.account_key AS account_key, argMax(s.signals, s.scored_at) AS signals, max(o.churned) AS churned
-        FROM ${database}.churn_scores AS s
-        LEFT JOIN (SELECT account_key, min(churned_at) AS churned_at, toUInt8(1) AS churned
-                   FROM ${database}.churn_outcomes GROUP BY account_key) AS o ON o.account_key = s.account_key
-        WHERE s.signals != '' AND (o.churned = 0 OR s.scored_at <= o.churned_at - toIntervalDay({horizon:UInt32}))
-        GROUP BY s.account_key
-        ORDER BY s.account_key`,
-      query_params: { horizon: horizonDays },
-      format: 'JSONEachRow',
-    })
-  ).json<{ account_key: string; signals: string; churned: number | string }>();
-  return rows.map((row) => ({
-    signals: JSON.parse(row.signals) as ChurnSignals,
-    churned: Number(row.churned) === 1,
-  }));
+  const horizonMs = options.horizonDays * DAY_MS;
+  const stepMs = (options.stepDays ?? 7) * DAY_MS;
+  const [range] = await rows<{ first: string; last: string; n: string }>(
+    client,
+    `SELECT min(scored_at) AS first, max(scored_at) AS last, count() AS n FROM ${database}.churn_scores`,
+    {},
+  );
+  if (range === undefined || Number(range.n) === 0) return [];
+  const churnedAt = new Map(
+    (
+      await rows<{ account_key: string; churned_at: string }>(
+        client,
+        `SELECT account_key, min(churned_at) AS churned_at FROM ${database}.churn_outcomes GROUP BY account_key`,
+        {},
+      )
+    ).map((r) => [r.account_key, ms(r.churned_at)]),
+  );
+  const samples: ChurnSample[] = [];
+  const first = ms(range.first);
+  let observations = 0;
+  for (let at = ms(range.last) - horizonMs; at > first; at -= stepMs) {
+    if (observations++ >= (options.maxObservations ?? 52)) break;
+    const snapshots = await rows<{ account_key: string; snapshot: string }>(
+      client,
+      `SELECT account_key, argMax(signals, scored_at) AS snapshot
+       FROM ${database}.churn_scores
+       WHERE scored_at <= {at:DateTime64(3, 'UTC')} AND signals != ''
+       GROUP BY account_key
+       HAVING JSONExtractFloat(snapshot, 'mrr') > 0
+       ORDER BY account_key`,
+      { at: dateTime64(at) },
+    );
+    for (const { account_key: account, snapshot } of snapshots) {
+      const churned = churnedAt.get(account);
+      if (churned !== undefined && churned <= at) continue;
+      samples.push({
+        signals: JSON.parse(snapshot) as ChurnSignals,
+        at,
+        churned: churned !== undefined && churned <= at + horizonMs,
+      });
+    }
+  }
+  return samples;
 }
 
 export interface ChurnModelReport {
   samples: number;
+  accounts: number;
   churned: number;
   train: number;
   test: number;
@@ -58,6 +109,7 @@ export function fitAndEvaluate(
   const fit = fitWeights(train);
   return {
     samples: samples.length,
+    accounts: new Set(samples.map((s) => s.signals.account)).size,
     churned: samples.filter((s) => s.churned).length,
     train: train.length,
     test: test.length,
@@ -79,7 +131,7 @@ export function formatChurnReport(report: ChurnModelReport): string {
     return `AUC ${e.auc === null ? 'n/a' : e.auc.toFixed(3)}; ${top}`;
   };
   const lines = [
-    `samples ${report.samples} (${report.churned} churned); train ${report.train}, held-out test ${report.test}`,
+    `samples ${report.samples} of ${report.accounts} accounts (${report.churned} churned within the horizon); train ${report.train}, held-out test ${report.test}`,
     `default weights : ${fmt(report.before)}`,
     `fitted weights  : ${fmt(report.after)}${report.converged ? '' : ' (did not converge)'}`,
     'calibration (fitted, held-out): predicted vs observed churn rate per decile',

@@ -131,7 +131,6 @@ test('Kafka SASL_SSL (SCRAM): right credentials work, a wrong password or an unt
       });
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /SASL SCRAM SHA512 authentication failed/);
-      assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
       const output = `${run.stdout}${run.stderr}`;
       assert.ok(!output.includes(wrong), 'wrong password in the output');
       assert.ok(!output.includes(broker.password), 'password in the output');
@@ -148,18 +147,13 @@ test('Kafka SASL_SSL (SCRAM): right credentials work, a wrong password or an unt
     assert.match(run.stderr, /SELF_SIGNED_CERT_IN_CHAIN.*KAFKA_SSL_CA_FILE/);
     assert.ok(!`${run.stdout}${run.stderr}`.includes(broker.password), 'password in the output');
     assert.equal(run.code, 1, `${command}: ${run.stderr}`);
-    assert.ok(run.ms < 15_000, `${command} took ${run.ms} ms`);
   };
 
   await t.test('an untrusted CA fails at once with a TLS error naming KAFKA_SSL_CA_FILE, exit 1', () =>
     untrustedCa('topics'),
   );
 
-  await t.test(
-    'a service (`journey ingest`) that cannot start exits 1 at once',
-    {
-      todo: 'services/cli/commands.ts runServices leaves the health server listening when a stage fails to start, so the process prints the error and then stays up',
-    },
-    () => untrustedCa('ingest'),
-  );
+  // Fast means before runCli's kill timer: a retry loop or a process left up would be killed
+  // (exit code null), not exit 1.
+  await t.test('a service (`journey ingest`) that cannot start exits 1 at once', () => untrustedCa('ingest'));
 });

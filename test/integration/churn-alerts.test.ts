@@ -1,0 +1,168 @@
+// Churn alerts through the whole pipeline for the two non-usage risks: an active account that
+// files a burst of urgent tickets, and one whose payments fail. Each alerts exactly once, with
+// the factor that caused it among its reasons; an equally active account with neither stays quiet.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testKafka, waitFor } from '../support/stack.ts';
+import { runningPipeline } from '../support/running-pipeline.ts';
+import { ticketPayload } from '../../services/workload/ticket-payload.ts';
+import type { SubscriptionState } from '../../services/workload/billing-payload.ts';
+import { invoiceObject, stripeEvent, subscriptionObject } from '../../services/workload/billing-payload.ts';
+
+const DAY = 86_400_000;
+
+interface Alert {
+  account: string;
+  band: string;
+  previousBand: string;
+  reasons: Array<{ factor: string; text: string }>;
+}
+
+test('urgent tickets and failed payments each raise one alert with their reason; a steady account none', async (t) => {
+  const { config, producer } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
+  const now = Date.now();
+  const at = (daysAgo: number): number => now - daysAgo * DAY;
+  const accounts = ['tickets-org', 'payments-org', 'steady-org'];
+
+  const behavior = [];
+  for (const account of accounts) {
+    const userId = `${account}-admin`;
+    const call = (daysAgo: number, type: string, fields: object) => {
+      const time = new Date(at(daysAgo)).toISOString();
+      return {
+        key: userId,
+        value: JSON.stringify({
+          type,
+          messageId: `${account}-${type}-${daysAgo}`,
+          userId,
+          groupId: account,
+          timestamp: time,
+          sentAt: time,
+          receivedAt: time,
+          context: {},
+          ...fields,
+        }),
+      };
+    };
+    behavior.push(
+      call(45, 'group', { traits: { name: account } }),
+      call(45, 'track', { event: 'Signed Up' }),
+    );
+    for (let d = 44; d >= 0; d--) behavior.push(call(d + 0.01, 'track', { event: 'Logged In' }));
+  }
+  await producer.send({ topic: config.TOPIC_BEHAVIOR, messages: behavior });
+
+  // Eight urgent tickets in the last ten days.
+  const tickets = [...Array(8).keys()].map((i) => {
+    const created = at(10 - i);
+    return {
+      key: 'tickets-org',
+      value: JSON.stringify(
+        ticketPayload({
+          ticketId: `t-${i}`,
+          kind: 'created',
+          requester: { id: `r-1`, email: 'admin@tickets.example', userId: 'tickets-org-admin' },
+          organization: { id: 'o-1', accountId: 'tickets-org', name: 'Tickets Org' },
+          status: 'new',
+          priority: 'urgent',
+          channel: 'email',
+          tags: ['outage'],
+          subject: 'The export is down again',
+          category: 'bug',
+          rating: null,
+          createdMs: created,
+          updatedMs: created,
+          solvedMs: null,
+        }),
+      ),
+    };
+  });
+  await producer.send({ topic: config.TOPIC_TICKETS, messages: tickets });
+
+  // A paid subscription for every account; two failed invoice payments for one of them.
+  const billing = [];
+  for (const account of accounts) {
+    const sub: SubscriptionState = {
+      subscriptionId: `sub_${account}`,
+      customerId: `cus_${account}`,
+      accountId: account,
+      userId: `${account}-admin`,
+      plan: 'team',
+      seats: 1,
+      status: 'active',
+      trialEndMs: null,
+    };
+    billing.push({
+      key: account,
+      value: JSON.stringify(
+        stripeEvent(
+          `evt_created_${account}`,
+          'customer.subscription.created',
+          at(44),
+          subscriptionObject(sub, at(44), null),
+        ),
+      ),
+    });
+    if (account !== 'payments-org') continue;
+    for (const [attempt, daysAgo] of [
+      [1, 12],
+      [2, 5],
+    ] as const) {
+      const invoice = invoiceObject({
+        invoiceId: `in_${account}`,
+        sub: { ...sub, status: 'past_due' },
+        email: 'ap@payments.example',
+        amountCents: 4900,
+        paid: false,
+        attempt,
+        billingReason: 'subscription_cycle',
+        nextAttemptMs: at(daysAgo - 3),
+      });
+      billing.push({
+        key: account,
+        value: JSON.stringify(
+          stripeEvent(`evt_failed_${attempt}`, 'invoice.payment_failed', at(daysAgo), invoice),
+        ),
+      });
+    }
+  }
+  await producer.send({ topic: config.TOPIC_BILLING, messages: billing });
+
+  const alerts: Alert[] = [];
+  const reader = testKafka().consumer({ groupId: `${config.JOURNEY_GROUP_ID}-alerts-reader` });
+  await reader.connect();
+  t.after(() => reader.disconnect());
+  await reader.subscribe({ topic: config.TOPIC_CHURN_ALERTS, fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => void alerts.push(JSON.parse(String(message.value))),
+  });
+
+  await waitFor('an alert for each risky account', () => (alerts.length >= 2 ? true : undefined), 90_000);
+  // Further wall-clock ticks re-score every account: give them the chance to (wrongly) re-alert.
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+
+  const byFactor = (factor: string): Alert[] =>
+    alerts.filter((a) => a.reasons.some((r) => r.factor === factor));
+  const ticketAlerts = byFactor('urgent_tickets');
+  const paymentAlerts = byFactor('payment_failures');
+  assert.equal(new Set(ticketAlerts.map((a) => a.account)).size, 1, JSON.stringify(alerts));
+  assert.equal(new Set(paymentAlerts.map((a) => a.account)).size, 1, JSON.stringify(alerts));
+  assert.notEqual(ticketAlerts[0]!.account, paymentAlerts[0]!.account);
+  assert.equal(new Set(alerts.map((a) => a.account)).size, 2, 'the steady account never alerts');
+  for (const account of new Set(alerts.map((a) => a.account))) {
+    const bands = alerts.filter((a) => a.account === account).map((a) => a.band);
+    assert.equal(
+      new Set(bands).size,
+      bands.length,
+      `${account}: one alert per band crossed (${bands.join(', ')})`,
+    );
+  }
+  assert.match(
+    ticketAlerts[0]!.reasons.find((r) => r.factor === 'urgent_tickets')!.text,
+    /8 high\/urgent tickets/,
+  );
+  assert.match(
+    paymentAlerts[0]!.reasons.find((r) => r.factor === 'payment_failures')!.text,
+    /2 failed payments/,
+  );
+});

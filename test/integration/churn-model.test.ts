@@ -1,0 +1,61 @@
+// The churn model on the synthetic workload with planted churners: 16 weeks of a few hundred
+// accounts replayed through the ingest and journey cores (services/tools/replay-workload.ts), the
+// churn history written to ClickHouse, then what `journey churn fit|evaluate` does — samples from
+// ClickHouse, the default weights' held-out AUC, and the AUC after fitting. docs/churn.md quotes
+// the figures this prints.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../services/shared/config/config.ts';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import { migrate } from '../../services/sink/migrate.ts';
+import { writeRows } from '../../services/sink/write-rows.ts';
+import { journeyContextFrom } from '../../services/journey/journey-service.ts';
+import { replayWorkload } from '../../services/tools/replay-workload.ts';
+import { fitAndEvaluate, formatChurnReport, loadChurnSamples } from '../../services/tools/churn-model.ts';
+import { uniqueName } from '../support/stack.ts';
+
+const CHURN_TABLES = ['churn_scores', 'churn_outcomes'];
+
+test('planted churners: default and fitted weights rank them on held-out accounts (AUC reported)', async (t) => {
+  const database = uniqueName('churn_model').replace(/[^A-Za-z0-9_]/g, '_');
+  const config = loadConfig({
+    ...process.env,
+    CLICKHOUSE_DATABASE: database,
+    PII_HMAC_KEY: 'churn-model-test-hmac-key-0123456789',
+  });
+  const client = createClickHouse(config, { database: null });
+  t.after(() => client.close());
+  await migrate(client, { database });
+
+  let batch = 0;
+  const replay = await replayWorkload(
+    config,
+    {
+      profile: 'demo',
+      overrides: { historyDays: 112, establishedAccounts: 700, newAccounts: 100, sessionsPerUserDay: 0.2 },
+      seed: 1,
+      startMs: Date.UTC(2026, 0, 1),
+      batchSize: 2_000,
+    },
+    async (rows) => {
+      const churnRows = new Map([...rows].filter(([table]) => CHURN_TABLES.includes(table)));
+      const n = String(batch++);
+      await writeRows(
+        client,
+        churnRows,
+        { topic: 'replay', partition: 0, firstOffset: n, lastOffset: n },
+        { database },
+      );
+    },
+  );
+  assert.ok(replay.truth.churners.length >= 30, `planted churners: ${replay.truth.churners.length}`);
+
+  const samples = await loadChurnSamples(client, database, { horizonDays: 28, stepDays: 7 });
+  const report = fitAndEvaluate(samples, journeyContextFrom(config).churn);
+  t.diagnostic(`replayed ${replay.messages} messages, ${replay.truth.churners.length} planted churners`);
+  for (const line of formatChurnReport(report).split('\n')) t.diagnostic(line);
+
+  assert.ok(report.churned >= 20, `labelled churn samples: ${report.churned}`);
+  assert.ok(report.before.auc !== null && report.before.auc >= 0.55, `default AUC ${report.before.auc}`);
+  assert.ok(report.after.auc !== null && report.after.auc >= 0.55, `fitted AUC ${report.after.auc}`);
+});

@@ -130,6 +130,7 @@ export async function startJourneyService(
     graph: await restoreIdentity(config, stageLog),
     accounts: await restoreAccounts(config, stageLog),
   };
+  metrics.unreadableStates.inc(state.accounts.unreadableStates);
   const topology: JourneyTopology = {
     resolvedTopic: config.TOPIC_RESOLVED,
     identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
@@ -165,6 +166,7 @@ export async function startJourneyService(
     restoreNeeded = false;
     state.graph = await restoreIdentity(config, stageLog);
     state.accounts = await restoreAccounts(config, stageLog);
+    metrics.unreadableStates.inc(state.accounts.unreadableStates);
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   const tick = async (): Promise<void> => {

@@ -17,6 +17,7 @@ export interface PipelineMetrics {
   churnAccounts: Gauge<'band'>;
   churnAlerts: Counter<'band'>;
   stageTransitions: Counter<'to_stage'>;
+  unreadableStates: Counter;
 }
 
 export function createMetrics(collectDefaults = true): PipelineMetrics {
@@ -103,6 +104,11 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
       name: 'journey_stage_transitions_total',
       help: 'Journey stage transitions, by stage entered.',
       labelNames: ['to_stage'],
+      registers,
+    }),
+    unreadableStates: new Counter({
+      name: 'journey_state_unreadable_total',
+      help: 'Account states on the changelog in an older format, dropped on restore (rebuilt from later events).',
       registers,
     }),
   };

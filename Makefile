@@ -6,13 +6,14 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
 	@echo "make test          install, start the local stack, run lint/type checks, unit and integration tests"
 	@echo "make stack-up | stack-down | stack-status   the local Kafka + Schema Registry + ClickHouse stack"
 	@echo "make generate      regenerate TypeScript types from schemas/*.avsc"
+	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
 
 node_modules/.installed: package.json package-lock.json
 	@# npm ci refuses this lock: chdb lists optional per-platform packages that the registry does not
@@ -71,6 +72,12 @@ demo: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	PII_HMAC_KEY=$${PII_HMAC_KEY:-local-demo-only-pii-key-not-a-secret} LOG_LEVEL=$${LOG_LEVEL:-warn} \
 	node services/cli/main.ts demo $(DEMO_ARGS)
+
+# Never part of `make test`: figures on a shared 2-core machine are noisy. docs/performance.md.
+BENCH_ARGS ?=
+bench: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/bench/bench-main.ts $(BENCH_ARGS)
 
 clean: stack-down
 	rm -rf .local node_modules

@@ -1,0 +1,34 @@
+// What one repetition of the benchmark measured (every figure of the report is summarised over these).
+import type { QueryTiming } from './dashboard-queries.ts';
+import type { PacedRun } from './run-paced.ts';
+import type { DrainResult } from './run-drain.ts';
+
+export interface SustainedAttempt {
+  rate: number;
+  sent: number;
+  drainAfterEndSeconds: number;
+  bounded: boolean;
+}
+
+export interface BurstResult {
+  baseRate: number;
+  burstRate: number;
+  achievedBurstRate: number;
+  burstSeconds: number;
+  theorySeconds: number;
+  recoverySeconds: number;
+  thresholdMs: number;
+  expectedEvents: number;
+  storedEvents: number;
+  run: PacedRun;
+}
+
+export interface BenchRun {
+  run: number;
+  drains: Record<'B0' | 'B1' | 'B2' | 'ours', DrainResult>;
+  oursLoss: { expectedEvents: number; storedEvents: number; expectedDlq: number; storedDlq: number };
+  dashboard: QueryTiming[];
+  sustained: { rate: number; attempts: SustainedAttempt[] };
+  latency: PacedRun | null;
+  burst: BurstResult | null;
+}

@@ -1,0 +1,63 @@
+// The harness's own test: `make bench --quick` against the local stack, checking that the report
+// holds every figure with the right shape. Times are never asserted (the machine is shared).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runBench } from './bench-main.ts';
+import type { RunSummary } from './bench-stats.ts';
+
+const stack = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'CLICKHOUSE_URL'].every((name) => process.env[name]);
+
+const isSummary = (s: RunSummary | undefined): boolean =>
+  s !== undefined && ['median', 'min', 'max', 'runs'].every((k) => k in s);
+
+test(
+  'bench --quick writes a report with every figure',
+  { skip: stack ? false : 'needs the local stack (make test exports .local/stack.env)', timeout: 180_000 },
+  async (t) => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
+    const report = await runBench(
+      ['--quick', '--events', '2000', '--latency-seconds', '2', '--out', out],
+      { ...process.env, BENCH_LOG_LEVEL: 'silent' },
+      () => undefined,
+    );
+    assert.ok(existsSync(join(out, 'report.json')) && existsSync(join(out, 'summary.txt')));
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as typeof report;
+    assert.equal(json.runs.length, 1);
+    const f = report.figures;
+    for (const consumer of ['B0', 'B1', 'B2', 'ours']) {
+      assert.ok(isSummary(f.throughputEventsPerSecond[consumer]), consumer);
+      assert.ok(f.throughputEventsPerSecond[consumer]!.median > 0, `${consumer} drained something`);
+    }
+    assert.ok(isSummary(f.ratios.ours_over_B1));
+    assert.ok(isSummary(f.maxSustainedEventsPerSecond));
+    for (const component of ['ingest', 'journey', 'node_total'])
+      assert.ok(isSummary(f.cpuSecondsPer1kEvents.ours![component]), component);
+    for (const q of ['p50', 'p95', 'p99']) {
+      assert.ok(isSummary(f.latencyAt50PercentMs.ack[q]), `ack ${q}`);
+      assert.ok(isSummary(f.latencyAt50PercentMs.probe[q]), `probe ${q}`);
+    }
+    assert.ok(f.latencyAt50PercentMs.ack.samples!.median > 0, 'insert acknowledgements were sampled');
+    for (const k of ['recovery_seconds', 'theory_seconds', 'recovery_over_theory', 'lost_events'])
+      assert.ok(isSummary(f.burst[k]), k);
+    assert.deepEqual(
+      f.memory.identityGraph.map((m) => m.shape),
+      ['known', 'anonymous'],
+    );
+    assert.ok(f.memory.journeyProcess.identifiers!.median > 0);
+    assert.ok(f.memory.accountStateBytes.max!.median > 0);
+    assert.ok(isSummary(f.inserts.journey_events?.rowsPerInsert), 'journey_events inserts');
+    assert.ok(isSummary(f.eventLoopDelayP99Ms.journey_drain));
+    assert.ok(Object.keys(f.dashboardQueryMs).length >= 20, 'every documented dashboard query timed');
+    assert.deepEqual(
+      report.runs[0]!.dashboard.filter((q) => q.error !== null),
+      [],
+    );
+    // Nothing lost: every distinct valid event of the drain is in ClickHouse.
+    assert.equal(f.loss.drain_lost_events!.max, 0);
+    assert.equal(report.targets.length, 9);
+  },
+);

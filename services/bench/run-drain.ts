@@ -1,0 +1,182 @@
+// One drain: a consumer under measurement reads the whole pre-produced backlog from offset 0 (or,
+// for B2, inserts B1's rows) as fast as it can. Throughput is the messages over the time from its
+// first batch to its last; CPU is each process's own time plus the broker's, the registry's and
+// ClickHouse's over the same interval.
+import type { Kafka } from 'kafkajs';
+import type { PipelineConfig } from '../shared/config/config.ts';
+import type { BenchEnv } from './bench-config.ts';
+import { caughtUp, highWatermarks } from './bench-setup.ts';
+import { cpuSpent, snapshotStackCpu } from './measure-cpu.ts';
+import type { CpuSnapshot, StackComponent } from './measure-cpu.ts';
+import { spawnWorker } from './spawn-worker.ts';
+import type { WorkerHandle } from './spawn-worker.ts';
+import type { WorkerArgs, WorkerRole, WorkerStats } from './worker-protocol.ts';
+
+export type ConsumerName = 'B0' | 'B1' | 'B2' | 'ours';
+
+export interface DrainResult {
+  consumer: ConsumerName;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  /** CPU seconds by component: the Node processes by role, then kafka / registry / clickhouse. */
+  cpuSeconds: Record<string, number>;
+  workers: WorkerStats[];
+  /** Wall time of the phase's parts: process start to ready (joined), ready to done, stop. */
+  phaseSeconds: { start: number; work: number; stop: number };
+}
+
+export interface DrainContext {
+  pids: Partial<Record<StackComponent, number>>;
+  /** Node flags per worker (CPU profiles, --expose-gc), by role and a label for file names. */
+  execArgv(role: WorkerRole, label: string): string[];
+  timeoutMs: number;
+  label: string;
+}
+
+const workerArgs = (role: WorkerRole, expected: number, extra: Partial<WorkerArgs> = {}): WorkerArgs => ({
+  role,
+  expected,
+  sampleEvery: 0,
+  rowsPerInsert: 0,
+  ...extra,
+});
+
+function result(
+  consumer: ConsumerName,
+  events: number,
+  firstAtMs: number,
+  doneAtMs: number,
+  workers: WorkerStats[],
+  stack: CpuSnapshot,
+  marks: number[],
+): DrainResult {
+  const seconds = Math.max(0.001, (doneAtMs - firstAtMs) / 1000);
+  const cpuSeconds: Record<string, number> = {};
+  for (const w of workers) cpuSeconds[w.role] = w.cpuUserSeconds + w.cpuSystemSeconds;
+  for (const [component, s] of Object.entries(stack)) cpuSeconds[component] = s;
+  const [spawned, ready, done, stopped] = marks as [number, number, number, number];
+  return {
+    consumer,
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    cpuSeconds,
+    workers,
+    phaseSeconds: {
+      start: (ready - spawned) / 1000,
+      work: (done - ready) / 1000,
+      stop: (stopped - done) / 1000,
+    },
+  };
+}
+
+/** B0, B1 or B2 over `expected` messages. */
+export async function drainBaseline(
+  consumer: Exclude<ConsumerName, 'ours'>,
+  env: BenchEnv,
+  expected: number,
+  ctx: DrainContext,
+  rowsPerInsert = 0,
+): Promise<DrainResult> {
+  const role: WorkerRole = consumer === 'B0' ? 'consume' : consumer === 'B1' ? 'passthrough' : 'clickhouse';
+  const before = snapshotStackCpu(ctx.pids);
+  const marks = [Date.now()];
+  const worker = spawnWorker(workerArgs(role, consumer === 'B2' ? 0 : expected, { rowsPerInsert }), {
+    env,
+    execArgv: ctx.execArgv(role, ctx.label),
+  });
+  try {
+    await worker.ready;
+    marks.push(Date.now());
+    await worker.waitUntil(`${consumer} to finish`, () => worker.latest?.doneAtMs != null, ctx.timeoutMs);
+    marks.push(Date.now());
+    const stack = cpuSpent(before, snapshotStackCpu(ctx.pids));
+    const stats = await worker.stop();
+    marks.push(Date.now());
+    return result(consumer, stats.processed, stats.firstAtMs!, stats.doneAtMs!, [stats], stack, marks);
+  } finally {
+    worker.kill();
+  }
+}
+
+export interface PipelineWorkers {
+  journey: WorkerHandle;
+  ingest: WorkerHandle;
+}
+
+/** Starts the journey stage, then the ingest stage, each in its own process. */
+export async function startPipeline(
+  env: BenchEnv,
+  ctx: DrainContext,
+  sampleEvery = 0,
+): Promise<PipelineWorkers> {
+  const journey = spawnWorker(workerArgs('journey', 0, { sampleEvery }), {
+    env,
+    execArgv: ctx.execArgv('journey', ctx.label),
+  });
+  try {
+    await journey.ready;
+  } catch (err) {
+    journey.kill();
+    throw err;
+  }
+  const ingest = spawnWorker(workerArgs('ingest', 0), { env, execArgv: ctx.execArgv('ingest', ctx.label) });
+  try {
+    await ingest.ready;
+  } catch (err) {
+    ingest.kill();
+    journey.kill();
+    throw err;
+  }
+  return { journey, ingest };
+}
+
+/** Waits until the ingest stage has processed `rawMessages` and the journey stage read all it wrote. */
+export async function waitForPipeline(
+  kafka: Kafka,
+  config: PipelineConfig,
+  workers: PipelineWorkers,
+  rawMessages: () => number,
+  timeoutMs: number,
+): Promise<number> {
+  await workers.ingest.waitUntil(
+    'ingest to process every raw message',
+    () => (workers.ingest.latest?.processed ?? 0) >= rawMessages(),
+    timeoutMs,
+  );
+  const high = await highWatermarks(kafka, config.TOPIC_CANONICAL);
+  await workers.journey.waitUntil(
+    'journey to read every canonical event',
+    () => caughtUp(high, workers.journey.latest?.positions ?? {}, config.TOPIC_CANONICAL),
+    timeoutMs,
+  );
+  return Date.now();
+}
+
+/** Ours: the ingest and journey stages over the backlog of `expected` raw messages. */
+export async function drainPipeline(
+  kafka: Kafka,
+  config: PipelineConfig,
+  env: BenchEnv,
+  expected: number,
+  ctx: DrainContext,
+): Promise<DrainResult> {
+  const before = snapshotStackCpu(ctx.pids);
+  const marks = [Date.now()];
+  const workers = await startPipeline(env, ctx);
+  marks.push(Date.now());
+  try {
+    const doneAtMs = await waitForPipeline(kafka, config, workers, () => expected, ctx.timeoutMs);
+    marks.push(Date.now());
+    const stack = cpuSpent(before, snapshotStackCpu(ctx.pids));
+    const firstAtMs = workers.ingest.latest!.firstAtMs!;
+    const ingest = await workers.ingest.stop();
+    const journey = await workers.journey.stop();
+    marks.push(Date.now());
+    return result('ours', expected, firstAtMs, doneAtMs, [ingest, journey], stack, marks);
+  } finally {
+    workers.ingest.kill();
+    workers.journey.kill();
+  }
+}

@@ -1,0 +1,63 @@
+// The messages between the benchmark's main process and the process under measurement (one
+// child process per consumer: B0, B1, B2, the ingest stage, the journey stage), over Node IPC.
+
+export type WorkerRole = 'consume' | 'passthrough' | 'clickhouse' | 'ingest' | 'journey';
+
+export interface WorkerArgs {
+  role: WorkerRole;
+  /** Messages (rows, for B2) after which the worker reports it is done; 0 = never (journey). */
+  expected: number;
+  /** Follow 1 / sampleEvery of the events for insert-acknowledgement latency (journey); 0 = off. */
+  sampleEvery: number;
+  /** B2: rows per pre-serialised insert body (B1's mean, so the ceiling uses the same insert size). */
+  rowsPerInsert: number;
+}
+
+export interface InsertStats {
+  inserts: number;
+  rows: number;
+  seconds: number;
+}
+
+export interface StateStats {
+  identifiers: number;
+  persons: number;
+  accounts: number;
+  personStates: number;
+  /** Serialised account state (serializeState), bytes. */
+  stateBytesMean: number;
+  stateBytesP99: number;
+  stateBytesMax: number;
+}
+
+export interface WorkerStats {
+  role: WorkerRole;
+  pid: number;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  processed: number;
+  firstAtMs: number | null;
+  doneAtMs: number | null;
+  inserts: Record<string, InsertStats>;
+  state: StateStats | null;
+}
+
+export type ToWorker = { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | {
+      type: 'progress';
+      processed: number;
+      firstAtMs: number | null;
+      doneAtMs: number | null;
+      /** Last offset processed per "topic:partition" (journey: how far it read the canonical topic). */
+      positions: Record<string, string>;
+      acks: Array<[string, number]>;
+    }
+  | { type: 'final'; stats: WorkerStats }
+  | { type: 'failed'; message: string };

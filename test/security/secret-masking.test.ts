@@ -1,6 +1,7 @@
 // Secrets never reach the output. The whole pipeline (`journey all`) runs against the local stack
 // with recognisable values in every secret — two from the environment, two from mounted files —
-// at LOG_LEVEL=trace, processes good and bad input, and stops on SIGTERM; `journey config` prints
+// and a password inside CLICKHOUSE_URL (and, for `journey config`, SCHEMA_REGISTRY_URL) — at
+// LOG_LEVEL=trace, processes good and bad input, and stops on SIGTERM; `journey config` prints
 // the configuration; `journey topics` fails SASL against the plaintext broker. Every byte of
 // stdout and stderr is searched for each secret, its base64 and the basic-auth header forms.
 import { test } from 'node:test';
@@ -25,6 +26,16 @@ const SECRETS = {
   PII_HMAC_KEY: 'pii-hmac-key-SECRET-9a0b1c2d3e4f',
 };
 
+/** Passwords inside URL variables (`scheme://user:password@host`), percent-encoded as written. */
+const URL_SECRETS = {
+  CLICKHOUSE_URL: { user: 'url-user', password: 'ch-url-pass-SECRET-5e6f%2F70' },
+  SCHEMA_REGISTRY_URL: { user: 'sr-url-user', password: 'sr-url-pass-SECRET-8d9e0f' },
+};
+
+function withCredentials(url: string, { user, password }: { user: string; password: string }): string {
+  return url.replace('://', `://${user}:${password}@`);
+}
+
 /** Every form in which a secret could leak: plain, base64, and inside a basic-auth header. */
 function leakForms(): Array<[string, string]> {
   const forms: Array<[string, string]> = [];
@@ -36,6 +47,15 @@ function leakForms(): Array<[string, string]> {
     ['registry-user', SECRETS.SCHEMA_REGISTRY_PASSWORD],
   ] as const)
     forms.push([`basic auth of ${user}`, Buffer.from(`${user}:${password}`).toString('base64')]);
+  for (const [name, { user, password }] of Object.entries(URL_SECRETS)) {
+    const decoded = decodeURIComponent(password);
+    forms.push(
+      [`${name} password`, password],
+      [`${name} password (decoded)`, decoded],
+      [`${name} password (base64)`, Buffer.from(decoded).toString('base64')],
+      [`${name} basic auth`, Buffer.from(`${user}:${decoded}`).toString('base64')],
+    );
+  }
   return forms;
 }
 
@@ -78,14 +98,35 @@ test('no secret appears in any log line, error or printed configuration', async 
     SCHEMA_REGISTRY_PASSWORD: SECRETS.SCHEMA_REGISTRY_PASSWORD,
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: 'trace',
+    // The local ClickHouse front has no password: the URL's credentials are sent and accepted.
+    CLICKHOUSE_URL: withCredentials(String(base.CLICKHOUSE_URL), URL_SECRETS.CLICKHOUSE_URL),
   };
 
-  await t.test('`journey config` masks every secret, from env and from files', async () => {
-    const { code, output } = await run(['config'], env);
-    assert.equal(code, 0, output);
-    assertNoSecret('journey config', output);
-    const printed = JSON.parse(output) as Record<string, unknown>;
-    for (const name of Object.keys(SECRETS)) assert.equal(printed[name], '***', name);
+  await t.test(
+    '`journey config` masks every secret, from env and from files, and URL passwords',
+    async () => {
+      const registryUrl = withCredentials(String(base.SCHEMA_REGISTRY_URL), URL_SECRETS.SCHEMA_REGISTRY_URL);
+      const { code, output } = await run(['config'], { ...env, SCHEMA_REGISTRY_URL: registryUrl });
+      assert.equal(code, 0, output);
+      assertNoSecret('journey config', output);
+      const printed = JSON.parse(output) as Record<string, unknown>;
+      for (const name of Object.keys(SECRETS)) assert.equal(printed[name], '***', name);
+      assert.equal(printed.CLICKHOUSE_URL, String(base.CLICKHOUSE_URL).replace('://', '://url-user:***@'));
+      assert.equal(
+        printed.SCHEMA_REGISTRY_URL,
+        String(base.SCHEMA_REGISTRY_URL).replace('://', '://sr-url-user:***@'),
+      );
+    },
+  );
+
+  await t.test('a configuration error shows a bad URL with its password masked', async () => {
+    const { code, output } = await run(['config'], {
+      ...env,
+      SCHEMA_REGISTRY_URL: 'http://sr-url-user:sr-url-pass-SECRET-8d9e0f@registry:not-a-port',
+    });
+    assert.equal(code, 2, output);
+    assert.match(output, /SCHEMA_REGISTRY_URL: .*sr-url-user:\*\*\*@registry:not-a-port/);
+    assertNoSecret('journey config (invalid)', output);
   });
 
   await t.test('`journey topics` failing SASL against a plaintext broker prints no password', async () => {

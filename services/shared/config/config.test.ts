@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConfigError } from './config.ts';
-import { loadConfig } from './config.ts';
+import { SECRET_VARIABLES, URL_VARIABLES, loadConfig } from './config.ts';
+import { printableConfig } from './printable-config.ts';
 import { maskSecrets } from './secrets.ts';
 
 const base = { PII_HMAC_KEY: 'a-test-key-of-32-characters-long' };
@@ -45,4 +46,57 @@ test('secrets can come from mounted files and are masked in any text', () => {
   });
   assert.equal(config.PII_HMAC_KEY, 'mounted-secret-value-0123456789');
   assert.equal(maskSecrets('key=mounted-secret-value-0123456789!'), 'key=***!');
+});
+
+test('a password inside a URL variable is a secret: registered for masking in every form', () => {
+  const config = loadConfig({
+    ...base,
+    CLICKHOUSE_URL: 'https://reader:ch-url-pass%2F01@ch.example.com:8443',
+    SCHEMA_REGISTRY_URL: 'https://registry:registry-url-pass-02@sr.example.com/apis/ccompat/v7',
+  });
+  assert.equal(config.CLICKHOUSE_URL, 'https://reader:ch-url-pass%2F01@ch.example.com:8443');
+  const header = Buffer.from('reader:ch-url-pass/01').toString('base64');
+  assert.equal(
+    maskSecrets(
+      `decoded ch-url-pass/01, encoded ch-url-pass%2F01, header Basic ${header}, sr registry-url-pass-02`,
+    ),
+    'decoded ***, encoded ***, header Basic ***, sr ***',
+  );
+});
+
+test('a URL variable that fails validation is shown with its password masked', () => {
+  assert.throws(
+    () => loadConfig({ ...base, SCHEMA_REGISTRY_URL: 'https://registry:bad-url-pass-03@host:notaport' }),
+    (err: ConfigError) => {
+      const text = err.problems.join('\n');
+      assert.match(text, /SCHEMA_REGISTRY_URL: .*registry:\*\*\*@host:notaport/);
+      assert.doesNotMatch(text, /bad-url-pass-03/);
+      return true;
+    },
+  );
+});
+
+test('URL_VARIABLES are the *_URL variables', () => {
+  assert.deepEqual([...URL_VARIABLES].sort(), ['CLICKHOUSE_URL', 'SCHEMA_REGISTRY_URL']);
+});
+
+test('the printed configuration masks SECRET_VARIABLES and URL passwords, nothing else', () => {
+  const config = loadConfig({
+    ...base,
+    CLICKHOUSE_PASSWORD: 'clickhouse-pass-04',
+    CLICKHOUSE_URL: 'https://reader:ch-url-pass-05@ch.example.com',
+    SCHEMA_REGISTRY_USERNAME: 'registry-user',
+  });
+  const printed = printableConfig(config);
+  for (const name of SECRET_VARIABLES)
+    assert.equal(printed[name], config[name as keyof typeof config] === undefined ? undefined : '***', name);
+  assert.equal(printed.PII_HMAC_KEY, '***');
+  assert.equal(printed.CLICKHOUSE_PASSWORD, '***');
+  assert.equal(printed.KAFKA_SASL_PASSWORD, undefined);
+  assert.equal(printed.CLICKHOUSE_URL, 'https://reader:***@ch.example.com');
+  assert.equal(printed.SCHEMA_REGISTRY_URL, config.SCHEMA_REGISTRY_URL);
+  assert.equal(printed.SCHEMA_REGISTRY_USERNAME, 'registry-user');
+  const text = JSON.stringify(printed);
+  for (const secret of ['a-test-key-of-32-characters-long', 'clickhouse-pass-04', 'ch-url-pass-05'])
+    assert.ok(!text.includes(secret), secret);
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { readSecret } from './secrets.ts';
+import { maskSecrets, readSecret, registerUrlSecret } from './secrets.ts';
 import { DEFAULT_INGEST_LIMITS } from '../../ingest/ingest-config.ts';
 import type { EnvSource } from './secrets.ts';
 
@@ -202,6 +202,12 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'PII_HMAC_KEY',
 ]);
 
+/** URL variables: the password of a `scheme://user:password@host` value is a secret too — masked
+ *  in every log line, in configuration errors and by `journey config`, like SECRET_VARIABLES. */
+export const URL_VARIABLES: ReadonlySet<string> = new Set(
+  Object.keys(CONFIG_VARIABLES).filter((key) => key.endsWith('_URL')),
+);
+
 export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
@@ -220,6 +226,7 @@ export function loadConfig(
     let raw: string | undefined;
     try {
       raw = SECRET_VARIABLES.has(key) ? readSecret(env, key, readFile) : env[key];
+      if (URL_VARIABLES.has(key)) registerUrlSecret(raw);
     } catch (err) {
       problems.push(`${key}_FILE: cannot read (${(err as Error).message})`);
       continue;
@@ -233,7 +240,7 @@ export function loadConfig(
     if (parsed.success) out[key] = parsed.data;
     else
       problems.push(
-        `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${SECRET_VARIABLES.has(key) ? '***' : JSON.stringify(value)})`,
+        `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${SECRET_VARIABLES.has(key) ? '***' : maskSecrets(JSON.stringify(value))})`,
       );
   }
   if (out.KAFKA_SASL_MECHANISM !== 'none' && out.KAFKA_SASL_MECHANISM !== undefined) {

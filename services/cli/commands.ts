@@ -11,6 +11,7 @@ import { startHealthServer } from '../shared/telemetry/health-server.ts';
 import { createMetrics } from '../shared/telemetry/metrics.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import type { PipelineConfig } from '../shared/config/config.ts';
+import { printableConfig } from '../shared/config/printable-config.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { startIngestService } from '../ingest/ingest-service.ts';
@@ -18,6 +19,7 @@ import { journeyContextFrom, startJourneyService } from '../journey/journey-serv
 import { loadJourneyMap } from '../journey/journey-map.ts';
 import { migrate } from '../sink/migrate.ts';
 import { replayDeadLetters } from '../tools/replay-dlq.ts';
+import { RebuildRefused, rebuildState } from '../tools/rebuild-state.ts';
 import {
   fitAndEvaluate,
   fittedModelYaml,
@@ -174,6 +176,45 @@ export const COMMANDS: Record<string, CommandSpec> = {
       return 0;
     },
   },
+  'rebuild-state': {
+    summary:
+      'rebuild journey state from the input (--yes): every journey replica stopped; recreate the changelogs, reset the journey group to the earliest offsets',
+    run: async (ctx) => {
+      const c = ctx.config;
+      const changelogs = pipelineTopics(c).filter(
+        (spec) => spec.topic === c.TOPIC_IDENTITY_CHANGELOG || spec.topic === c.TOPIC_JOURNEY_CHANGELOG,
+      );
+      if (!ctx.args.includes('--yes')) {
+        console.error(
+          [
+            'journey rebuild-state --yes',
+            `  deletes and recreates empty: ${changelogs.map((s) => s.topic).join(', ')}`,
+            `  resets group ${c.JOURNEY_GROUP_ID} to the earliest offsets of ${c.TOPIC_CANONICAL}, ${c.TOPIC_IDENTITY_COMMANDS}`,
+            'Stop every journey replica first (it refuses while the group has members); the next start',
+            'replays the input still in Kafka. Nothing was changed: run again with --yes.',
+          ].join('\n'),
+        );
+        return 2;
+      }
+      try {
+        const summary = await rebuildState({
+          kafka: createKafka(c, `${c.KAFKA_CLIENT_ID}-rebuild-state`, ctx.log),
+          groupId: c.JOURNEY_GROUP_ID,
+          canonicalTopic: c.TOPIC_CANONICAL,
+          commandsTopic: c.TOPIC_IDENTITY_COMMANDS,
+          identityChangelog: c.TOPIC_IDENTITY_CHANGELOG,
+          changelogs,
+          log: ctx.log,
+        });
+        console.log(JSON.stringify(summary));
+        return 0;
+      } catch (err) {
+        if (!(err instanceof RebuildRefused)) throw err;
+        console.error(`refused: ${err.message}; nothing was changed`);
+        return 1;
+      }
+    },
+  },
   identity: {
     summary: 'identity force-merge <person> <other> | split <identifier_type> <value> | delete <person>',
     run: async (ctx) => {
@@ -251,10 +292,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   config: {
     summary: 'validate the configuration and print it (secrets masked)',
     run: async (ctx) => {
-      const masked = Object.fromEntries(
-        Object.entries(ctx.config).map(([k, v]) => [k, /PASSWORD|KEY$/.test(k) && v ? '***' : v]),
-      );
-      console.log(JSON.stringify(masked, null, 2));
+      console.log(JSON.stringify(printableConfig(ctx.config), null, 2));
       return 0;
     },
   },

@@ -10,8 +10,8 @@
 // dashboard queries); then paced phases on fresh topics: the sustained-rate check, the latency at
 // 50 % of that rate, and the burst. Once: identity-graph memory at 1M identifiers.
 import { cpus, release, totalmem } from 'node:os';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
@@ -25,6 +25,8 @@ import type { BenchRun, BurstResult, SustainedAttempt } from './bench-run.ts';
 import { lateThresholdMs, planBurst, recoverySeconds } from './burst.ts';
 import { timeDashboardQueries } from './dashboard-queries.ts';
 import { stackPids } from './measure-cpu.ts';
+import { latencyBounded } from './sustained-check.ts';
+import { latencySummary } from './bench-stats.ts';
 import { measureIdentityMemory } from './memory.ts';
 import { prepareWorkload } from './prepare-workload.ts';
 import type { BenchMessage, BenchWorkload } from './prepare-workload.ts';
@@ -71,8 +73,9 @@ class Bench {
     this.options = options;
     this.base = base;
     this.kafka = createKafka(runConfig(runEnv(base, this.id, this.id)), `${this.id}-admin`);
-    this.outDir =
-      options.out ?? join(ROOT, '.local', 'bench', new Date().toISOString().replace(/[:.]/g, '-'));
+    this.outDir = resolve(
+      options.out ?? join(ROOT, '.local', 'bench', new Date().toISOString().replace(/[:.]/g, '-')),
+    );
     const pidsDir = base.BENCH_PIDS_DIR ?? join(ROOT, '.local', 'pids');
     const profiles = join(this.outDir, 'profiles');
     this.ctx = {
@@ -81,6 +84,7 @@ class Bench {
       label: 'run',
       execArgv: (role: WorkerRole, label: string) => [
         ...(role === 'journey' ? ['--expose-gc'] : []),
+        ...(role === 'ingest' || role === 'journey' ? options.nodeFlags : []),
         ...(options.cpuProf && (role === 'ingest' || role === 'journey')
           ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${label}-${role}.cpuprofile`]
           : []),
@@ -175,13 +179,31 @@ async function oneRun(
   const dashboard = await timeDashboardQueries(client, oursConfig.CLICKHOUSE_DATABASE);
   await client.close();
 
+  const oursLoss = {
+    expectedEvents: workload.distinctValidEvents,
+    storedEvents: stored.events,
+    expectedDlq: workload.malformed,
+    storedDlq: stored.dlq,
+  };
+  const drains = { B0: b0, B1: b1, B2: b2, ours };
+  if (options.drainOnly)
+    return {
+      run,
+      drains,
+      oursLoss,
+      dashboard,
+      sustained: { rate: Number.NaN, attempts: [] },
+      latency: null,
+      burst: null,
+    };
+
   const phaseSeconds = options.latencySeconds;
   const messagesFor = (rate: number, seconds: number): BenchMessage[] =>
     workload.messages.slice(0, Math.ceil(rate * seconds));
   const sampleEvery = (rate: number, seconds: number): number =>
     Math.max(1, Math.round((rate * seconds) / 2000));
 
-  // Sustained: the drain rate, then 20 % lower until the backlog at the end stays within bounds.
+  // Sustained: the drain rate, then 20 % lower until the latency stops growing over the run.
   const attempts: SustainedAttempt[] = [];
   let rate = ours.eventsPerSecond;
   let sustained = Number.NaN;
@@ -197,11 +219,18 @@ async function oneRun(
       ctx(`sustain${attempt}`),
       sampleEvery(rate, seconds),
     );
-    const bounded =
-      paced.drainAfterEndSeconds <= Math.max(2, 0.1 * seconds) && paced.sent >= 0.95 * rate * seconds;
-    attempts.push({ rate, sent: paced.sent, drainAfterEndSeconds: paced.drainAfterEndSeconds, bounded });
+    const trend = latencyBounded(paced.ackSamples, paced.startedAtMs, seconds);
+    const bounded = trend.bounded && paced.sent >= 0.95 * rate * seconds;
+    attempts.push({
+      rate,
+      sent: paced.sent,
+      drainAfterEndSeconds: paced.drainAfterEndSeconds,
+      middleP50Ms: trend.middleP50Ms,
+      lastP50Ms: trend.lastP50Ms,
+      bounded,
+    });
     say(
-      `  backlog drained ${paced.drainAfterEndSeconds.toFixed(2)} s after the end: ${bounded ? 'bounded' : 'not bounded'}`,
+      `  median latency ${Math.round(trend.middleP50Ms)} ms mid-run, ${Math.round(trend.lastP50Ms)} ms at the end; drained ${paced.drainAfterEndSeconds.toFixed(1)} s after: ${bounded ? 'bounded' : 'not bounded'}`,
     );
     if (bounded) {
       sustained = rate;
@@ -246,7 +275,13 @@ async function oneRun(
     sampleEvery(plan.baseRate, 20),
   );
   const burstStartMs = burstRun.startedAtMs + plan.burstStartSeconds * 1000;
-  const thresholdMs = lateThresholdMs(latency.ackLatencyMs.p99);
+  // Steady state: this phase's own events before the burst (else the latency phase's).
+  const steady = latencySummary(
+    burstRun.ackSamples
+      .filter(([produced]) => produced < burstStartMs)
+      .map(([produced, ack]) => ack - produced),
+  );
+  const thresholdMs = lateThresholdMs(steady.samples >= 20 ? steady.p99 : latency.ackLatencyMs.p99);
   const burst: BurstResult = {
     baseRate: plan.baseRate,
     burstRate: plan.burstRate,
@@ -265,13 +300,8 @@ async function oneRun(
   void rawEnv;
   return {
     run,
-    drains: { B0: b0, B1: b1, B2: b2, ours },
-    oursLoss: {
-      expectedEvents: workload.distinctValidEvents,
-      storedEvents: stored.events,
-      expectedDlq: workload.malformed,
-      storedDlq: stored.dlq,
-    },
+    drains,
+    oursLoss,
     dashboard,
     sustained: { rate: sustained, attempts },
     latency,
@@ -350,8 +380,11 @@ export async function runBench(
 
     const figures = buildFigures(runs, identityGraph);
     const profiles: BenchReport['profiles'] = {};
-    if (options.cpuProf) {
-      const dir = join(bench.outDir, 'profiles');
+    const profileDir = join(bench.outDir, 'profiles');
+    if (options.cpuProf && existsSync(profileDir)) {
+      // The workers write their profiles as they exit, just after their report.
+      await new Promise((done) => setTimeout(done, 3000));
+      const dir = profileDir;
       for (const file of readdirSync(dir)
         .filter((f) => f.endsWith('.cpuprofile'))
         .sort())

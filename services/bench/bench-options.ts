@@ -7,6 +7,8 @@
 //   --identities N      identifiers for the identity-graph memory figure (1000000)
 //   --cpu-prof          write V8 CPU profiles of the ingest and journey processes (and a summary)
 //   --out DIR           report folder (default .local/bench/<timestamp>)
+//   --drain-only        skip the paced phases (sustained, latency, burst): quick design experiments
+//   --node-flags "F"    extra Node flags for the ingest and journey processes (e.g. GC tuning)
 //   --keep              keep the benchmark's topics and databases (default: removed at the end)
 //   --quick             a smoke run: tiny sizes, one run, short phases (the harness's own test)
 
@@ -20,6 +22,8 @@ export interface BenchOptions {
   cpuProf: boolean;
   out: string | null;
   keep: boolean;
+  drainOnly: boolean;
+  nodeFlags: string[];
   quick: boolean;
 }
 
@@ -33,6 +37,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   cpuProf: false,
   out: null,
   keep: false,
+  drainOnly: false,
+  nodeFlags: [],
   quick: false,
 };
 
@@ -61,7 +67,12 @@ export function parseBenchArgs(args: readonly string[]): ParsedOptions {
     if (flag === '--quick') given.quick = true;
     else if (flag === '--cpu-prof') given.cpuProf = true;
     else if (flag === '--keep') given.keep = true;
-    else if (flag === '--profile' || flag === '--out') {
+    else if (flag === '--drain-only') given.drainOnly = true;
+    else if (flag === '--node-flags') {
+      const value = args[++i];
+      if (value === undefined) problems.push('--node-flags: a value is required');
+      else given.nodeFlags = value.split(/\s+/).filter((f) => f.length > 0);
+    } else if (flag === '--profile' || flag === '--out') {
       const value = args[++i];
       if (value === undefined || value.startsWith('--')) problems.push(`${flag}: a value is required`);
       else if (flag === '--profile') given.profile = value;

@@ -7,6 +7,9 @@ export interface SustainedAttempt {
   rate: number;
   sent: number;
   drainAfterEndSeconds: number;
+  /** Median latency of the middle and last thirds of the run (sustained-check.ts). */
+  middleP50Ms: number;
+  lastP50Ms: number;
   bounded: boolean;
 }
 

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
           doneAtMs: progress.doneAtMs,
           inserts: Object.fromEntries(inserts),
           state,
+          batches: progress.batchStats(),
         },
       };
       // Report first: a consumer's disconnect waits out its long-poll fetch (up to 5 s), which is

@@ -24,7 +24,7 @@ test('recoverySeconds: from the burst start to the last late acknowledgement', (
   ];
   assert.equal(recoverySeconds(samples, start, 1000), 9);
   assert.equal(recoverySeconds([[10_500, 10_600]], start, 1000), 0);
-  assert.equal(lateThresholdMs(200), 1000);
-  assert.equal(lateThresholdMs(800), 2400);
-  assert.equal(lateThresholdMs(Number.NaN), 1000);
+  assert.equal(lateThresholdMs(200), 500);
+  assert.equal(lateThresholdMs(800), 1250);
+  assert.equal(lateThresholdMs(Number.NaN), 250);
 });

@@ -1,6 +1,7 @@
 // The burst: a base load at half the maximum, ten times that for a few seconds, then the base load
 // again until the backlog is gone. Recovery is measured from the burst's start to the
-// acknowledgement of the last sampled event that was still late (latency above the threshold);
+// acknowledgement of the last sampled event that was still late (latency above the steady state's
+// p99 before the burst, with a margin);
 // the theory (pace-schedule.ts) assumes processing at the measured maximum from the burst's start.
 import type { RateSegment } from './pace-schedule.ts';
 import { theoreticalRecoverySeconds } from './pace-schedule.ts';
@@ -56,6 +57,6 @@ export function recoverySeconds(
   return (last - burstStartMs) / 1000;
 }
 
-/** Late means well outside the steady state: three times its p99, and at least a second. */
+/** Late means outside the steady state: a quarter above its p99 plus 250 ms. */
 export const lateThresholdMs = (steadyP99Ms: number): number =>
-  Math.max(1000, 3 * (Number.isFinite(steadyP99Ms) ? steadyP99Ms : 0));
+  1.25 * (Number.isFinite(steadyP99Ms) ? steadyP99Ms : 0) + 250;

@@ -33,6 +33,10 @@ export interface BenchFigures {
   };
   inserts: Record<string, { insertsPerSecond: RunSummary; rowsPerInsert: RunSummary }>;
   eventLoopDelayP99Ms: Summaries;
+  /** Consumed batches of the stages during the drain and at 50 % load. */
+  batches: Summaries;
+  /** Share of the journey stage's drain time spent waiting on ClickHouse inserts. */
+  journeyInsertShare: RunSummary;
   dashboardQueryMs: Summaries;
   loss: Summaries;
 }
@@ -157,6 +161,26 @@ export function buildFigures(runs: readonly BenchRun[], identityGraph: IdentityM
       ingest_at_50_percent: over(runs, (r) => r.latency?.ingest.eventLoopDelayP99Ms),
       journey_at_50_percent: over(runs, (r) => r.latency?.journey.eventLoopDelayP99Ms),
     },
+    batches: {
+      ingest_drain_count: over(runs, (r) => ingestOf(r)?.batches?.count),
+      ingest_drain_mean_messages: over(runs, (r) => ingestOf(r)?.batches?.meanMessages),
+      ingest_drain_mean_ms: over(runs, (r) => ingestOf(r)?.batches?.meanMs),
+      journey_drain_count: over(runs, (r) => journeyOf(r)?.batches?.count),
+      journey_drain_mean_messages: over(runs, (r) => journeyOf(r)?.batches?.meanMessages),
+      journey_drain_mean_ms: over(runs, (r) => journeyOf(r)?.batches?.meanMs),
+      ingest_at_50_percent_mean_messages: over(runs, (r) => r.latency?.ingest.batches?.meanMessages),
+      ingest_at_50_percent_mean_ms: over(runs, (r) => r.latency?.ingest.batches?.meanMs),
+      journey_at_50_percent_mean_messages: over(runs, (r) => r.latency?.journey.batches?.meanMessages),
+      journey_at_50_percent_mean_ms: over(runs, (r) => r.latency?.journey.batches?.meanMs),
+    },
+    journeyInsertShare: over(runs, (r) => {
+      const j = journeyOf(r);
+      if (!j) return Number.NaN;
+      const seconds = Object.entries(j.inserts)
+        .filter(([table]) => table !== 'dlq_events') // the DLQ mirror is a separate consumer
+        .reduce((s, [, i]) => s + i.seconds, 0);
+      return seconds / r.drains.ours.seconds;
+    }),
     dashboardQueryMs: dashboard,
     loss: {
       drain_lost_events: over(runs, (r) => r.oursLoss.expectedEvents - r.oursLoss.storedEvents),
@@ -290,6 +314,9 @@ export function renderSummary(report: BenchReport): string {
     out.push(line(`${table} inserts/s`, s.insertsPerSecond, 1));
     out.push(line(`${table} rows/insert`, s.rowsPerInsert, 1));
   }
+  out.push('', 'Consumed batches (kafkajs batch events)');
+  for (const [k, s] of Object.entries(f.batches)) out.push(line(k, s, 1));
+  out.push(line('journey drain time waiting on ClickHouse', f.journeyInsertShare, 2));
   out.push('', 'Event-loop delay p99, ms');
   for (const [k, s] of Object.entries(f.eventLoopDelayP99Ms)) out.push(line(k, s, 1));
   out.push('', 'Dashboard queries over the drained data, ms');

@@ -16,7 +16,8 @@ import type { StateStats } from './worker-protocol.ts';
 function followBatches(consumer: Consumer, progress: WorkerProgress, topic?: string): void {
   consumer.on(consumer.events.START_BATCH_PROCESS, () => progress.started());
   consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    const { batchSize, lastOffset } = event.payload;
+    const { batchSize, lastOffset, duration } = event.payload;
+    progress.batch(batchSize, duration);
     const position =
       topic === undefined || event.payload.topic === topic
         ? { topic: event.payload.topic, partition: event.payload.partition, lastOffset }

@@ -15,7 +15,7 @@ export interface WorkerHandle {
   /** Polls the latest progress until `done` holds; rejects after `timeoutMs` or if the worker fails. */
   waitUntil(what: string, done: () => boolean, timeoutMs: number): Promise<void>;
   stop(): Promise<WorkerStats>;
-  /** Ends the process at once if it is still running (after a failure elsewhere). */
+  /** Ends the process at once unless it was asked to stop (after a failure elsewhere). */
   kill(): void;
 }
 
@@ -32,6 +32,7 @@ export function spawnWorker(args: WorkerArgs, options: SpawnOptions): WorkerHand
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let failure: Error | null = null;
+  let stopping = false;
   let final: ((stats: WorkerStats) => void) | null = null;
   let resolveReady: () => void = () => undefined;
   let rejectReady: (err: Error) => void = () => undefined;
@@ -57,6 +58,7 @@ export function spawnWorker(args: WorkerArgs, options: SpawnOptions): WorkerHand
     stop: () =>
       new Promise<WorkerStats>((resolve, reject) => {
         if (failure) return reject(failure);
+        stopping = true;
         final = resolve;
         child.once('exit', (code) => {
           if (final) reject(new Error(`${args.role} worker exited (${code}) without its report`));
@@ -64,7 +66,8 @@ export function spawnWorker(args: WorkerArgs, options: SpawnOptions): WorkerHand
         child.send({ type: 'stop' });
       }),
     kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // A stopped worker exits by itself (after writing its CPU profile, if any).
+      if (!stopping && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
   child.on('message', (message: FromWorker) => {

@@ -1,7 +1,8 @@
 // What a process under measurement tells the main process while it works: how many messages it
 // has finished (and when the first and the last were), how far it read each partition, and the
 // insert acknowledgements of sampled events. Sent at most every 100 ms, and at once when done.
-import type { FromWorker } from './worker-protocol.ts';
+import { percentile } from './bench-stats.ts';
+import type { BatchStats, FromWorker } from './worker-protocol.ts';
 
 const INTERVAL_MS = 100;
 
@@ -12,6 +13,8 @@ export class WorkerProgress {
   expected: number;
   readonly positions: Record<string, string> = {};
   private acks: Array<[string, number]> = [];
+  private readonly batchMs: number[] = [];
+  private batchMessages = 0;
   private lastSentAt = 0;
   private readonly send: (message: FromWorker) => void;
 
@@ -37,6 +40,23 @@ export class WorkerProgress {
     this.started();
     this.doneAtMs ??= Date.now();
     this.flush(true);
+  }
+
+  /** One consumed batch: its size and how long the stage took over it. */
+  batch(messages: number, ms: number): void {
+    this.batchMs.push(ms);
+    this.batchMessages += messages;
+  }
+
+  batchStats(): BatchStats | null {
+    if (this.batchMs.length === 0) return null;
+    const sorted = [...this.batchMs].sort((a, b) => a - b);
+    return {
+      count: sorted.length,
+      meanMessages: this.batchMessages / sorted.length,
+      meanMs: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+      p99Ms: percentile(sorted, 99),
+    };
   }
 
   ack(eventId: string, atMs: number): void {

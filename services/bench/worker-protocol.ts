@@ -30,6 +30,13 @@ export interface StateStats {
   stateBytesMax: number;
 }
 
+export interface BatchStats {
+  count: number;
+  meanMessages: number;
+  meanMs: number;
+  p99Ms: number;
+}
+
 export interface WorkerStats {
   role: WorkerRole;
   pid: number;
@@ -44,6 +51,8 @@ export interface WorkerStats {
   doneAtMs: number | null;
   inserts: Record<string, InsertStats>;
   state: StateStats | null;
+  /** Consumed batches, from kafkajs's batch events (the stages only). */
+  batches: BatchStats | null;
 }
 
 export type ToWorker = { type: 'stop' };

@@ -176,9 +176,16 @@ const KIND_ORDER = { stall: 0, move: 1, risk: 2 } as const;
 /** Settles the state up to `now`, firing what is due by then in time order. Pure; idempotent. */
 export function advanceTime(state: AccountState, now: number, map: JourneyMap): Reduced {
   const effects: JourneyEffect[] = [];
-  let s = settleMarkers({ ...state, mapVersion: map.version }, now, map, effects);
+  // Reference-preserving: when nothing is due the input state comes back as is, so the sweep can
+  // tell (by identity) which accounts changed and writes only those.
+  const versioned = state.mapVersion === map.version ? state : { ...state, mapVersion: map.version };
+  let s = settleMarkers(versioned, now, map, effects);
   const first = ordinaryStages(map)[0]!.id;
-  if (s.stage === first && Object.keys(s.stageEntries).length <= 1)
+  if (
+    s.stage === first &&
+    Object.keys(s.stageEntries).length <= 1 &&
+    (s.stageEnteredAt !== s.firstSeenAt || s.stageEntries[first] !== s.firstSeenAt)
+  )
     s = { ...s, stageEnteredAt: s.firstSeenAt, stageEntries: { [first]: s.firstSeenAt } };
   for (let round = 0; round < 64; round++) {
     const due = candidates(s, now, map)

@@ -62,6 +62,8 @@ export function rescore(
   ctx: JourneyContext,
   out: JourneyStepOutput,
 ): AccountState {
+  // An older re-score than the last one folded (a late event) changes nothing: no row either.
+  if (state.churn && at < state.churn.scoredAt) return state;
   const signals = churnSignalsOf(state, at);
   const score = scoreAccount(signals, ctx.churn, at);
   const previous = state.churn ?? null;
@@ -69,13 +71,15 @@ export function rescore(
   // A snapshot row when the score moved by a point or changed band, and the first score of every
   // UTC day regardless: ClickHouse then holds a daily series per account, so `churn fit` can read
   // any account's signals as of any day (a day old at most).
-  if (
+  const snapshot =
     previous === null ||
     Math.abs(previous.score - score.score) >= 1 ||
     update.state.band !== previous.band ||
-    Math.floor(at / DAY_MS) !== Math.floor(previous.scoredAt / DAY_MS)
-  )
-    out.scores.push({ score, signals });
+    Math.floor(at / DAY_MS) !== Math.floor(previous.scoredAt / DAY_MS);
+  // Nothing to record (same band, no alert, under a point from the last snapshot, same day): the
+  // state stays as it is — the kept score is the last snapshot's, and the sweep writes nothing.
+  if (!snapshot && update.alert === null) return state;
+  if (snapshot) out.scores.push({ score, signals });
   if (update.alert) out.alerts.push(update.alert);
   return { ...state, churn: update.state };
 }

@@ -219,10 +219,12 @@ export function emitStateOutputs(
     const account = accounts.states.get(key);
     if (account)
       snapshots.push(
+        // As of the state's own latest time (its newest event or daily re-score), not the batch's
+        // watermark: the row's windowed counts then do not depend on where the batch ended.
         accountStateRow(
           account,
           Math.max(version, account.maxEventTime),
-          Math.max(accounts.watermark, account.maxEventTime),
+          Math.max(account.maxEventTime, account.churn?.scoredAt ?? 0),
         ),
       );
     else {

@@ -1,11 +1,24 @@
 // Step: advance every account to the watermark — stalls, inactivity at-risk transitions, and a
 // re-score (inactivity alone raises churn risk). Runs when the watermark moved past the sweep
 // interval, inside a batch, so its outputs share the batch's commit.
+import { DAY_MS, dayOf } from './account-state.ts';
+import type { AccountState } from './account-state.ts';
 import { advanceTime } from './advance-time.ts';
+import { stageIndex } from './journey-map.ts';
+import type { JourneyMap } from './journey-map.ts';
 import { putState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
 import { rescore } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
+
+function stallDue(state: AccountState, now: number, map: JourneyMap): boolean {
+  const stallDays = map.stages[stageIndex(map, state.stage)]?.stall_days;
+  return (
+    stallDays !== undefined &&
+    state.stalledStage !== state.stage &&
+    state.stageEnteredAt + stallDays * DAY_MS <= now
+  );
+}
 
 export function sweepTimersStep(
   store: AccountStore,
@@ -15,7 +28,14 @@ export function sweepTimersStep(
 ): boolean {
   if (store.watermark - store.lastSweep < intervalMs) return false;
   const now = store.watermark;
+  const previous = store.lastSweep;
+  // Risk signals fire at midnights and the scheduled re-score is daily, so within one UTC day an
+  // account needs an interval sweep only for facts newer than the previous sweep or a stall falling
+  // due. Wall-clock ticks (interval 0, rate-limited, idle input only) sweep every account.
+  const newDay = dayOf(now) !== dayOf(previous);
   for (const [key, state] of store.states) {
+    if (intervalMs > 0 && !newDay && state.maxEventTime <= previous && !stallDue(state, now, ctx.map))
+      continue;
     const advanced = advanceTime(state, now, ctx.map);
     let next = advanced.state;
     out.effects.push(...advanced.effects);

@@ -9,6 +9,7 @@
 // B0, B1, B2 and ours drain it (throughput, CPU per component, inserts, state size, loss check,
 // dashboard queries); then paced phases on fresh topics: the sustained-rate check, the latency at
 // 50 % of that rate, and the burst. Once: identity-graph memory at 1M identifiers.
+import { execFileSync } from 'node:child_process';
 import { cpus, release, totalmem } from 'node:os';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -54,6 +55,14 @@ function packageVersion(name: string): string {
         version: string;
       }
     ).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }
@@ -257,7 +266,7 @@ async function oneRun(
 
   const plan = planBurst(
     maxRate,
-    options.quick ? { leadSeconds: 1, burstSeconds: 0.5 } : { leadSeconds: 5, burstSeconds: 2 },
+    options.quick ? { leadSeconds: 1, burstSeconds: 0.5 } : { leadSeconds: 10, burstSeconds: 2 },
   );
   say(
     `run ${run}: burst ${Math.round(plan.burstRate)} events/s for ${plan.burstSeconds} s over ${Math.round(plan.baseRate)} events/s (theory ${plan.theorySeconds.toFixed(1)} s)`,
@@ -275,10 +284,12 @@ async function oneRun(
     sampleEvery(plan.baseRate, 20),
   );
   const burstStartMs = burstRun.startedAtMs + plan.burstStartSeconds * 1000;
-  // Steady state: this phase's own events before the burst (else the latency phase's).
+  // Steady state: this phase's own events of the second half of the lead-in (warm-up excluded),
+  // else the latency phase's.
+  const leadHalfMs = burstRun.startedAtMs + (plan.burstStartSeconds * 1000) / 2;
   const steady = latencySummary(
     burstRun.ackSamples
-      .filter(([produced]) => produced < burstStartMs)
+      .filter(([produced]) => produced >= leadHalfMs && produced < burstStartMs)
       .map(([produced, ack]) => ack - produced),
   );
   const thresholdMs = lateThresholdMs(steady.samples >= 20 ? steady.p99 : latency.ackLatencyMs.p99);
@@ -328,6 +339,11 @@ async function versions(bench: Bench): Promise<Record<string, string>> {
     kafkajs: packageVersion('kafkajs'),
     '@clickhouse/client': packageVersion('@clickhouse/client'),
     avsc: packageVersion('avsc'),
+    commit: git(['rev-parse', '--short', 'HEAD']),
+    // Uncommitted changes under services/ measured along (others may be editing the tree).
+    uncommitted_service_files: String(
+      git(['status', '--porcelain', '--', 'services']).split('\n').filter(Boolean).length,
+    ),
   };
 }
 

@@ -10,6 +10,7 @@ import { dueBy, totalSeconds } from './pace-schedule.ts';
 import type { RateSegment } from './pace-schedule.ts';
 
 const CHUNK = 1000;
+const MAX_IN_FLIGHT = 4;
 
 export type TopicOf = (source: InputSource) => string;
 
@@ -81,19 +82,30 @@ export async function producePaced(
   for (const s of segments) bounds.push((acc += s.seconds));
   const sentBySegment = segments.map(() => 0);
   let sent = 0;
+  // A few sends in flight, so a burst is not limited by one broker round trip at a time.
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown = null;
   for (;;) {
+    if (failure !== null) throw failure;
     const t = (performance.now() - started) / 1000;
     if (t >= end || sent >= messages.length) break;
     const due = Math.min(messages.length, dueBy(segments, t));
-    if (due > sent) {
+    if (due > sent && inFlight.size < MAX_IN_FLIGHT) {
+      const first = sent;
       const count = Math.min(CHUNK, due - sent);
-      const sentAt = await sendChunk(producer, topicOf, messages.slice(sent, sent + count));
-      onSent(sent, count, sentAt);
       const segment = bounds.findIndex((b) => t < b);
       sentBySegment[segment === -1 ? segments.length - 1 : segment]! += count;
       sent += count;
-    } else await new Promise((resolve) => setTimeout(resolve, 5));
+      const send: Promise<void> = sendChunk(producer, topicOf, messages.slice(first, first + count))
+        .then((sentAt) => onSent(first, count, sentAt))
+        .catch((err: unknown) => void (failure ??= err))
+        .finally(() => inFlight.delete(send));
+      inFlight.add(send);
+    } else if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    else await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  await Promise.all(inFlight);
+  if (failure !== null) throw failure;
   const seconds = (performance.now() - started) / 1000;
   return {
     sent,

@@ -54,10 +54,10 @@ export async function printJourneyReport(
     const atRisk = await read(
       `SELECT account_key, round(score, 1) AS score, band, round(mrr_cents / 100) AS mrr,
               arrayStringConcat(arrayMap(r -> JSONExtractString(r, 'text'), JSONExtractArrayRaw(reasons)), '; ') AS reasons
-       FROM churn_scores_latest WHERE band != 'healthy' ORDER BY score DESC, mrr DESC LIMIT {limit:UInt32}`,
+       FROM churn_scores_latest WHERE band != 'healthy' ORDER BY mrr_cents > 0 DESC, score DESC, mrr DESC LIMIT {limit:UInt32}`,
       { limit: 10 },
     );
-    out(formatTable('Accounts at risk, with their reasons', atRisk));
+    out(formatTable('Accounts at risk, with their reasons (paying accounts first)', atRisk));
     const experiments = await read(
       'SELECT DISTINCT arrayJoin(mapKeys(experiments)) AS id FROM account_state FINAL WHERE deleted = 0 ORDER BY id',
     );

@@ -68,6 +68,15 @@ function pushRows(rows: RowsByTable, table: string, list: ReadonlyArray<object>)
   rows.set(table, existing);
 }
 
+/** Written (concurrently) before every other table of the batch: a reader never sees an event
+ * whose re-attribution is still on its way. */
+export const IDENTITY_TABLES: ReadonlySet<string> = new Set([
+  'identity_map',
+  'person_overrides',
+  'accounts',
+  'identity_changes',
+]);
+
 export function resolvedKey(event: JourneyEvent): string {
   return event.account_id ?? event.person_id ?? event.event_id;
 }
@@ -82,14 +91,7 @@ export function processJourneyBatch(
   ctx: JourneyContext,
   nowMs: number,
 ): JourneyBatchResult {
-  // Identity tables first, then events: a reader never sees an event whose re-attribution is
-  // still on its way (empty tables are skipped by the writer).
-  const rows: RowsByTable = new Map(
-    ['identity_map', 'person_overrides', 'accounts', 'identity_changes', 'journey_events'].map((t) => [
-      t,
-      [],
-    ]),
-  );
+  const rows: RowsByTable = new Map([...IDENTITY_TABLES, 'journey_events'].map((t) => [t, []]));
   const result: JourneyBatchResult = {
     messages: [],
     changelog: [],

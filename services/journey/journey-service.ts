@@ -25,7 +25,7 @@ import {
 } from '../identity/identity-core.ts';
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
 import { writeRows } from '../sink/write-rows.ts';
-import { emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
+import { IDENTITY_TABLES, emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
 import { emptyStepOutput } from './apply-journey-step.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
@@ -258,6 +258,7 @@ export async function startJourneyService(
             },
             {
               database: config.CLICKHOUSE_DATABASE,
+              first: IDENTITY_TABLES,
               onInsert: (table, rows, seconds) => {
                 metrics.clickhouseInsertRows.inc({ table }, rows);
                 metrics.clickhouseInsertDuration.observe({ table }, seconds);

@@ -145,7 +145,7 @@ test('after the retry budget: ClickHouseUnavailableError (the shell crashes with
   assert.equal(fake.calls(), 4);
 });
 
-test('a permanent fault is not retried, and later tables of the batch are not written', async () => {
+test('a permanent fault is not retried, and the tables after a failed `first` wave are not written', async () => {
   const fake = scripted([coded('62')]);
   await assert.rejects(
     writeBatch(
@@ -154,7 +154,7 @@ test('a permanent fault is not retried, and later tables of the batch are not wr
         ['t', [{ a: 1 }]],
         ['u', [{ b: 2 }]],
       ]),
-      { database, origin, sleep: async () => undefined },
+      { database, origin, sleep: async () => undefined, first: new Set(['t']) },
     ),
     ClickHouseRejectedError,
   );
@@ -162,5 +162,40 @@ test('a permanent fault is not retried, and later tables of the batch are not wr
   await assert.rejects(
     writeBatch(fake.client, new Map([['t; DROP', [{ a: 1 }]]]), { database, origin }),
     /invalid table name/,
+  );
+});
+
+test('the `first` tables are stored before the others start; each wave inserts concurrently', async () => {
+  const log: string[] = [];
+  const fake = {
+    insert: async ({ table }: { table: string }) => {
+      log.push(`start ${table}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      log.push(`end ${table}`);
+      return {};
+    },
+  } as unknown as ClickHouseClient;
+  await writeBatch(
+    fake,
+    new Map([
+      ['events', [{ a: 1 }]],
+      ['identity', [{ b: 2 }]],
+      ['people', [{ c: 3 }]],
+      ['states', [{ d: 4 }]],
+    ]),
+    { database, origin, first: new Set(['identity', 'people']) },
+  );
+  assert.deepEqual(
+    log.map((l) => l.replace(`${database}.`, '')),
+    [
+      'start identity',
+      'start people',
+      'end identity',
+      'end people',
+      'start events',
+      'start states',
+      'end events',
+      'end states',
+    ],
   );
 });

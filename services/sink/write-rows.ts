@@ -1,4 +1,5 @@
-// The ClickHouse writer: one JSONEachRow insert per table per batch, each with an
+// The ClickHouse writer: one JSONEachRow insert per table per batch, the tables concurrently (the
+// `first` ones, concurrently, before the rest), each with an
 // insert_deduplication_token derived from the source topic/partition/offset range and the table,
 // so a redelivered batch is stored once (tables keep a non-replicated dedup window; dependent
 // materialized views deduplicate too). Retryable faults back off exponentially; after the budget
@@ -27,6 +28,8 @@ export interface WriteBatchOptions {
   maxBackoffMs?: number;
   onInsert?: (table: string, rows: number, seconds: number) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Tables stored before any other starts (e.g. identity before the events it re-attributes). */
+  first?: ReadonlySet<string>;
 }
 
 export type WriteOptions = Omit<WriteBatchOptions, 'origin'>;
@@ -42,6 +45,52 @@ export const backoffMs = (attempt: number, initialMs = 100, maxMs = 30_000): num
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function insertTable(
+  client: ClickHouseClient,
+  table: string,
+  rows: ReadonlyArray<object>,
+  options: WriteBatchOptions,
+): Promise<void> {
+  if (!IDENTIFIER.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
+  const sleep = options.sleep ?? realSleep;
+  const retries = options.retries ?? 8;
+  const started = process.hrtime.bigint();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.insert({
+        table: `${options.database}.${table}`,
+        values: rows as object[],
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          insert_deduplicate: 1,
+          insert_deduplication_token: dedupToken(options.origin, table),
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+          date_time_input_format: 'best_effort',
+        },
+      });
+      break;
+    } catch (err) {
+      if (classifyClickHouseError(err) === 'permanent') throw new ClickHouseRejectedError(table, err);
+      if (attempt >= retries) throw new ClickHouseUnavailableError(table, attempt + 1, { cause: err });
+      await sleep(backoffMs(attempt, options.initialBackoffMs, options.maxBackoffMs));
+    }
+  }
+  options.onInsert?.(table, rows.length, Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** Inserts concurrently; waits for all of them (none left running) and throws the first failure. */
+async function insertAll(
+  client: ClickHouseClient,
+  tables: Array<[string, ReadonlyArray<object>]>,
+  options: WriteBatchOptions,
+): Promise<void> {
+  const results = await Promise.allSettled(
+    tables.map(([table, rows]) => insertTable(client, table, rows, options)),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 export async function writeBatch(
   client: ClickHouseClient,
   rowsByTable: ReadonlyMap<string, ReadonlyArray<object>>,
@@ -49,34 +98,18 @@ export async function writeBatch(
 ): Promise<void> {
   if (!IDENTIFIER.test(options.database))
     throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
-  const sleep = options.sleep ?? realSleep;
-  const retries = options.retries ?? 8;
-  for (const [table, rows] of rowsByTable) {
-    if (rows.length === 0) continue;
-    if (!IDENTIFIER.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
-    const started = process.hrtime.bigint();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.insert({
-          table: `${options.database}.${table}`,
-          values: rows as object[],
-          format: 'JSONEachRow',
-          clickhouse_settings: {
-            insert_deduplicate: 1,
-            insert_deduplication_token: dedupToken(options.origin, table),
-            deduplicate_blocks_in_dependent_materialized_views: 1,
-            date_time_input_format: 'best_effort',
-          },
-        });
-        break;
-      } catch (err) {
-        if (classifyClickHouseError(err) === 'permanent') throw new ClickHouseRejectedError(table, err);
-        if (attempt >= retries) throw new ClickHouseUnavailableError(table, attempt + 1, { cause: err });
-        await sleep(backoffMs(attempt, options.initialBackoffMs, options.maxBackoffMs));
-      }
-    }
-    options.onInsert?.(table, rows.length, Number(process.hrtime.bigint() - started) / 1e9);
-  }
+  const nonEmpty = [...rowsByTable].filter(([, rows]) => rows.length > 0);
+  const first = options.first ?? new Set<string>();
+  await insertAll(
+    client,
+    nonEmpty.filter(([table]) => first.has(table)),
+    options,
+  );
+  await insertAll(
+    client,
+    nonEmpty.filter(([table]) => !first.has(table)),
+    options,
+  );
 }
 
 /** The journey and DLQ shells' form: origin as its own argument. */

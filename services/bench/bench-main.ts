@@ -28,7 +28,7 @@ import { timeDashboardQueries } from './dashboard-queries.ts';
 import { stackPids } from './measure-cpu.ts';
 import { latencyBounded } from './sustained-check.ts';
 import { latencySummary } from './bench-stats.ts';
-import { measureIdentityMemory } from './memory.ts';
+import { measureIdentityMemory, measureStageMemory } from './memory.ts';
 import { prepareWorkload } from './prepare-workload.ts';
 import type { BenchMessage, BenchWorkload } from './prepare-workload.ts';
 import { produceAll } from './produce-messages.ts';
@@ -393,8 +393,16 @@ export async function runBench(
 
     say(`identity graph memory at ${options.identities} identifiers`);
     const identityGraph = await measureIdentityMemory(options.identities);
+    const accounts = options.quick ? 500 : 100_000;
+    say(`stage state at ${options.identities} identifiers and ${accounts} accounts (pure cores, no I/O)`);
+    const stageMemory = await measureStageMemory(
+      options.identities,
+      accounts,
+      options.quick ? 10_000 : 6_000_000,
+    );
+    say(`  ${JSON.stringify(stageMemory)}`);
 
-    const figures = buildFigures(runs, identityGraph);
+    const figures = buildFigures(runs, identityGraph, stageMemory);
     const profiles: BenchReport['profiles'] = {};
     const profileDir = join(bench.outDir, 'profiles');
     if (options.cpuProf && existsSync(profileDir)) {

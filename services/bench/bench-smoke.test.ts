@@ -48,6 +48,7 @@ test(
       ['known', 'anonymous'],
     );
     assert.ok(f.memory.journeyProcess.identifiers!.median > 0);
+    assert.ok(f.memory.stages.identifiers > 0 && f.memory.stages.bytesPerState > 0, 'stage memory measured');
     assert.ok(f.memory.accountStateBytes.max!.median > 0);
     assert.ok(isSummary(f.inserts.journey_events?.rowsPerInsert), 'journey_events inserts');
     assert.ok(isSummary(f.eventLoopDelayP99Ms.journey_drain));
@@ -58,6 +59,6 @@ test(
     );
     // Nothing lost: every distinct valid event of the drain is in ClickHouse.
     assert.equal(f.loss.drain_lost_events!.max, 0);
-    assert.equal(report.targets.length, 9);
+    assert.equal(report.targets.length, 10);
   },
 );

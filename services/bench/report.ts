@@ -6,7 +6,7 @@ import { per1k, ratio, summarizeRuns } from './bench-stats.ts';
 import type { RunSummary } from './bench-stats.ts';
 import type { BenchRun } from './bench-run.ts';
 import type { HotFunction } from './profile-summary.ts';
-import type { IdentityMemory } from './memory.ts';
+import type { IdentityMemory, StageMemory } from './memory.ts';
 
 export interface BenchMeta {
   date: string;
@@ -28,6 +28,8 @@ export interface BenchFigures {
   burst: Summaries;
   memory: {
     identityGraph: IdentityMemory[];
+    /** The stages' pure cores over the workload up to 1M identifiers / 100k accounts (once). */
+    stages: StageMemory;
     journeyProcess: Summaries;
     accountStateBytes: Summaries;
   };
@@ -58,7 +60,11 @@ export interface BenchReport {
 const over = (runs: readonly BenchRun[], pick: (r: BenchRun) => number | undefined): RunSummary =>
   summarizeRuns(runs.map((r) => pick(r) ?? Number.NaN));
 
-export function buildFigures(runs: readonly BenchRun[], identityGraph: IdentityMemory[]): BenchFigures {
+export function buildFigures(
+  runs: readonly BenchRun[],
+  identityGraph: IdentityMemory[],
+  stages: StageMemory,
+): BenchFigures {
   const consumers = ['B0', 'B1', 'B2', 'ours'] as const;
   const throughput: Summaries = {};
   for (const c of consumers) throughput[c] = over(runs, (r) => r.drains[c].eventsPerSecond);
@@ -140,6 +146,7 @@ export function buildFigures(runs: readonly BenchRun[], identityGraph: IdentityM
     },
     memory: {
       identityGraph,
+      stages,
       journeyProcess: {
         identifiers: over(runs, (r) => journeyOf(r)?.state?.identifiers),
         persons: over(runs, (r) => journeyOf(r)?.state?.persons),
@@ -245,8 +252,15 @@ export function checkTargets(f: BenchFigures): TargetCheck[] {
       ' B',
     ),
     check(
-      '<= 4 KB of stage state per account (max)',
+      '<= 4 KB of stage state per account (serialised, max)',
       f.memory.accountStateBytes.max!.median,
+      (v) => v <= 4096,
+      0,
+      ' B',
+    ),
+    check(
+      '<= 4 KB of stage state per account (in memory, mean)',
+      f.memory.stages.bytesPerState,
       (v) => v <= 4096,
       0,
       ' B',
@@ -306,6 +320,11 @@ export function renderSummary(report: BenchReport): string {
     out.push(
       `  identity graph (${m.shape}): ${fmt(m.identifiers)} identifiers, ${fmt(m.persons)} persons, ${fmt(m.bytes_per_identifier)} bytes/identifier`,
     );
+  out.push(
+    `  stages' pure cores: ${Object.entries(f.memory.stages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   for (const [k, s] of Object.entries(f.memory.journeyProcess)) out.push(line(`journey process ${k}`, s, 1));
   for (const [k, s] of Object.entries(f.memory.accountStateBytes))
     out.push(line(`account state bytes ${k}`, s));

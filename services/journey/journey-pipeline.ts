@@ -30,7 +30,8 @@ import {
 import { sweepTimersStep } from './sweep-timers-step.ts';
 
 export interface JourneyTopology {
-  resolvedTopic: string;
+  /** null: no resolved-event output (JOURNEY_RESOLVED_OUTPUT=off). */
+  resolvedTopic: string | null;
   identityChangesTopic: string;
   identityChangelogTopic: string;
   journeyChangelogTopic: string;
@@ -165,12 +166,13 @@ export function processJourneyBatch(
     // ends in the same state as a single uninterrupted one.
     sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
     pushRows(result.rows, 'journey_events', [journeyEventRow(event)]);
-    result.messages.push({
-      topic: topology.resolvedTopic,
-      key: resolvedKey(event),
-      value: confluentFrame(topology.eventSchemaId, topology.eventType.toBuffer(event)),
-      ...(message.headers.produced_at ? { headers: { produced_at: message.headers.produced_at } } : {}),
-    });
+    if (topology.resolvedTopic !== null)
+      result.messages.push({
+        topic: topology.resolvedTopic,
+        key: resolvedKey(event),
+        value: confluentFrame(topology.eventSchemaId, topology.eventType.toBuffer(event)),
+        ...(message.headers.produced_at ? { headers: { produced_at: message.headers.produced_at } } : {}),
+      });
     count('ok');
   }
   const last = messages[messages.length - 1]!;

@@ -132,7 +132,7 @@ export async function startJourneyService(
   };
   metrics.unreadableStates.inc(state.accounts.unreadableStates);
   const topology: JourneyTopology = {
-    resolvedTopic: config.TOPIC_RESOLVED,
+    resolvedTopic: config.JOURNEY_RESOLVED_OUTPUT === 'off' ? null : config.TOPIC_RESOLVED,
     identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
     identityChangelogTopic: config.TOPIC_IDENTITY_CHANGELOG,
     journeyChangelogTopic: config.TOPIC_JOURNEY_CHANGELOG,

@@ -107,6 +107,11 @@ export const CONFIG_VARIABLES = {
     '60',
     'Event-time interval between timer sweeps (stalls, inactivity, re-scores).',
   ],
+  JOURNEY_RESOLVED_OUTPUT: [
+    z.enum(['full', 'off']),
+    'full',
+    'Resolved events to TOPIC_RESOLVED: full (the canonical Avro event with person and account ids) or off (ClickHouse journey_events only; the topic is about a third of what the journey stage produces).',
+  ],
   JOURNEY_IDLE_TICK_SECONDS: [
     int(0),
     '60',

@@ -76,6 +76,20 @@ export async function restoreAccounts(config: PipelineConfig, log: Logger): Prom
   return store;
 }
 
+export function journeyTopologyFrom(config: PipelineConfig, eventSchemaId: number): JourneyTopology {
+  return {
+    resolvedTopic: config.JOURNEY_RESOLVED_OUTPUT === 'off' ? null : config.TOPIC_RESOLVED,
+    identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
+    identityChangelogTopic: config.TOPIC_IDENTITY_CHANGELOG,
+    journeyChangelogTopic: config.TOPIC_JOURNEY_CHANGELOG,
+    churnAlertsTopic: config.TOPIC_CHURN_ALERTS,
+    sweepIntervalMs: config.JOURNEY_SWEEP_MINUTES * 60_000,
+    dlqTopic: config.TOPIC_DLQ,
+    eventType: journeyEventType(),
+    eventSchemaId,
+  };
+}
+
 export function journeyContextFrom(config: PipelineConfig): JourneyContext {
   const churn = loadChurnConfig(config.CHURN_CONFIG_FILE);
   if (!churn.ok)
@@ -131,17 +145,7 @@ export async function startJourneyService(
     accounts: await restoreAccounts(config, stageLog),
   };
   metrics.unreadableStates.inc(state.accounts.unreadableStates);
-  const topology: JourneyTopology = {
-    resolvedTopic: config.JOURNEY_RESOLVED_OUTPUT === 'off' ? null : config.TOPIC_RESOLVED,
-    identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
-    identityChangelogTopic: config.TOPIC_IDENTITY_CHANGELOG,
-    journeyChangelogTopic: config.TOPIC_JOURNEY_CHANGELOG,
-    churnAlertsTopic: config.TOPIC_CHURN_ALERTS,
-    sweepIntervalMs: config.JOURNEY_SWEEP_MINUTES * 60_000,
-    dlqTopic: config.TOPIC_DLQ,
-    eventType: journeyEventType(),
-    eventSchemaId: await registerCanonicalSchema(config),
-  };
+  const topology = journeyTopologyFrom(config, await registerCanonicalSchema(config));
   const producer = await createTransactionalProducer(
     kafka,
     `${config.JOURNEY_GROUP_ID}-${config.INSTANCE_ID}`,

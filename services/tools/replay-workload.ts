@@ -16,11 +16,12 @@ import { inputAvroType } from '../ingest/input-avro.ts';
 import { createIdentityGraph } from '../identity/identity-core.ts';
 import { createAccountStore } from '../journey/account-store.ts';
 import { processJourneyBatch } from '../journey/journey-pipeline.ts';
-import type { JourneyStageState, JourneyTopology, RowsByTable } from '../journey/journey-pipeline.ts';
-import { identityConfigFrom, journeyContextFrom } from '../journey/journey-service.ts';
+import type { JourneyStageState, RowsByTable } from '../journey/journey-pipeline.ts';
+import { identityConfigFrom, journeyContextFrom, journeyTopologyFrom } from '../journey/journey-service.ts';
 import type { AvroTypes } from '../workload/encode-raw-message.ts';
 import { encodeRawMessage } from '../workload/encode-raw-message.ts';
 import { generateHistory } from '../workload/generate-workload.ts';
+import { topicOf } from '../workload/produce-workload.ts';
 import type { ProfileName, WorkloadProfile } from '../workload/workload-profile.ts';
 import type { GroundTruth } from '../workload/ground-truth.ts';
 
@@ -47,15 +48,6 @@ function localAvroTypes(): AvroTypes {
   const types = {} as AvroTypes;
   SOURCES.forEach((source, i) => (types[source] = { id: i + 1, type: inputAvroType(source) }));
   return types;
-}
-
-function topicOf(config: PipelineConfig, source: InputSource): string {
-  return {
-    behavior: config.TOPIC_BEHAVIOR,
-    tickets: config.TOPIC_TICKETS,
-    surveys: config.TOPIC_SURVEYS,
-    billing: config.TOPIC_BILLING,
-  }[source];
 }
 
 const asBuffer = (value: Buffer | string | null): Buffer | null =>
@@ -90,17 +82,7 @@ export async function replayWorkload(
     canonicalType: journeyEventType(),
     canonicalSchemaId: 100,
   };
-  const journeyTopology: JourneyTopology = {
-    resolvedTopic: config.TOPIC_RESOLVED,
-    identityChangesTopic: config.TOPIC_IDENTITY_CHANGES,
-    identityChangelogTopic: config.TOPIC_IDENTITY_CHANGELOG,
-    journeyChangelogTopic: config.TOPIC_JOURNEY_CHANGELOG,
-    churnAlertsTopic: config.TOPIC_CHURN_ALERTS,
-    sweepIntervalMs: config.JOURNEY_SWEEP_MINUTES * 60_000,
-    dlqTopic: config.TOPIC_DLQ,
-    eventType: ingestTopology.canonicalType,
-    eventSchemaId: ingestTopology.canonicalSchemaId,
-  };
+  const journeyTopology = journeyTopologyFrom(config, ingestTopology.canonicalSchemaId);
   const lookup = (id: number) => {
     const type = typeById.get(id);
     return type ? Promise.resolve(type) : Promise.reject(new Error(`no local schema ${id}`));

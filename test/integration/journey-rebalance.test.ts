@@ -17,31 +17,11 @@ import type { JourneyService } from '../../services/journey/journey-service.ts';
 import { encodeRawMessage } from '../../services/workload/encode-raw-message.ts';
 import { generateHistory } from '../../services/workload/generate-workload.ts';
 import { registerInputSchemas, topicOf } from '../../services/workload/produce-workload.ts';
-import { testKafka, waitFor } from '../support/stack.ts';
+import { testKafka, waitFor, groupSettled } from '../support/stack.ts';
 import { freshPipeline } from '../support/pipeline.ts';
 
 const DAY = 86_400_000;
 const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
-
-/** True once `groupId` has committed every topic-partition of `topics` up to its end. */
-async function settled(groupId: string, topics: string[]): Promise<boolean> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of ends) {
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        // A transactional topic ends with a commit marker: committed offset = high - 1 is the end.
-        if (BigInt(at) + 1n < BigInt(end.high)) return false;
-      }
-    }
-    return true;
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function snapshot(client: ClickHouseClient, database: string): Promise<Record<string, unknown>> {
   const q = async (query: string): Promise<unknown[]> =>
@@ -102,8 +82,8 @@ test('three journey instances, rebalanced mid-stream, end in the state of a sing
     waitFor(
       what,
       async () =>
-        (await settled(config.INGEST_GROUP_ID, rawTopics)) &&
-        (await settled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+        (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
+        (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
           ? true
           : undefined,
       120_000,
@@ -152,7 +132,7 @@ test('three journey instances, rebalanced mid-stream, end in the state of a sing
   t.after(() => reference.stop());
   await waitFor(
     'the single-consumer run',
-    async () => ((await settled(single.JOURNEY_GROUP_ID, [single.TOPIC_CANONICAL])) ? true : undefined),
+    async () => ((await groupSettled(single.JOURNEY_GROUP_ID, [single.TOPIC_CANONICAL])) ? true : undefined),
     120_000,
   );
 

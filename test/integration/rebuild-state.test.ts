@@ -16,27 +16,7 @@ import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { migrate } from '../../services/sink/migrate.ts';
 import { produceWorkload } from '../../services/workload/produce-workload.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
-import { testKafka, uniqueName, waitFor } from '../support/stack.ts';
-
-/** True once `groupId` has committed every partition of `topics` up to its end. */
-async function settled(groupId: string, topics: string[]): Promise<boolean> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of ends) {
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        // A transactional topic ends with a commit marker: committed offset = high - 1 is the end.
-        if (BigInt(at) + 1n < BigInt(end.high)) return false;
-      }
-    }
-    return true;
-  } finally {
-    await admin.disconnect();
-  }
-}
+import { testKafka, uniqueName, waitFor, groupSettled } from '../support/stack.ts';
 
 async function highWatermarks(topic: string): Promise<string[]> {
   const admin = testKafka().admin();
@@ -74,8 +54,8 @@ test('rebuild-state: refuses unless safe, then a replay from empty changelogs re
   await waitFor(
     'the workload through ingest and journey',
     async () =>
-      (await settled(config.INGEST_GROUP_ID, rawTopics)) &&
-      (await settled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+      (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
+      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
         ? true
         : undefined,
     180_000,
@@ -95,13 +75,17 @@ test('rebuild-state: refuses unless safe, then a replay from empty changelogs re
   assert.equal(await runCommand(config, []), 2);
   assert.equal(await runCommand(config, ['--yes']), 1);
   assert.ok(Number((await highWatermarks(config.TOPIC_JOURNEY_CHANGELOG))[0]) > 0, 'changelog untouched');
-  assert.ok(await settled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]), 'offsets untouched');
+  assert.ok(await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]), 'offsets untouched');
 
   await p.journey().stop();
   assert.equal(await runCommand(config, ['--yes']), 0);
   for (const topic of [config.TOPIC_IDENTITY_CHANGELOG, config.TOPIC_JOURNEY_CHANGELOG])
     assert.deepEqual(await highWatermarks(topic), ['0'], `${topic} recreated empty`);
-  assert.equal(await settled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]), false, 'group moved back');
+  assert.equal(
+    await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]),
+    false,
+    'group moved back',
+  );
 
   // The rebuilt stage writes into a fresh database: its account states come from the replay alone.
   const rebuilt: PipelineConfig = { ...config, CLICKHOUSE_DATABASE: uniqueName('rebuilt') };
@@ -113,7 +97,7 @@ test('rebuild-state: refuses unless safe, then a replay from empty changelogs re
   t.after(() => journey.stop());
   await waitFor(
     'the replay of the canonical topic',
-    async () => ((await settled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) ? true : undefined),
+    async () => ((await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) ? true : undefined),
     180_000,
     250,
   );

@@ -69,3 +69,23 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** True once `groupId` has committed every partition of `topics` up to its end. */
+export async function groupSettled(groupId: string, topics: string[]): Promise<boolean> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const end of ends) {
+        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        // A transactional topic ends with a commit marker: committed offset = high - 1 is the end.
+        if (BigInt(at) + 1n < BigInt(end.high)) return false;
+      }
+    }
+    return true;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -394,12 +394,10 @@ export async function runBench(
     say(`identity graph memory at ${options.identities} identifiers`);
     const identityGraph = await measureIdentityMemory(options.identities);
     const accounts = options.quick ? 500 : 100_000;
-    say(`stage state at ${options.identities} identifiers and ${accounts} accounts (pure cores, no I/O)`);
-    const stageMemory = await measureStageMemory(
-      options.identities,
-      accounts,
-      options.quick ? 10_000 : 6_000_000,
+    say(
+      `stage state: pure cores over up to ${options.stateEvents} events (stop at ${options.identities} identifiers and ${accounts} accounts)`,
     );
+    const stageMemory = await measureStageMemory(options.identities, accounts, options.stateEvents);
     say(`  ${JSON.stringify(stageMemory)}`);
 
     const figures = buildFigures(runs, identityGraph, stageMemory);

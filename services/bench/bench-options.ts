@@ -5,6 +5,7 @@
 //   --seed N            workload seed (42)
 //   --latency-seconds S length of each paced phase (latency at 50 %, sustained-rate check) (20)
 //   --identities N      identifiers for the identity-graph memory figure (1000000)
+//   --state-events N    events for the stage-state memory figure (1000000; ~2.5M reach 1M identifiers)
 //   --cpu-prof          write V8 CPU profiles of the ingest and journey processes (and a summary)
 //   --out DIR           report folder (default .local/bench/<timestamp>)
 //   --drain-only        skip the paced phases (sustained, latency, burst): quick design experiments
@@ -19,6 +20,7 @@ export interface BenchOptions {
   seed: number;
   latencySeconds: number;
   identities: number;
+  stateEvents: number;
   cpuProf: boolean;
   out: string | null;
   keep: boolean;
@@ -34,6 +36,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   seed: 42,
   latencySeconds: 20,
   identities: 1_000_000,
+  stateEvents: 1_000_000,
   cpuProf: false,
   out: null,
   keep: false,
@@ -47,6 +50,7 @@ export const QUICK_OPTIONS: Partial<BenchOptions> = {
   runs: 1,
   latencySeconds: 3,
   identities: 20_000,
+  stateEvents: 10_000,
 };
 
 const NUMERIC = {
@@ -55,6 +59,7 @@ const NUMERIC = {
   '--seed': 'seed',
   '--latency-seconds': 'latencySeconds',
   '--identities': 'identities',
+  '--state-events': 'stateEvents',
 } as const;
 
 export type ParsedOptions = { ok: true; options: BenchOptions } | { ok: false; problems: string[] };

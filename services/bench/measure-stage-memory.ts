@@ -117,6 +117,10 @@ async function main(): Promise<void> {
     });
     if (batch.length < BATCH) continue;
     await run();
+    if (rawOffset % (250 * BATCH) === 0)
+      process.stderr.write(
+        `${rawOffset} messages, ${state.graph.nodeIndex.size} identifiers, ${state.accounts.states.size} states, ${Math.round((ingestMs + journeyMs) / 1000)} s\n`,
+      );
     if (events >= maxEvents) break;
     if (
       state.graph.nodeIndex.size >= identities &&

@@ -1,7 +1,8 @@
 // Bounded memory of recently seen event ids, to recognise duplicate deliveries (SPEC §1).
 // An id counts as a duplicate when it was first seen less than maxAgeMs ago and is still among
-// the last maxEntries ids remembered. O(1) per call (amortised): a Map keeps insertion order, so
-// the oldest entries are at its head and are evicted from there, by count and by age.
+// the last maxEntries ids remembered. O(1) per call: ids sit in a ring buffer in arrival order
+// (evicted from its head, by count and by age) and a Map answers membership. Iterating a Map from
+// its head after many deletes walks the deleted slots (V8), which made a full window quadratic.
 // Time is passed in (`now`, e.g. the Kafka timestamp); it is clamped to be monotonic, so an
 // out-of-order timestamp cannot make eviction skip entries. Not shared across partitions: the
 // shell keeps one window per assigned partition and drops it on revoke.
@@ -15,6 +16,8 @@ export class DedupWindow {
   readonly maxEntries: number;
   readonly maxAgeMs: number;
   readonly #firstSeen = new Map<string, number>();
+  readonly #ring: string[] = [];
+  #head = 0;
   #clock = Number.NEGATIVE_INFINITY;
 
   constructor(options: DedupWindowOptions) {
@@ -36,18 +39,28 @@ export class DedupWindow {
     this.#evictExpired();
     if (this.#firstSeen.has(eventId)) return true;
     this.#firstSeen.set(eventId, this.#clock);
-    if (this.#firstSeen.size > this.maxEntries) {
-      const oldest = this.#firstSeen.keys().next().value as string;
-      this.#firstSeen.delete(oldest);
-    }
+    this.#ring.push(eventId);
+    if (this.#firstSeen.size > this.maxEntries) this.#evictOldest();
     return false;
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#ring[this.#head]!;
+    this.#firstSeen.delete(oldest);
+    this.#head++;
+    // Compact the consumed head now and then (amortised O(1)).
+    if (this.#head >= 1024 && this.#head * 2 >= this.#ring.length) {
+      this.#ring.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 
   #evictExpired(): void {
     const cutoff = this.#clock - this.maxAgeMs;
-    for (const [id, seenAt] of this.#firstSeen) {
+    while (this.#head < this.#ring.length) {
+      const seenAt = this.#firstSeen.get(this.#ring[this.#head]!)!;
       if (seenAt > cutoff) return;
-      this.#firstSeen.delete(id);
+      this.#evictOldest();
     }
   }
 }

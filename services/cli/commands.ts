@@ -62,6 +62,18 @@ async function reachable(config: PipelineConfig): Promise<Record<string, string>
 async function runServices(ctx: CommandContext, starters: Starter[]): Promise<number> {
   const metrics = createMetrics();
   let restored = false;
+  // Signals are handled from the first moment: a SIGTERM while the stages are still starting
+  // (restoring state, joining groups) stops them cleanly once started, instead of killing the
+  // process with the default handler.
+  let signalled: string | null = null;
+  let onSignal: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (onSignal = resolve));
+  const handle = (signal: string): void => {
+    signalled = signal;
+    onSignal();
+  };
+  process.once('SIGTERM', () => handle('SIGTERM'));
+  process.once('SIGINT', () => handle('SIGINT'));
   const health = await startHealthServer(ctx.config.HTTP_PORT, metrics.registry, async () => {
     const detail: Record<string, string> = {
       ...(await reachable(ctx.config)),
@@ -71,8 +83,11 @@ async function runServices(ctx: CommandContext, starters: Starter[]): Promise<nu
   });
   const services: RunningConsumer[] = [];
   try {
-    for (const start of starters) services.push(await start(ctx.config, ctx.log, metrics));
-    await Promise.all(services.map((s) => s.joined));
+    for (const start of starters) {
+      if (signalled) break;
+      services.push(await start(ctx.config, ctx.log, metrics));
+    }
+    await Promise.race([Promise.all(services.map((s) => s.joined)), stopRequested]);
   } catch (err) {
     // A stage that cannot start (bad credentials, untrusted CA) must end the process, not leave a
     // live health server that never becomes ready: stop what started, close, and fail.
@@ -80,21 +95,18 @@ async function runServices(ctx: CommandContext, starters: Starter[]): Promise<nu
     health.close();
     throw err;
   }
-  restored = true;
-  ctx.log.info({ port: ctx.config.HTTP_PORT }, 'running');
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      ctx.log.info({ signal }, 'shutting down');
-      restored = false;
-      setTimeout(() => {
-        ctx.log.error('shutdown grace period exceeded; exiting without committing');
-        process.exit(1);
-      }, SHUTDOWN_GRACE_MS).unref();
-      Promise.allSettled(services.map((s) => s.stop())).finally(resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  if (!signalled) {
+    restored = true;
+    ctx.log.info({ port: ctx.config.HTTP_PORT }, 'running');
+  }
+  await stopRequested;
+  ctx.log.info({ signal: signalled }, 'shutting down');
+  restored = false;
+  setTimeout(() => {
+    ctx.log.error('shutdown grace period exceeded; exiting without committing');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
+  await Promise.allSettled(services.map((s) => s.stop()));
   health.close();
   return 0;
 }

@@ -137,3 +137,18 @@ test('/readyz is 503 while ClickHouse is unreachable; /healthz stays 200', async
   assert.deepEqual(probe.body, { ready: false, clickhouse: 'unreachable', kafka: 'ok', state: 'restored' });
   assert.equal((await stopWithSigterm(ingest)).code, 0);
 });
+
+test('SIGTERM while the stages are still starting: a clean exit 0, not the default kill', async (t) => {
+  const { env: base } = await freshPipeline();
+  const env = { ...base, HTTP_PORT: String(await freePort()) };
+  const pipeline = start('all', env);
+  t.after(() => pipeline.kill('SIGKILL'));
+  // The health server answers before the stages have restored and joined their groups.
+  await waitFor(
+    'the health server',
+    async () => ((await readiness(env.HTTP_PORT).catch(() => null)) ? true : undefined),
+    30_000,
+  );
+  const { code } = await stopWithSigterm(pipeline);
+  assert.equal(code, 0);
+});

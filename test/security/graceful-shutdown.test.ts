@@ -64,25 +64,30 @@ test('SIGTERM mid-stream: exit 0 in the grace period, groups left, nothing lost 
   const producer = testKafka().producer();
   await producer.connect();
   t.after(() => producer.disconnect());
-  for (let i = 0; i < total; i += 100) {
-    const messages = [];
-    for (let j = i; j < i + 100; j++) {
-      const ts = new Date(now + j * 1000).toISOString();
-      const event = {
-        type: 'track',
-        event: 'Logged In',
-        messageId: `sigterm-${j}`,
-        userId: `user-${j % 40}`,
-        timestamp: ts,
-        sentAt: ts,
-        receivedAt: ts,
-        context: {},
-        properties: {},
-      };
-      messages.push({ key: event.userId, value: JSON.stringify(event) });
+  const produce = async (from: number, to: number): Promise<void> => {
+    for (let i = from; i < to; i += 100) {
+      const messages = [];
+      for (let j = i; j < Math.min(i + 100, to); j++) {
+        const ts = new Date(now + j * 1000).toISOString();
+        const event = {
+          type: 'track',
+          event: 'Logged In',
+          messageId: `sigterm-${j}`,
+          userId: `user-${j % 40}`,
+          timestamp: ts,
+          sentAt: ts,
+          receivedAt: ts,
+          context: {},
+          properties: {},
+        };
+        messages.push({ key: event.userId, value: JSON.stringify(event) });
+      }
+      await producer.send({ topic: config.TOPIC_BEHAVIOR, messages });
     }
-    await producer.send({ topic: config.TOPIC_BEHAVIOR, messages });
-  }
+  };
+  // Two thirds of the stream before the signal, the rest while the pipeline is down: the restart
+  // always has work left, whether or not the first run had caught up when it was stopped.
+  await produce(0, 1000);
   await waitFor(
     'part of the stream stored',
     async () => ((await count('SELECT count() AS c FROM journey_events')) > 0 ? true : undefined),
@@ -102,7 +107,18 @@ test('SIGTERM mid-stream: exit 0 in the grace period, groups left, nothing lost 
     await admin.disconnect();
   }
 
+  await produce(1000, total);
+
+  // The restart must be running (signal handlers installed) before it is stopped: a SIGTERM while
+  // the process still loads its modules gets the default action (the last CI's failure, when the
+  // whole stream had been stored before the restart, so nothing waited for it).
   pipeline = start('all', env);
+  await waitFor(
+    '/readyz 200 after the restart',
+    async () => ((await readiness(env.HTTP_PORT)).status === 200 ? true : undefined),
+    60_000,
+    200,
+  );
   await waitFor(
     'the whole stream stored',
     async () =>

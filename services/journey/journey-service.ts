@@ -1,7 +1,8 @@
 // The journey stage's imperative shell: restores the identity graph from its compacted changelog,
-// then consumes canonical events. Per batch: processJourneyBatch -> ClickHouse rows (one insert
-// per table, dedup token from the batch's offsets) -> resolved events, identity changes, dead
-// letters (acks=all) -> state changelog ending with the batch checkpoint -> commit offsets.
+// then consumes canonical events. Per batch: processJourneyBatch -> one Kafka transaction with the
+// resolved events, identity changes, dead letters and the state changelog ending with the batch
+// checkpoint, sent while the ClickHouse rows are inserted (one insert per table, dedup token from
+// the batch's offsets) -> once the inserts are acknowledged, the offsets -> commit.
 // A crash anywhere before the commit replays the batch: ClickHouse dedups it, and events already
 // in the checkpointed state are skipped.
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -194,13 +195,15 @@ export async function startJourneyService(
       };
       emitStateOutputs(state.accounts, step, topology, result, 0);
       try {
-        await writeRows(
-          clickhouse,
-          result.rows,
-          { topic: 'wall-clock-tick', partition: 0, firstOffset: String(now), lastOffset: String(now) },
-          { database: config.CLICKHOUSE_DATABASE },
-        );
-        await producer.sendWithOffsets([...result.messages, ...result.changelog], null);
+        await producer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
+          await writeRows(
+            clickhouse,
+            result.rows,
+            { topic: 'wall-clock-tick', partition: 0, firstOffset: String(now), lastOffset: String(now) },
+            { database: config.CLICKHOUSE_DATABASE },
+          );
+          return true;
+        });
         stageLog.info(
           { watermark: new Date(now).toISOString(), effects: step.effects.length },
           'idle input: time advanced by the wall clock',
@@ -251,27 +254,42 @@ export async function startJourneyService(
             });
           }
           if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
-          await writeRows(
-            clickhouse,
-            result.rows,
+          // Outputs, state changelogs and the consumer offsets commit together, or not at all,
+          // and only after the batch's rows are in ClickHouse: the inserts run while the
+          // transaction's messages are sent, and gate its commit.
+          const committed = await producer.sendWithOffsets(
+            [...result.messages, ...result.changelog, ...result.checkpoint],
             {
+              groupId: config.JOURNEY_GROUP_ID,
               topic: batch.topic,
               partition: batch.partition,
-              firstOffset: first.offset,
-              lastOffset: last.offset,
+              offset: (BigInt(last.offset) + 1n).toString(),
             },
-            {
-              database: config.CLICKHOUSE_DATABASE,
-              first: IDENTITY_TABLES,
-              onInsert: (table, rows, seconds) => {
-                metrics.clickhouseInsertRows.inc({ table }, rows);
-                metrics.clickhouseInsertDuration.observe({ table }, seconds);
-              },
+            async () => {
+              await writeRows(
+                clickhouse,
+                result.rows,
+                {
+                  topic: batch.topic,
+                  partition: batch.partition,
+                  firstOffset: first.offset,
+                  lastOffset: last.offset,
+                },
+                {
+                  database: config.CLICKHOUSE_DATABASE,
+                  first: IDENTITY_TABLES,
+                  onInsert: (table, rows, seconds) => {
+                    metrics.clickhouseInsertRows.inc({ table }, rows);
+                    metrics.clickhouseInsertDuration.observe({ table }, seconds);
+                  },
+                },
+              );
+              return !control.isStale();
             },
           );
-          if (control.isStale()) {
+          if (!committed) {
             // The partition moved mid-batch: its new owner redoes it (ClickHouse dedups the rows
-            // written above); this instance's state holds the batch, so it is rebuilt first.
+            // written here); this instance's state holds the batch, so it is rebuilt first.
             stageLog.warn(
               { topic: batch.topic, partition: batch.partition },
               'partition revoked; batch not committed',
@@ -279,13 +297,6 @@ export async function startJourneyService(
             restoreNeeded = true;
             return;
           }
-          // Outputs, state changelogs and the consumer offsets commit together, or not at all.
-          await producer.sendWithOffsets([...result.messages, ...result.changelog, ...result.checkpoint], {
-            groupId: config.JOURNEY_GROUP_ID,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(last.offset) + 1n).toString(),
-          });
         } catch (err) {
           // The in-memory graph already holds this batch: rebuild it from the changelog so the
           // redelivery is processed against the state the changelog actually has.

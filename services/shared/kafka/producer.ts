@@ -72,12 +72,26 @@ export interface ConsumedOffsets {
   offset: string;
 }
 
+/** Work that must succeed before the transaction may commit (the batch's ClickHouse inserts). It
+ *  runs while the messages are sent; resolving false (the partition was revoked meanwhile) aborts
+ *  the transaction, rejecting aborts it and rethrows. */
+export type CommitGate = () => Promise<boolean>;
+
 export interface TransactionalProducer {
   /** Sends every message and commits the consumer offsets in one Kafka transaction: all of it
-   *  becomes visible to read_committed consumers (and changelog restores) or none of it. */
-  sendWithOffsets(messages: readonly OutboundMessage[], offsets: ConsumedOffsets | null): Promise<void>;
+   *  becomes visible to read_committed consumers (and changelog restores) or none of it. With a
+   *  `gate`, the commit waits for it: true when committed, false when the gate refused. */
+  sendWithOffsets(
+    messages: readonly OutboundMessage[],
+    offsets: ConsumedOffsets | null,
+    gate?: CommitGate,
+  ): Promise<boolean>;
   disconnect(): Promise<void>;
 }
+
+/** Long enough for a gate that retries ClickHouse through its whole backoff budget twice (~50 s);
+ *  the broker aborts a transaction left open longer (transaction.max.timeout.ms allows 15 min). */
+const TRANSACTION_TIMEOUT_MS = 120_000;
 
 /** One transactional id per stage instance: a restarted or duplicated instance fences the old one. */
 export async function createTransactionalProducer(
@@ -90,17 +104,26 @@ export async function createTransactionalProducer(
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      transactionTimeout: TRANSACTION_TIMEOUT_MS,
     });
     await p.connect();
     return p;
   };
   let producer = await connect();
   return {
-    sendWithOffsets: async (messages, offsets) => {
+    sendWithOffsets: async (messages, offsets, gate) => {
       const transaction = await producer.transaction();
+      // The gate's I/O overlaps the sends (encoding is this thread's CPU, the inserts are
+      // ClickHouse's); it is always awaited, so it never outlives a failed send unobserved.
+      const gated = gate ? gate() : Promise.resolve(true);
+      gated.catch(() => undefined); // handled below; a rejection during the sends is not "unhandled"
       try {
         for (const chunk of chunkBySize(messages)) {
           await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
+        }
+        if (!(await gated)) {
+          await transaction.abort();
+          return false;
         }
         if (offsets)
           await transaction.sendOffsets({
@@ -113,7 +136,9 @@ export async function createTransactionalProducer(
             ],
           });
         await transaction.commit();
+        return true;
       } catch (err) {
+        await gated.catch(() => undefined);
         await transaction.abort().catch(() => undefined);
         // A failed transaction can leave the producer's sequence numbers out of step with the
         // broker: start a fresh producer with the same transactional id (it bumps the epoch and

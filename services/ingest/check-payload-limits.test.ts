@@ -51,6 +51,23 @@ describe('payload limits', () => {
     );
   });
 
+  it('errors name the path of the offending value', () => {
+    const message = (value: unknown): string => {
+      try {
+        checkMessageShape(value, limits);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    assert.match(message({ a: ['ok', '123456'] }), /^a\[1\]: 6 characters, limit 5$/);
+    assert.match(message({ a: { b: ['123456'] } }), /^a\.b\[0\]: 6 characters/);
+    assert.match(message([['123456']]), /^\[0\]\[0\]: 6 characters/);
+    assert.match(message('123456'), /^\(root\): 6 characters/);
+    assert.match(message({ a: { abcdef: 1 } }), /^a: a key of 6 characters$/);
+    assert.match(message({ a: { b: [[1]] } }), /^a\.b\[0\]: nesting deeper than 3$/);
+  });
+
   it('property count adds up keys at every depth across the free-form maps', () => {
     assert.equal(
       reason(() => checkPropertyCount([{ a: 1, b: { c: 1 } }, { d: 1 }, undefined], limits)),

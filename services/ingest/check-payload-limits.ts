@@ -4,35 +4,55 @@
 import type { IngestLimits } from './ingest-config.ts';
 import { PayloadError } from './payload-error.ts';
 
-function walk(value: unknown, depth: number, path: string, limits: IngestLimits): void {
+// The path of a value is only spelled out when a limit is broken: building it for every node was
+// the ingest core's largest single cost.
+type PathStep = { parent: PathStep | null; key: string | number };
+
+function pathOf(step: PathStep | null): string {
+  const keys: Array<string | number> = [];
+  for (let s = step; s !== null; s = s.parent) keys.push(s.key);
+  let path = '';
+  for (const key of keys.reverse())
+    path = typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+  return path;
+}
+
+function walk(value: unknown, depth: number, at: PathStep | null, limits: IngestLimits): void {
   if (typeof value === 'string') {
     if (value.length > limits.maxStringLength) {
       throw new PayloadError(
         'string_too_long',
-        `${path || '(root)'}: ${value.length} characters, limit ${limits.maxStringLength}`,
+        `${pathOf(at) || '(root)'}: ${value.length} characters, limit ${limits.maxStringLength}`,
       );
     }
     return;
   }
   if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return;
   if (depth > limits.maxDepth) {
-    throw new PayloadError('too_deep', `${path || '(root)'}: nesting deeper than ${limits.maxDepth}`);
+    throw new PayloadError('too_deep', `${pathOf(at) || '(root)'}: nesting deeper than ${limits.maxDepth}`);
   }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(value[i], depth + 1, `${path}[${i}]`, limits);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' || typeof item === 'string')
+        walk(item, depth + 1, { parent: at, key: i }, limits);
+    }
     return;
   }
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     if (key.length > limits.maxStringLength) {
-      throw new PayloadError('string_too_long', `${path}: a key of ${key.length} characters`);
+      throw new PayloadError('string_too_long', `${pathOf(at)}: a key of ${key.length} characters`);
     }
-    walk(child, depth + 1, path === '' ? key : `${path}.${key}`, limits);
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' || typeof child === 'string')
+      walk(child, depth + 1, { parent: at, key }, limits);
   }
 }
 
 /** Throws PayloadError(too_deep | string_too_long) when the message breaks a limit. */
 export function checkMessageShape(message: unknown, limits: IngestLimits): void {
-  walk(message, 1, '', limits);
+  walk(message, 1, null, limits);
 }
 
 function countKeys(value: unknown, budget: number): number {

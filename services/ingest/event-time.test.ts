@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { checkTimestampWindow, correctClockSkew, parseIsoTime } from './event-time.ts';
 import { DEFAULT_INGEST_LIMITS } from './ingest-config.ts';
 import { PayloadError } from './payload-error.ts';
@@ -27,6 +28,38 @@ describe('parseIsoTime', () => {
       );
     });
   }
+});
+
+describe('parseIsoTime fast path (YYYY-MM-DDTHH:MM:SS.sssZ)', () => {
+  // A trailing space sends the same text through the general parser (it trims first).
+  const outcome = (text: string): number | string => {
+    try {
+      return parseIsoTime(text, 'x');
+    } catch (e) {
+      return (e as PayloadError).reason;
+    }
+  };
+  it('agrees with the general parser on every canonical time', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => {
+        const text = new Date(ms).toISOString();
+        assert.equal(outcome(text), ms);
+        assert.equal(outcome(`${text} `), ms);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+  it('agrees on impossible dates and clocks of the canonical shape', () => {
+    for (const text of [
+      '2024-13-01T00:00:00.000Z',
+      '2024-02-30T00:00:00.000Z',
+      '2023-02-29T00:00:00.000Z',
+      '2024-01-01T24:00:00.000Z',
+      '2024-01-01T23:60:00.000Z',
+      '2024-01-01T23:59:60.000Z',
+    ])
+      assert.equal(outcome(text), outcome(`${text} `), text);
+  });
 });
 
 describe('correctClockSkew', () => {

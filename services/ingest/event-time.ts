@@ -7,7 +7,15 @@ import type { PayloadObject } from './read-payload-fields.ts';
 // is read as UTC (never as the host's local time, which would make replays host-dependent).
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
+// The form almost every producer sends (JSON.stringify of a Date): Date.parse reads it as is.
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function parseIsoTime(text: string, path: string): number {
+  if (text.length === 24 && CANONICAL_ISO.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new PayloadError('invalid_field', `${path}: not a valid time`);
+    return ms;
+  }
   const m = ISO_8601.exec(text.trim());
   if (m === null) throw new PayloadError('invalid_field', `${path}: expected an ISO-8601 time`);
   const [, date, time, zone] = m;

@@ -10,7 +10,7 @@ import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
-import { confluentFrame } from '../ingest/encode-canonical-step.ts';
+import { encodeFramed } from '../ingest/encode-canonical-step.ts';
 import { checkpointRecord, encodeChangelogRecord, resolve } from '../identity/identity-core.ts';
 import type { IdentityConfig, IdentityEffect, IdentityGraph } from '../identity/identity-core.ts';
 import { flushChangelog } from './account-store.ts';
@@ -170,7 +170,7 @@ export function processJourneyBatch(
       result.messages.push({
         topic: topology.resolvedTopic,
         key: resolvedKey(event),
-        value: confluentFrame(topology.eventSchemaId, topology.eventType.toBuffer(event)),
+        value: encodeFramed(topology.eventType, topology.eventSchemaId, event),
         ...(message.headers.produced_at ? { headers: { produced_at: message.headers.produced_at } } : {}),
       });
     count('ok');

@@ -6,7 +6,6 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
-import { createGroupCommitter } from '../shared/kafka/group-commit.ts';
 import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
@@ -16,10 +15,6 @@ import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { processIngestBatch } from './ingest-pipeline.ts';
 import type { IngestTopology } from './ingest-pipeline.ts';
 import { registryLookup } from './lookup-registry-schema.ts';
-
-/** Raw partitions handled at once (four topics of TOPIC_PARTITIONS each, 6 by default): enough for
- *  every batch of a fetch; a partition's own batches stay in order. */
-const INGEST_CONCURRENT_PARTITIONS = 32;
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
   return {
@@ -91,9 +86,6 @@ export async function startIngestService(
     kafka,
     `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
   );
-  // The batches of one fetch (one per raw partition) are handled concurrently and commit together:
-  // one transaction per fetch instead of one per partition, the ingest's largest latency term.
-  const committer = createGroupCommitter(producer);
   // One dedup window per topic-partition, dropped when a batch fails: ids of a batch that was not
   // committed must not make its redelivery look like duplicates.
   const windows = new Map<string, DedupWindow>();
@@ -117,8 +109,7 @@ export async function startIngestService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    partitionsConsumedConcurrently: INGEST_CONCURRENT_PARTITIONS,
-    handler: async (batch, control) => {
+    handler: async (batch) => {
       const windowKey = `${batch.topic}:${batch.partition}`;
       try {
         const result = await processIngestBatch(
@@ -129,25 +120,14 @@ export async function startIngestService(
           windowFor(windowKey),
           Date.now(),
         );
-        // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction
-        // (shared with the other partitions' batches of the same fetch).
+        // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction.
         const last = batch.messages[batch.messages.length - 1]!;
-        const committed = await committer.commit({
-          messages: result.outputs,
-          offsets: {
-            groupId: config.INGEST_GROUP_ID,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(last.offset) + 1n).toString(),
-          },
-          isStale: control.isStale,
+        await producer.sendWithOffsets(result.outputs, {
+          groupId: config.INGEST_GROUP_ID,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(last.offset) + 1n).toString(),
         });
-        if (!committed) {
-          // Revoked before its transaction: the new owner redoes the batch from the committed
-          // offset, so this window must not remember its ids.
-          windows.delete(windowKey);
-          return;
-        }
         for (const [key, n] of result.counts) {
           const [kind, reason = ''] = key.split(':');
           metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);

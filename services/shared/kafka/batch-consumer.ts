@@ -47,9 +47,6 @@ export interface BatchConsumerOptions {
   commitMode?: 'consumer' | 'transaction';
   /** Called when the consumer stopped for good (a non-retriable error); default: exit the process. */
   onFatal?: (err: Error) => void;
-  /** Batches of different partitions handled at once (default 1); a partition's batches are
-   *  always handled in order, one at a time. */
-  partitionsConsumedConcurrently?: number;
   /** Called on every group join (each rebalance), before the next batch is delivered. */
   onGroupJoin?: () => void;
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
@@ -118,7 +115,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
       if (batch.messages.length === 0) return;
       const started = process.hrtime.bigint();

@@ -83,7 +83,7 @@ export interface TransactionalProducer {
    *  `gate`, the commit waits for it: true when committed, false when the gate refused. */
   sendWithOffsets(
     messages: readonly OutboundMessage[],
-    offsets: ConsumedOffsets | readonly ConsumedOffsets[] | null,
+    offsets: ConsumedOffsets | null,
     gate?: CommitGate,
   ): Promise<boolean>;
   disconnect(): Promise<void>;
@@ -92,21 +92,6 @@ export interface TransactionalProducer {
 /** Long enough for a gate that retries ClickHouse through its whole backoff budget twice (~50 s);
  *  the broker aborts a transaction left open longer (transaction.max.timeout.ms allows 15 min). */
 const TRANSACTION_TIMEOUT_MS = 120_000;
-
-/** Offsets grouped per consumer group and topic, as TxnOffsetCommit takes them. */
-function offsetRequests(offsets: ConsumedOffsets | readonly ConsumedOffsets[] | null) {
-  const list: readonly ConsumedOffsets[] = offsets === null ? [] : 'groupId' in offsets ? [offsets] : offsets;
-  const byGroup = new Map<string, Map<string, Array<{ partition: number; offset: string }>>>();
-  for (const o of list) {
-    const topics = byGroup.get(o.groupId) ?? new Map<string, Array<{ partition: number; offset: string }>>();
-    byGroup.set(o.groupId, topics);
-    topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
-  }
-  return [...byGroup].map(([consumerGroupId, topics]) => ({
-    consumerGroupId,
-    topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-  }));
-}
 
 /** One transactional id per stage instance: a restarted or duplicated instance fences the old one. */
 export async function createTransactionalProducer(
@@ -140,7 +125,16 @@ export async function createTransactionalProducer(
           await transaction.abort();
           return false;
         }
-        for (const request of offsetRequests(offsets)) await transaction.sendOffsets(request);
+        if (offsets)
+          await transaction.sendOffsets({
+            consumerGroupId: offsets.groupId,
+            topics: [
+              {
+                topic: offsets.topic,
+                partitions: [{ partition: offsets.partition, offset: offsets.offset }],
+              },
+            ],
+          });
         await transaction.commit();
         return true;
       } catch (err) {

@@ -109,7 +109,7 @@ export async function startIngestService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    handler: async (batch) => {
+    handler: async (batch, control) => {
       const windowKey = `${batch.topic}:${batch.partition}`;
       try {
         const result = await processIngestBatch(
@@ -122,12 +122,25 @@ export async function startIngestService(
         );
         // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction.
         const last = batch.messages[batch.messages.length - 1]!;
-        await producer.sendWithOffsets(result.outputs, {
-          groupId: config.INGEST_GROUP_ID,
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: (BigInt(last.offset) + 1n).toString(),
-        });
+        const committed = await producer.sendWithOffsets(
+          result.outputs,
+          {
+            groupId: config.INGEST_GROUP_ID,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last.offset) + 1n).toString(),
+          },
+          // A partition revoked mid-batch is not committed: its new owner redoes the batch.
+          async () => !control.isStale(),
+        );
+        if (!committed) {
+          windows.delete(windowKey);
+          stageLog.warn(
+            { topic: batch.topic, partition: batch.partition },
+            'partition revoked; batch not committed',
+          );
+          return;
+        }
         for (const [key, n] of result.counts) {
           const [kind, reason = ''] = key.split(':');
           metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);

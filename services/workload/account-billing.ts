@@ -92,6 +92,30 @@ function emitInvoice(
   emitStripe(ctx, state, paid ? 'invoice.paid' : 'invoice.payment_failed', atMs, invoice);
 }
 
+/** An established account's subscription as it stands when the history starts: a
+ *  customer.subscription.updated whose previous_attributes list no price, quantity or status
+ *  change, so the pipeline learns the account's MRR (delta 0, no new or expansion MRR) before its
+ *  first invoice or seat change. Its id comes from the subscription id and it is sent without
+ *  noise (`noiseless`): it draws on no random stream, so the rest of the stream is unchanged. */
+export function snapshotSubscription(ctx: JourneyContext, state: AccountState, atMs: number): void {
+  const t = toSecond(atMs);
+  const id = `evt_snapshot_${state.traits.subscriptionId.slice(4)}`;
+  const object = subscriptionObject(state.sub, t, null);
+  const value = stripeEvent(id, 'customer.subscription.updated', t, object, {});
+  ctx.push({
+    message: {
+      topic: 'billing',
+      key: state.traits.accountId,
+      value,
+      encoding: 'avro',
+      eventTimeMs: t,
+      sendTimeMs: t,
+      eventId: `billing:${id}`,
+    },
+    noiseless: true,
+  });
+}
+
 /** Trial ends: the subscription becomes active (first invoice paid) or is canceled unused. */
 export function convertTrial(ctx: JourneyContext, state: AccountState, now: number): void {
   const seats = Math.max(1, state.joined);

@@ -1,7 +1,15 @@
 // One account through time: each wake handles the account's earliest due timer (visit, sign-up,
 // onboarding step, usage session, teammate join, trial end, invoice, seat change, ticket, survey,
 // cancellation) and returns when the account wants to wake next (Infinity: it is done).
-import { changeSeats, churn, convertTrial, expireTrial, invoiceDue, startTrial } from './account-billing.ts';
+import {
+  changeSeats,
+  churn,
+  convertTrial,
+  expireTrial,
+  invoiceDue,
+  snapshotSubscription,
+  startTrial,
+} from './account-billing.ts';
 import type { AccountState, TimerName } from './account-state.ts';
 import { DAY_MS, HOUR_MS, newState } from './account-state.ts';
 import { answerSurvey, openTicket } from './account-voice.ts';
@@ -43,6 +51,7 @@ export function newEstablished(
 /** First timers of an established account (needs the context for the churn plan). */
 export function startEstablished(ctx: JourneyContext, state: AccountState, startMs: number): void {
   state.sub.userId = person(ctx, state, 0).userId;
+  if (ctx.profile.subscriptionSnapshots) snapshotSubscription(ctx, state, startMs);
   scheduleRecurring(ctx, state, startMs);
   state.personCache = undefined;
   if (state.rng.chance(ctx.profile.churnShare)) {

@@ -123,7 +123,8 @@ export function generateWorkload(options: WorkloadOptions): Workload {
       }
       const out: RawMessage[] = [];
       const message = item.message;
-      if (message.malformed === undefined && message.duplicate === undefined) {
+      const noisy = item.noiseless !== true;
+      if (noisy && message.malformed === undefined && message.duplicate === undefined) {
         if (message.topic !== 'behavior' && injections.chance(profile.jsonShareOfAvroTopics))
           message.encoding = 'json';
         if (injections.chance(profile.duplicateShare)) {
@@ -135,6 +136,7 @@ export function generateWorkload(options: WorkloadOptions): Workload {
       const first = emit(item);
       if (first !== undefined) out.push(first);
       if (
+        noisy &&
         message.malformed === undefined &&
         message.duplicate === undefined &&
         injections.chance(profile.malformedShare)

@@ -62,4 +62,7 @@ export interface PendingMessage {
   milestone?: Milestone;
   /** Which malformed kind a malformed message is (see malformed-messages.ts). */
   malformedKind?: string;
+  /** Sent as it is: no JSON re-encoding, duplicate or malformed copy, and no draw on the noise
+   *  stream, so adding such messages leaves the noise of every other message unchanged. */
+  noiseless?: true;
 }

@@ -28,6 +28,10 @@ export interface WorkloadProfile {
   name: string;
   /** Accounts that exist when the history starts (signed up and paying before it). */
   establishedAccounts: number;
+  /** Each established account's subscription is sent (customer.subscription.updated, no MRR
+   *  change) when the history starts, so its MRR is known from day one. Off in `bench`: 95k
+   *  billing events at one instant would be a burst the throughput benchmark does not want. */
+  subscriptionSnapshots: boolean;
   /** Accounts expected to sign up during the history (prospects are drawn to reach it). */
   newAccounts: number;
   historyDays: number;
@@ -79,6 +83,7 @@ const DAY_MS = 86_400_000;
 const BASE: WorkloadProfile = {
   name: 'base',
   establishedAccounts: 0,
+  subscriptionSnapshots: true,
   newAccounts: 30,
   historyDays: 56,
   quietDays: 21,
@@ -159,6 +164,7 @@ export const PROFILES: Readonly<Record<'tiny' | 'demo' | 'bench', WorkloadProfil
     ...BASE,
     name: 'bench',
     establishedAccounts: 95_000,
+    subscriptionSnapshots: false,
     newAccounts: 5_000,
     historyDays: 28,
     quietDays: 14,

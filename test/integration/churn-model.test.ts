@@ -3,6 +3,12 @@
 // churn history written to ClickHouse, then what `journey churn fit|evaluate` does — samples from
 // ClickHouse, the default weights' held-out AUC, and the AUC after fitting. docs/churn.md quotes
 // the figures this prints.
+//
+// One split holds out ~40 accounts with a handful of churners, so one split's AUC swings by
+// widely with the split alone (seed 1: 0.47-0.82 for the defaults over 10 splits). The assertions
+// use the mean over 10 account splits instead. Measured (in-process replay, same samples) for
+// workload seeds 1-5: defaults 0.683, 0.625, 0.686, 0.732, 0.649; fitted 0.661, 0.612, 0.638,
+// 0.805, 0.617. A coin toss is 0.5; below 0.6 means the signals or the fit broke.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../services/shared/config/config.ts';
@@ -11,6 +17,7 @@ import { migrate } from '../../services/sink/migrate.ts';
 import { writeRows } from '../../services/sink/write-rows.ts';
 import { journeyContextFrom } from '../../services/journey/journey-service.ts';
 import { replayWorkload } from '../../services/tools/replay-workload.ts';
+import type { ChurnModelReport } from '../../services/tools/churn-model.ts';
 import { fitAndEvaluate, formatChurnReport, loadChurnSamples } from '../../services/tools/churn-model.ts';
 import { uniqueName } from '../support/stack.ts';
 
@@ -51,11 +58,22 @@ test('planted churners: default and fitted weights rank them on held-out account
   assert.ok(replay.truth.churners.length >= 30, `planted churners: ${replay.truth.churners.length}`);
 
   const samples = await loadChurnSamples(client, database, { horizonDays: 28, stepDays: 7 });
-  const report = fitAndEvaluate(samples, journeyContextFrom(config).churn);
+  const churnConfig = journeyContextFrom(config).churn;
+  const report = fitAndEvaluate(samples, churnConfig);
   t.diagnostic(`replayed ${replay.messages} messages, ${replay.truth.churners.length} planted churners`);
   for (const line of formatChurnReport(report).split('\n')) t.diagnostic(line);
 
-  assert.ok(report.churned >= 20, `labelled churn samples: ${report.churned}`);
-  assert.ok(report.before.auc !== null && report.before.auc >= 0.55, `default AUC ${report.before.auc}`);
-  assert.ok(report.after.auc !== null && report.after.auc >= 0.55, `fitted AUC ${report.after.auc}`);
+  const splits = Array.from({ length: 10 }, (_, i) => fitAndEvaluate(samples, churnConfig, `split-${i}`));
+  const mean = (auc: (r: ChurnModelReport) => number | null): number =>
+    splits.reduce((sum, r) => sum + (auc(r) ?? 0.5), 0) / splits.length;
+  const defaultAuc = mean((r) => r.before.auc);
+  const fittedAuc = mean((r) => r.after.auc);
+  t.diagnostic(
+    `mean held-out AUC over 10 account splits: default ${defaultAuc.toFixed(3)}, fitted ${fittedAuc.toFixed(3)}`,
+  );
+
+  assert.ok(report.churned >= 40, `labelled churn samples: ${report.churned}`);
+  assert.ok(report.accounts >= 100, `paying accounts sampled: ${report.accounts}`);
+  assert.ok(defaultAuc >= 0.6, `default weights: mean held-out AUC ${defaultAuc}`);
+  assert.ok(fittedAuc >= 0.6, `fitted weights: mean held-out AUC ${fittedAuc}`);
 });

@@ -107,6 +107,9 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
+# Retention is checked every 5 s (default 5 min), so a test can see the broker delete what its
+# time retention allows without waiting minutes (test/integration/no-silent-skips.test.ts).
+log.retention.check.interval.ms=5000
 num.network.threads=2
 num.io.threads=2
 background.threads=2

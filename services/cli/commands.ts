@@ -74,14 +74,19 @@ async function runServices(ctx: CommandContext, starters: Starter[]): Promise<nu
   };
   process.once('SIGTERM', () => handle('SIGTERM'));
   process.once('SIGINT', () => handle('SIGINT'));
+  const services: RunningConsumer[] = [];
   const health = await startHealthServer(ctx.config.HTTP_PORT, metrics.registry, async () => {
+    // Ready only while every stage makes progress: a partition whose batch keeps failing (e.g.
+    // ClickHouse refusing) or whose offsets were lost turns this 503 with the reason.
+    const blocked = services.flatMap((s) => s.problems());
     const detail: Record<string, string> = {
       ...(await reachable(ctx.config)),
       state: restored ? 'restored' : 'restoring',
+      ...(blocked.length > 0 ? { blocked: blocked.join('; ') } : {}),
     };
-    return { ready: restored && detail.kafka === 'ok' && detail.clickhouse === 'ok', detail };
+    const ready = restored && blocked.length === 0 && detail.kafka === 'ok' && detail.clickhouse === 'ok';
+    return { ready, detail };
   });
-  const services: RunningConsumer[] = [];
   try {
     for (const start of starters) {
       if (signalled) break;

@@ -1,5 +1,6 @@
 // Every topic the pipeline reads or writes, with its partitions and cleanup policy.
 import type { PipelineConfig } from '../shared/config/config.ts';
+import { rawTopicMaxBytes } from '../shared/kafka/message-limits.ts';
 import type { TopicSpec } from '../shared/kafka/topics.ts';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -9,17 +10,32 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
   // Raw topics accept messages up to twice the ingest limit, so an oversized message arrives and is
   // dead-lettered with its reason (message_too_large) instead of being refused at produce time;
   // the DLQ holds the original bytes plus headers, so it takes a little more again.
-  const rawMax = 2 * config.INGEST_MAX_MESSAGE_BYTES + 65_536;
-  const raw = { partitions, retentionMs: WEEK_MS, maxMessageBytes: rawMax };
+  const rawMax = rawTopicMaxBytes(config.INGEST_MAX_MESSAGE_BYTES);
+  // Time-based retention counts from the broker's append time (LogAppendTime), never from the
+  // producer's clock: a backfill or replay stamped with weeks-old event times would otherwise be
+  // deleted by the broker's next retention check while it is still being consumed.
+  const raw = { partitions, retentionMs: WEEK_MS, maxMessageBytes: rawMax, logAppendTime: true };
   return [
     { topic: config.TOPIC_BEHAVIOR, ...raw },
     { topic: config.TOPIC_TICKETS, ...raw },
     { topic: config.TOPIC_SURVEYS, ...raw },
     { topic: config.TOPIC_BILLING, ...raw },
-    { topic: config.TOPIC_CANONICAL, partitions: config.TOPIC_CANONICAL_PARTITIONS, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_DLQ, partitions: 1, retentionMs: 4 * WEEK_MS, maxMessageBytes: rawMax + 65_536 },
-    { topic: config.TOPIC_RESOLVED, partitions, retentionMs: WEEK_MS },
-    { topic: config.TOPIC_IDENTITY_CHANGES, partitions, retentionMs: 4 * WEEK_MS },
+    {
+      topic: config.TOPIC_CANONICAL,
+      partitions: config.TOPIC_CANONICAL_PARTITIONS,
+      retentionMs: WEEK_MS,
+      maxMessageBytes: rawMax,
+      logAppendTime: true,
+    },
+    {
+      topic: config.TOPIC_DLQ,
+      partitions: 1,
+      retentionMs: 4 * WEEK_MS,
+      maxMessageBytes: rawMax + 65_536,
+      logAppendTime: true,
+    },
+    { topic: config.TOPIC_RESOLVED, partitions, retentionMs: WEEK_MS, logAppendTime: true },
+    { topic: config.TOPIC_IDENTITY_CHANGES, partitions, retentionMs: 4 * WEEK_MS, logAppendTime: true },
     // Co-partitioned with the canonical topic: changelog partition p holds input partition p's checkpoint.
     {
       topic: config.TOPIC_IDENTITY_CHANGELOG,
@@ -27,7 +43,7 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
       compacted: true,
     },
     { topic: config.TOPIC_JOURNEY_CHANGELOG, partitions: config.TOPIC_CANONICAL_PARTITIONS, compacted: true },
-    { topic: config.TOPIC_IDENTITY_COMMANDS, partitions: 1, retentionMs: 4 * WEEK_MS },
-    { topic: config.TOPIC_CHURN_ALERTS, partitions, retentionMs: 4 * WEEK_MS },
+    { topic: config.TOPIC_IDENTITY_COMMANDS, partitions: 1, retentionMs: 4 * WEEK_MS, logAppendTime: true },
+    { topic: config.TOPIC_CHURN_ALERTS, partitions, retentionMs: 4 * WEEK_MS, logAppendTime: true },
   ];
 }

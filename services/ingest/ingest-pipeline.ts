@@ -7,7 +7,9 @@ import type { Type } from 'avsc';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
-import type { StepResult } from '../shared/results.ts';
+import { TransientFault, internalError, isInfrastructureFault } from '../shared/bulkhead.ts';
+import { canonicalMessageLimit } from '../shared/kafka/message-limits.ts';
+import type { DlqReason } from '../shared/results.ts';
 import { decodeMessageStep } from './decode-message-step.ts';
 import type { LookupSchema } from './decode-message-step.ts';
 import type { DedupWindow } from './dedup-window.ts';
@@ -33,7 +35,7 @@ export interface IngestBatchResult {
 }
 
 /** Thrown for transient faults (registry down): the batch is abandoned uncommitted and retried. */
-export class TransientIngestError extends Error {
+export class TransientIngestError extends TransientFault {
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`transient ingest failure: ${reason}`, options);
     this.name = 'TransientIngestError';
@@ -54,11 +56,7 @@ export async function processIngestBatch(
   for (const message of messages) {
     const source = topology.sourceByTopic.get(message.topic);
     if (!source) throw new Error(`no input source configured for topic ${message.topic}`);
-    const toDeadLetter = (
-      step: string,
-      failed: StepResult<unknown> & { kind: 'dlq' },
-      schemaId?: number,
-    ): void => {
+    const toDeadLetter = (step: string, failed: DeadLetterCause, schemaId?: number): void => {
       result.outputs.push(
         deadLetterMessage(
           topology.dlqTopic,
@@ -70,52 +68,76 @@ export async function processIngestBatch(
       result.dlq.push({ reason: failed.reason, step, offset: message.offset });
       count(`dlq:${failed.reason}`);
     };
-
-    const decoded = await decodeMessageStep(message.value, lookupSchema, config.limits);
-    if (decoded.kind === 'retry') throw new TransientIngestError(decoded.reason, { cause: decoded.cause });
-    if (decoded.kind === 'dlq') {
-      toDeadLetter('decodeMessageStep', decoded);
-      continue;
+    // The bulkhead: an exception raised by one message (a defect, not an infrastructure fault)
+    // dead-letters that message with reason internal_error; the rest of the batch goes on.
+    try {
+      await processIngestMessage(
+        message,
+        source,
+        topology,
+        config,
+        lookupSchema,
+        dedup,
+        result,
+        toDeadLetter,
+      );
+    } catch (err) {
+      if (isInfrastructureFault(err)) throw err;
+      toDeadLetter('processIngestMessage', internalError(err));
     }
-    if (decoded.kind === 'drop') {
-      count(`drop:${decoded.reason}`);
-      continue;
-    }
-    const schemaId = decoded.value.format === 'avro' ? decoded.value.schemaId : undefined;
-
-    const normalised = normaliseEventStep(
-      source,
-      decoded.value.payload,
-      { receivedTime: message.timestampMs },
-      config,
-    );
-    if (normalised.kind === 'dlq') {
-      toDeadLetter('normaliseEventStep', normalised, schemaId);
-      continue;
-    }
-    if (normalised.kind !== 'ok') {
-      if (normalised.kind === 'retry')
-        throw new TransientIngestError(normalised.reason, { cause: normalised.cause });
-      count(`drop:${normalised.reason}`);
-      continue;
-    }
-    result.junkIdentifiers += normalised.value.junkIdentifiers.length;
-
-    const unique = dropDuplicateStep(dedup, normalised.value, message.timestampMs);
-    if (unique.kind !== 'ok') {
-      count(`drop:${unique.kind === 'drop' ? unique.reason : unique.kind}`);
-      continue;
-    }
-    result.outputs.push(
-      encodeCanonicalStep(
-        unique.value.event,
-        topology.canonicalTopic,
-        topology.canonicalType,
-        topology.canonicalSchemaId,
-        message.headers,
-      ),
-    );
-    count('ok');
   }
   return result;
+}
+
+type DeadLetterCause = { reason: DlqReason; detail: string };
+
+async function processIngestMessage(
+  message: ConsumedMessage,
+  source: InputSource,
+  topology: IngestTopology,
+  config: IngestConfig,
+  lookupSchema: LookupSchema,
+  dedup: DedupWindow,
+  result: IngestBatchResult,
+  toDeadLetter: (step: string, failed: DeadLetterCause, schemaId?: number) => void,
+): Promise<void> {
+  const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
+  const decoded = await decodeMessageStep(message.value, lookupSchema, config.limits);
+  if (decoded.kind === 'retry') throw new TransientIngestError(decoded.reason, { cause: decoded.cause });
+  if (decoded.kind === 'dlq') return toDeadLetter('decodeMessageStep', decoded);
+  if (decoded.kind === 'drop') return count(`drop:${decoded.reason}`);
+  const schemaId = decoded.value.format === 'avro' ? decoded.value.schemaId : undefined;
+
+  const normalised = normaliseEventStep(
+    source,
+    decoded.value.payload,
+    { receivedTime: message.timestampMs },
+    config,
+  );
+  if (normalised.kind === 'dlq') return toDeadLetter('normaliseEventStep', normalised, schemaId);
+  if (normalised.kind === 'retry')
+    throw new TransientIngestError(normalised.reason, { cause: normalised.cause });
+  if (normalised.kind === 'drop') return count(`drop:${normalised.reason}`);
+  result.junkIdentifiers += normalised.value.junkIdentifiers.length;
+
+  const unique = dropDuplicateStep(dedup, normalised.value, message.timestampMs);
+  if (unique.kind !== 'ok') return count(`drop:${unique.kind === 'drop' ? unique.reason : unique.kind}`);
+  const canonical = encodeCanonicalStep(
+    unique.value.event,
+    topology.canonicalTopic,
+    topology.canonicalType,
+    topology.canonicalSchemaId,
+    message.headers,
+  );
+  // Pseudonymisation can make an event larger than its raw message: one over the canonical
+  // topic's limit would be refused by the broker and block the partition.
+  const size = (canonical.value as Buffer).length;
+  if (size > canonicalMessageLimit(config.limits.maxMessageBytes)) {
+    return toDeadLetter('encodeCanonicalStep', {
+      reason: 'message_too_large',
+      detail: `canonical event is ${size} bytes after normalisation (limit ${canonicalMessageLimit(config.limits.maxMessageBytes)})`,
+    });
+  }
+  result.outputs.push(canonical);
+  count('ok');
 }

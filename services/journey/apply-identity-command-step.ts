@@ -20,12 +20,20 @@ export type IdentityCommand =
   | { command: 'delete'; command_id: string; person_id: string };
 
 export function parseIdentityCommand(value: Buffer | null): StepResult<IdentityCommand> {
-  let parsed: Record<string, unknown>;
+  if (value === null || value.length === 0) return dlq('empty_message', 'identity command has no body');
+  let body: unknown;
   try {
-    parsed = JSON.parse(value?.toString('utf8') ?? '') as Record<string, unknown>;
+    body = JSON.parse(value.toString('utf8'));
   } catch {
     return dlq('invalid_json', 'identity command is not JSON');
   }
+  // JSON null, a number, a string or an array is JSON but not a command.
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return dlq(
+      'invalid_field',
+      `identity command must be a JSON object, got ${Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body}`,
+    );
+  const parsed = body as Record<string, unknown>;
   const str = (k: string): string | null =>
     typeof parsed[k] === 'string' && (parsed[k] as string).length > 0 ? (parsed[k] as string) : null;
   const id = str('command_id');

@@ -4,6 +4,7 @@
 // (a repeated force-merge is `same_person`, a repeated delete `unknown_person`), so a retried
 // batch cannot apply one twice.
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { encodeChangelogRecord } from '../identity/identity-core.ts';
 import { identityChangeRow } from '../sink/rows/identity-rows.ts';
@@ -51,7 +52,23 @@ export function processIdentityCommands(
       }
       continue;
     }
-    const applied = applyIdentityCommandStep(state.graph, state.accounts, parsed.value, ctx.map, nowMs);
+    // The bulkhead: a command that raises an exception is dead-lettered (internal_error); the
+    // commands after it, and the events sharing this consumer, go on.
+    let applied: ReturnType<typeof applyIdentityCommandStep>;
+    try {
+      applied = applyIdentityCommandStep(state.graph, state.accounts, parsed.value, ctx.map, nowMs);
+    } catch (err) {
+      result.messages.push(
+        deadLetterMessage(
+          topology.dlqTopic,
+          message,
+          { ...internalError(err), step: 'applyIdentityCommandStep' },
+          nowMs,
+        ),
+      );
+      result.counts.set('dlq:internal_error', (result.counts.get('dlq:internal_error') ?? 0) + 1);
+      continue;
+    }
     const { outcome, rows, changelog, effects } = applied.result;
     result.outcomes.push({
       command_id: parsed.value.command_id,

@@ -8,6 +8,7 @@
 import type { Type } from 'avsc';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
 import { encodeFramed } from '../ingest/encode-canonical-step.ts';
@@ -114,66 +115,93 @@ export function processJourneyBatch(
       count('drop:already_processed');
       continue;
     }
-    const decoded = decodeCanonicalStep(message.value, topology.eventType);
-    if (decoded.kind !== 'ok') {
-      if (decoded.kind === 'dlq') {
-        result.messages.push(
-          deadLetterMessage(
-            topology.dlqTopic,
-            message,
-            { reason: decoded.reason, detail: decoded.detail, step: 'decodeCanonicalStep' },
-            nowMs,
-          ),
-        );
-        count(`dlq:${decoded.reason}`);
+    // The bulkhead: an exception raised by one event (a defect, never an infrastructure fault —
+    // nothing here does I/O) dead-letters that event with reason internal_error; the batch goes on.
+    // What the event changed before the exception stays, with its changelog, so the in-memory
+    // state and the changelog never disagree.
+    const processOne = (): void => {
+      const decoded = decodeCanonicalStep(message.value, topology.eventType);
+      if (decoded.kind !== 'ok') {
+        if (decoded.kind === 'dlq') {
+          result.messages.push(
+            deadLetterMessage(
+              topology.dlqTopic,
+              message,
+              { reason: decoded.reason, detail: decoded.detail, step: 'decodeCanonicalStep' },
+              nowMs,
+            ),
+          );
+          count(`dlq:${decoded.reason}`);
+        }
+        return;
       }
-      continue;
+      const resolved = resolve(state.graph, decoded.value, decoded.value.received_time, identityConfig);
+      pushRows(result.rows, 'identity_map', resolved.rows.identity_map);
+      pushRows(result.rows, 'person_overrides', resolved.rows.person_overrides);
+      pushRows(result.rows, 'accounts', resolved.rows.accounts);
+      for (const record of resolved.changelog) {
+        const { key, value } = encodeChangelogRecord(record);
+        result.changelog.push({
+          topic: topology.identityChangelogTopic,
+          key,
+          value,
+          partition: message.partition,
+        });
+      }
+      for (const effect of resolved.effects) {
+        result.effects.push(effect);
+        if (!IDENTITY_CHANGE_KINDS.has(effect.kind)) continue;
+        result.messages.push({
+          topic: topology.identityChangesTopic,
+          key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
+          value: JSON.stringify(effect),
+        });
+        const change = identityChangeRow(effect);
+        if (change) pushRows(result.rows, 'identity_changes', [change]);
+      }
+      if (resolved.outcome.kind === 'suppressed') {
+        count(`drop:${resolved.outcome.reason}`);
+        return;
+      }
+      const event = resolved.outcome.event;
+      applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
+      state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
+      // Timers are swept at the event whose watermark completes a sweep interval, not at the end of
+      // a batch: the sweeps (and what they announce) then depend only on the order of the canonical
+      // events, never on how the consumer happened to batch them — a rebalanced or restarted run
+      // ends in the same state as a single uninterrupted one.
+      sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
+      // Both outputs of the event are built before either is kept: an event is stored, or
+      // dead-lettered, never both.
+      const row = journeyEventRow(event);
+      const resolvedOut: OutboundMessage | null =
+        topology.resolvedTopic === null
+          ? null
+          : {
+              topic: topology.resolvedTopic,
+              key: resolvedKey(event),
+              value: encodeFramed(topology.eventType, topology.eventSchemaId, event),
+              ...(message.headers.produced_at
+                ? { headers: { produced_at: message.headers.produced_at } }
+                : {}),
+            };
+      pushRows(result.rows, 'journey_events', [row]);
+      if (resolvedOut) result.messages.push(resolvedOut);
+      count('ok');
+    };
+    try {
+      processOne();
+    } catch (err) {
+      result.messages.push(
+        deadLetterMessage(
+          topology.dlqTopic,
+          message,
+          { ...internalError(err), step: 'processJourneyBatch' },
+          nowMs,
+        ),
+      );
+      count('dlq:internal_error');
     }
-    const resolved = resolve(state.graph, decoded.value, decoded.value.received_time, identityConfig);
-    pushRows(result.rows, 'identity_map', resolved.rows.identity_map);
-    pushRows(result.rows, 'person_overrides', resolved.rows.person_overrides);
-    pushRows(result.rows, 'accounts', resolved.rows.accounts);
-    for (const record of resolved.changelog) {
-      const { key, value } = encodeChangelogRecord(record);
-      result.changelog.push({
-        topic: topology.identityChangelogTopic,
-        key,
-        value,
-        partition: message.partition,
-      });
-    }
-    for (const effect of resolved.effects) {
-      result.effects.push(effect);
-      if (!IDENTITY_CHANGE_KINDS.has(effect.kind)) continue;
-      result.messages.push({
-        topic: topology.identityChangesTopic,
-        key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
-        value: JSON.stringify(effect),
-      });
-      const change = identityChangeRow(effect);
-      if (change) pushRows(result.rows, 'identity_changes', [change]);
-    }
-    if (resolved.outcome.kind === 'suppressed') {
-      count(`drop:${resolved.outcome.reason}`);
-      continue;
-    }
-    const event = resolved.outcome.event;
-    applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
-    state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
-    // Timers are swept at the event whose watermark completes a sweep interval, not at the end of
-    // a batch: the sweeps (and what they announce) then depend only on the order of the canonical
-    // events, never on how the consumer happened to batch them — a rebalanced or restarted run
-    // ends in the same state as a single uninterrupted one.
-    sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
-    pushRows(result.rows, 'journey_events', [journeyEventRow(event)]);
-    if (topology.resolvedTopic !== null)
-      result.messages.push({
-        topic: topology.resolvedTopic,
-        key: resolvedKey(event),
-        value: encodeFramed(topology.eventType, topology.eventSchemaId, event),
-        ...(message.headers.produced_at ? { headers: { produced_at: message.headers.produced_at } } : {}),
-      });
-    count('ok');
   }
   const last = messages[messages.length - 1]!;
   emitStateOutputs(state.accounts, step, topology, result, last.partition);

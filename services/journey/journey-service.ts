@@ -166,19 +166,25 @@ export async function startJourneyService(
   // restored earlier (at startup, or before the last rebalance) is then behind the changelogs.
   // After every group join, the next batch restores both changelogs first.
   let restoreNeeded = false;
+  // The flag is cleared only once both changelogs are restored: a restore that fails leaves it set,
+  // so the redelivered batch is never run against a state that already holds it (whose checkpoint
+  // would skip every message and commit the offsets with no rows).
   const restoreIfNeeded = async (): Promise<void> => {
     if (!restoreNeeded) return;
+    const graph = await restoreIdentity(config, stageLog);
+    const accounts = await restoreAccounts(config, stageLog);
+    state.graph = graph;
+    state.accounts = accounts;
     restoreNeeded = false;
-    state.graph = await restoreIdentity(config, stageLog);
-    state.accounts = await restoreAccounts(config, stageLog);
     metrics.unreadableStates.inc(state.accounts.unreadableStates);
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   const tick = async (): Promise<void> => {
     // Only once caught up: a tick declares time up to now final, which must not happen while a
     // backlog of older events is still waiting (after a restart, or a replay of history).
-    if (idleMs === 0 || !caughtUp || restoreNeeded || Date.now() - lastBatchAt < idleMs) return;
+    if (idleMs === 0 || !caughtUp || Date.now() - lastBatchAt < idleMs) return;
     await exclusive(async () => {
+      await restoreIfNeeded();
       const now = Date.now() - ctx.map.lateness_minutes * 60_000;
       if (now <= state.accounts.watermark) return;
       state.accounts.watermark = now;
@@ -209,12 +215,22 @@ export async function startJourneyService(
           'idle input: time advanced by the wall clock',
         );
       } catch (err) {
-        stageLog.error({ err }, 'wall-clock tick failed; restoring state');
-        state.accounts = await restoreAccounts(config, stageLog);
+        // The state already holds the tick: it is restored before the next tick or batch.
+        restoreNeeded = true;
+        stageLog.error({ err }, 'wall-clock tick failed; state is restored before the next tick or batch');
       }
     });
   };
-  const ticker = idleMs > 0 ? setInterval(() => void tick(), Math.min(idleMs, 30_000)) : null;
+  const ticker =
+    idleMs > 0
+      ? setInterval(
+          () =>
+            void tick().catch((err: unknown) =>
+              stageLog.error({ err }, 'wall-clock tick could not restore state; retried at the next tick'),
+            ),
+          Math.min(idleMs, 30_000),
+        )
+      : null;
   ticker?.unref();
 
   const running = await runBatchConsumer({
@@ -300,12 +316,13 @@ export async function startJourneyService(
         } catch (err) {
           // The in-memory graph already holds this batch: rebuild it from the changelog so the
           // redelivery is processed against the state the changelog actually has.
+          // The flag is set before anything else can fail: the next batch (this one, redelivered)
+          // restores first, however often the restore itself fails.
+          restoreNeeded = true;
           stageLog.error(
             { err, topic: batch.topic, partition: batch.partition },
-            'batch failed; not committed, restoring state',
+            'batch failed; not committed, state is restored before the redelivery',
           );
-          state.graph = await restoreIdentity(config, stageLog);
-          state.accounts = await restoreAccounts(config, stageLog);
           throw err;
         }
         for (const [key, n] of result.counts) {
@@ -317,6 +334,7 @@ export async function startJourneyService(
   });
   return {
     ...running,
+    problems: () => [...running.problems(), ...dlqSummary.problems()],
     clickhouse,
     state,
     stop: async () => {

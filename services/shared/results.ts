@@ -6,6 +6,8 @@ export type DlqReason =
   | 'invalid_utf8'
   | 'unknown_magic_byte'
   | 'unknown_schema_id'
+  // The registry's writer schema for the id is not a schema avsc can parse (never retried).
+  | 'unparseable_writer_schema'
   | 'avro_decode_failed'
   | 'message_too_large'
   | 'too_many_properties'
@@ -15,9 +17,13 @@ export type DlqReason =
   | 'timestamp_out_of_window'
   | 'missing_required_field'
   | 'invalid_field'
+  // A number the canonical Avro int/long cannot hold (seats beyond int32, amounts beyond 2^53).
+  | 'value_out_of_range'
   | 'unsupported_event_type'
   | 'no_identifier'
-  | 'empty_message';
+  | 'empty_message'
+  // An exception while processing the message (a defect): the bulkhead dead-letters it.
+  | 'internal_error';
 
 export type StepResult<T> =
   | { kind: 'ok'; value: T }

@@ -58,9 +58,9 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     billing: config.TOPIC_BILLING,
   };
   await ensureTopics(kafka, [
-    ...Object.values(topicOf).map((topic) => ({ topic, partitions: 2 })),
-    { topic: config.TOPIC_CANONICAL, partitions: 2 },
-    { topic: config.TOPIC_DLQ, partitions: 1 },
+    ...Object.values(topicOf).map((topic) => ({ topic, partitions: 2, logAppendTime: true })),
+    { topic: config.TOPIC_CANONICAL, partitions: 2, logAppendTime: true },
+    { topic: config.TOPIC_DLQ, partitions: 1, logAppendTime: true },
   ]);
 
   // Writer schemas of the raw topics, registered as a producer would.

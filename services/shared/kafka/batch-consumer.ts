@@ -5,6 +5,9 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
+import { describeLostOffsets } from './lost-offsets.ts';
+import { guardOffsetResets } from './offset-reset-guard.ts';
+import { PartitionHealth } from './partition-health.ts';
 
 export interface ConsumedMessage {
   topic: string;
@@ -58,6 +61,8 @@ export interface RunningConsumer {
   stop(): Promise<void>;
   /** Resolves once the group has assigned partitions to this member at least once. */
   joined: Promise<void>;
+  /** Partitions that cannot make progress, one line each (empty when all progress): /readyz. */
+  problems(): string[];
 }
 
 function toHeaders(
@@ -93,7 +98,43 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
   });
   let resolveJoined: () => void = () => undefined;
   const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
+  const health = new PartitionHealth(groupId, metrics);
+  let memberId: string | null = null;
+  // An offset the broker no longer has is never reset silently: the partition stops, the lost
+  // range is reported (log, metric, /readyz), and an operator decides (docs/reliability.md).
+  const unguard = guardOffsetResets(
+    groupId,
+    () => memberId,
+    ({ topic, partition }) => {
+      health.block(topic, partition, 'offsets_lost', 'offset out of range; reading the lost range');
+      describeLostOffsets(kafka, groupId, topic, partition).then(
+        (lost) => {
+          health.block(topic, partition, 'offsets_lost', lost.description);
+          metrics?.offsetsLost.set(
+            { group: groupId, topic, partition: String(partition) },
+            Number(lost.lost),
+          );
+          log.error(
+            {
+              stage,
+              groupId,
+              topic,
+              partition,
+              committed: lost.committed?.toString() ?? null,
+              logStart: lost.logStart.toString(),
+              logEnd: lost.logEnd.toString(),
+              lost: lost.lost.toString(),
+            },
+            `offsets lost: ${lost.description}; partition stopped, nothing committed — an operator decides (docs/reliability.md)`,
+          );
+        },
+        (err: unknown) =>
+          log.error({ stage, groupId, topic, partition, err }, 'offset out of range; partition stopped'),
+      );
+    },
+  );
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    memberId = event.payload.memberId;
     metrics?.rebalances.inc({ group: groupId });
     log.info({ stage, groupId, assignment: event.payload.memberAssignment }, 'partitions assigned');
     options.onGroupJoin?.();
@@ -128,10 +169,24 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
         headers: toHeaders(m.headers),
         timestampMs: Number(m.timestamp),
       }));
-      await handler(
-        { topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark },
-        { heartbeat, isStale: () => isStale() || !isRunning() },
-      );
+      // Lag is measured before the work, so it is current even while a batch keeps failing.
+      const lagLabels = { group: groupId, topic: batch.topic, partition: String(batch.partition) };
+      metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(messages[0]!.offset)));
+      try {
+        await handler(
+          { topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark },
+          { heartbeat, isStale: () => isStale() || !isRunning() },
+        );
+      } catch (err) {
+        health.block(
+          batch.topic,
+          batch.partition,
+          'batch_failing',
+          err instanceof Error ? err.message : String(err),
+        );
+        throw err;
+      }
+      health.clear(batch.topic, batch.partition, 'batch_failing');
       if (isStale() || !isRunning()) return; // the partition moved: the new owner redoes the batch
       const last = batch.messages[batch.messages.length - 1]!;
       resolveOffset(last.offset);
@@ -147,18 +202,16 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       }
       options.onCommitted?.(batch.topic, batch.partition, BigInt(last.offset) + 1n);
       metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
-      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
-      metrics?.consumerLag.set(
-        { group: groupId, topic: batch.topic, partition: String(batch.partition) },
-        Number(lag),
-      );
+      metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
       await heartbeat();
     },
   });
   return {
     consumer,
     joined,
+    problems: () => health.problems(),
     stop: async () => {
+      unguard();
       await consumer.disconnect();
     },
   };

@@ -8,6 +8,10 @@ export interface TopicSpec {
   compacted?: boolean;
   retentionMs?: number;
   maxMessageBytes?: number;
+  /** message.timestamp.type=LogAppendTime: time retention counts from the broker's append time. */
+  logAppendTime?: boolean;
+  /** segment.bytes; only tests set it (small segments let retention delete within seconds). */
+  segmentBytes?: number;
 }
 
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
@@ -23,13 +27,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
           topic: s.topic,
           numPartitions: s.partitions,
           replicationFactor: -1,
-          configEntries: [
-            { name: 'cleanup.policy', value: s.compacted ? 'compact' : 'delete' },
-            ...(s.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
-            ...(s.maxMessageBytes !== undefined
-              ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }]
-              : []),
-          ],
+          configEntries: topicConfigEntries(s),
         })),
       });
     }
@@ -37,4 +35,17 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The topic-level configuration of a spec (what ensureTopics creates a topic with). */
+export function topicConfigEntries(s: TopicSpec): Array<{ name: string; value: string }> {
+  return [
+    { name: 'cleanup.policy', value: s.compacted ? 'compact' : 'delete' },
+    ...(s.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
+    ...(s.maxMessageBytes !== undefined
+      ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }]
+      : []),
+    ...(s.logAppendTime ? [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] : []),
+    ...(s.segmentBytes !== undefined ? [{ name: 'segment.bytes', value: String(s.segmentBytes) }] : []),
+  ];
 }

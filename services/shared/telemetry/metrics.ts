@@ -10,6 +10,8 @@ export interface PipelineMetrics {
   batchDuration: Histogram<'stage'>;
   consumerLag: Gauge<'group' | 'topic' | 'partition'>;
   rebalances: Counter<'group'>;
+  partitionBlocked: Gauge<'group' | 'topic' | 'partition' | 'reason'>;
+  offsetsLost: Gauge<'group' | 'topic' | 'partition'>;
   clickhouseInsertDuration: Histogram<'table'>;
   clickhouseInsertRows: Counter<'table'>;
   refusedMerges: Counter<'reason'>;
@@ -61,6 +63,18 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
       name: 'journey_consumer_rebalances_total',
       help: 'Consumer group rebalances seen.',
       labelNames: ['group'],
+      registers,
+    }),
+    partitionBlocked: new Gauge({
+      name: 'journey_consumer_partition_blocked',
+      help: 'Partitions that cannot make progress (1), by reason: batch_failing (retrying) or offsets_lost (stopped until an operator decides).',
+      labelNames: ['group', 'topic', 'partition', 'reason'],
+      registers,
+    }),
+    offsetsLost: new Gauge({
+      name: 'journey_consumer_offsets_lost',
+      help: 'Messages deleted by the broker (retention) before the group consumed them: the partition is stopped, never reset silently.',
+      labelNames: ['group', 'topic', 'partition'],
       registers,
     }),
     clickhouseInsertDuration: new Histogram({

@@ -35,6 +35,8 @@ const KNOWN_METRICS = [
   'journey_churn_accounts',
   'journey_churn_alerts_total',
   'journey_consumer_lag',
+  'journey_consumer_offsets_lost',
+  'journey_consumer_partition_blocked',
   'journey_dlq_messages_total',
   'journey_records_total',
 ];

@@ -132,7 +132,7 @@ test('no secret appears in any log line, error or printed configuration', async 
   await t.test('`journey topics` failing SASL against a plaintext broker prints no password', async () => {
     const { code, output } = await run(['topics'], {
       ...env,
-      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: 'pipeline',
     });
     assert.notEqual(code, 0, output);

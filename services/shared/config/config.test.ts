@@ -100,3 +100,15 @@ test('the printed configuration masks SECRET_VARIABLES and URL passwords, nothin
   for (const secret of ['a-test-key-of-32-characters-long', 'clickhouse-pass-04', 'ch-url-pass-05'])
     assert.ok(!text.includes(secret), secret);
 });
+
+test('SASL/PLAIN without TLS is a configuration error (the password would cross the network in clear)', () => {
+  const plain = {
+    ...base,
+    KAFKA_SASL_MECHANISM: 'plain',
+    KAFKA_SASL_USERNAME: 'u',
+    KAFKA_SASL_PASSWORD: 'p',
+  };
+  assert.throws(() => loadConfig(plain), /KAFKA_SASL_MECHANISM: plain sends the password in clear/);
+  assert.equal(loadConfig({ ...plain, KAFKA_SSL: 'true' }).KAFKA_SASL_MECHANISM, 'plain');
+  assert.equal(loadConfig({ ...plain, KAFKA_SASL_MECHANISM: 'scram-sha-512' }).KAFKA_SSL, false);
+});

@@ -23,7 +23,7 @@ export const CONFIG_VARIABLES = {
   KAFKA_SASL_MECHANISM: [
     z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
     'none',
-    'SASL mechanism.',
+    'SASL mechanism; `plain` only with KAFKA_SSL (it sends the password in clear).',
   ],
   KAFKA_SASL_USERNAME: [z.string().optional(), undefined, 'SASL user.'],
   KAFKA_SASL_PASSWORD: [
@@ -253,6 +253,11 @@ export function loadConfig(
       problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
     if (!out.KAFKA_SASL_PASSWORD)
       problems.push('KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
+    // SASL/PLAIN sends the password as it is: over a plaintext listener anyone on the path reads it.
+    if (out.KAFKA_SASL_MECHANISM === 'plain' && !out.KAFKA_SSL && !out.KAFKA_SSL_CA_FILE)
+      problems.push(
+        'KAFKA_SASL_MECHANISM: plain sends the password in clear; set KAFKA_SSL=true (or use scram-sha-512)',
+      );
   }
   if (typeof out.JUNK_IDENTIFIER_REGEX === 'string') {
     try {

@@ -29,6 +29,9 @@ const PLAIN_FIELDS = [
 
 export const emptyIdentifiers = noIdentifiers;
 
+/** With the u flag, \p{Cs} matches only unpaired surrogates (a pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function collectIdentifiers(raw: RawIdentifiers, config: IngestConfig): CollectedIdentifiers {
   const ids = emptyIdentifiers();
   const junk: IdentifierField[] = [];
@@ -38,6 +41,11 @@ export function collectIdentifiers(raw: RawIdentifiers, config: IngestConfig): C
     if (value === undefined) continue;
     if (value.length > max) {
       throw new PayloadError('identifier_too_long', `${field}: ${value.length} characters, limit ${max}`);
+    }
+    // A lone UTF-16 surrogate (JSON "\ud800") becomes U+FFFD in UTF-8 (Avro, ClickHouse), so
+    // "u\ud800" and "u\udbff" would turn into one identifier downstream and merge two people.
+    if (LONE_SURROGATE.test(value)) {
+      throw new PayloadError('invalid_field', `${field}: a lone UTF-16 surrogate`);
     }
     if (isJunkIdentifier(value, config.junkIdentifierPattern)) {
       junk.push(field);

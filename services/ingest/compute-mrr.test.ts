@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PricedItem } from './compute-mrr.ts';
 import { classifyMrrChange, itemMonthlyAmount, primaryItem, subscriptionMrr } from './compute-mrr.ts';
+import { PayloadError } from './payload-error.ts';
 
 const item = (p: Partial<PricedItem>): PricedItem => ({
   planKey: 'p',
@@ -53,4 +54,16 @@ describe('classifyMrrChange', () => {
       assert.deepEqual(classifyMrrChange(before, status, after), { mrr: after, delta: after - before, kind });
     });
   }
+});
+
+describe('intervals named like Object.prototype members (#14)', () => {
+  it('are unknown intervals (invalid_field), not Object as the periods per year (NaN MRR)', () => {
+    for (const interval of ['constructor', '__proto__', 'toString']) {
+      assert.throws(
+        () => itemMonthlyAmount(item({ interval })),
+        (e: unknown) => e instanceof PayloadError && e.reason === 'invalid_field',
+        interval,
+      );
+    }
+  });
 });

@@ -93,7 +93,8 @@ export function readSubscriptionItems(subscription: PayloadObject, path: string)
 /** Monthly amount of one item in minor units (unrounded). */
 export function itemMonthlyAmount(item: PricedItem): number {
   if (item.metered || item.unitAmount === undefined || item.interval === undefined) return 0;
-  const perYear = PER_YEAR[item.interval];
+  // hasOwn: an interval named "constructor" or "__proto__" must not find Object.prototype's members.
+  const perYear = Object.hasOwn(PER_YEAR, item.interval) ? PER_YEAR[item.interval] : undefined;
   if (perYear === undefined) throw new PayloadError('invalid_field', `recurring interval "${item.interval}"`);
   return (item.unitAmount * (item.quantity ?? 1) * perYear) / 12 / Math.max(1, item.intervalCount);
 }

@@ -4,6 +4,7 @@
 import type { Type } from 'avsc';
 import type { StepResult } from '../shared/results.ts';
 import { dlq, ok, retry } from '../shared/results.ts';
+import { boundAvroBlockCounts } from './bound-avro-blocks.ts';
 import type { IngestLimits } from './ingest-config.ts';
 
 /** The lookup's rejection for a schema id the registry does not know (HTTP 404 / error 40403). */
@@ -17,8 +18,22 @@ export class UnknownSchemaError extends Error {
   }
 }
 
-/** Resolves a registry schema id to its avsc Type; rejects with UnknownSchemaError for unknown ids
- *  and with any other error for infrastructure faults (network, 5xx, auth). */
+/** The lookup's rejection for a schema the registry serves but avsc cannot parse (not JSON, an
+ *  unknown type, a bad name ...): asking again gives the same schema, so it is poison, not a fault. */
+export class UnparseableSchemaError extends Error {
+  readonly schemaId: number;
+
+  constructor(schemaId: number, options?: { cause?: unknown }) {
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`schema id ${schemaId} is not a schema avsc can parse${why}`, options);
+    this.name = 'UnparseableSchemaError';
+    this.schemaId = schemaId;
+  }
+}
+
+/** Resolves a registry schema id to its avsc Type; rejects with UnknownSchemaError for unknown ids,
+ *  UnparseableSchemaError for a schema avsc cannot parse, and with any other error for
+ *  infrastructure faults (network, 5xx, auth). */
 export type LookupSchema = (schemaId: number) => Promise<Type>;
 
 export type DecodedMessage =
@@ -64,7 +79,15 @@ async function decodeAvro(value: Buffer, lookupSchema: LookupSchema): Promise<St
     type = await lookupSchema(schemaId);
   } catch (err) {
     if (err instanceof UnknownSchemaError) return dlq('unknown_schema_id', err.message);
+    if (err instanceof UnparseableSchemaError) return dlq('unparseable_writer_schema', err.message);
     return retry('schema_registry_unavailable', err);
+  }
+  try {
+    type = boundAvroBlockCounts(type);
+  } catch (err) {
+    // Parsing the writer schema again (with bounded array/map readers) fails only for a schema
+    // the lookup itself could not have parsed the same way: poison like any unparseable schema.
+    return dlq('unparseable_writer_schema', `schema ${schemaId}: ${(err as Error).message}`);
   }
   let decoded: { value: unknown; offset: number };
   try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { checkTimestampWindow, correctClockSkew, parseIsoTime } from './event-time.ts';
+import { checkTimestampWindow, correctClockSkew, optTime, parseIsoTime } from './event-time.ts';
 import { DEFAULT_INGEST_LIMITS } from './ingest-config.ts';
 import { PayloadError } from './payload-error.ts';
 
@@ -103,6 +103,29 @@ describe('checkTimestampWindow', () => {
     for (const eventTime of [now - 90 * day - 1, now + 15 * 60_000 + 1]) {
       assert.throws(
         () => checkTimestampWindow(eventTime, now, DEFAULT_INGEST_LIMITS),
+        (e: unknown) => e instanceof PayloadError && e.reason === 'timestamp_out_of_window',
+      );
+    }
+  });
+
+  it('a time no Date can hold is out of the window, not a RangeError from toISOString (#14)', () => {
+    const huge = [9007199254740991, -9007199254740991, 8.64e15 + 1, 1e20, 1e308, Number.NaN, -Infinity];
+    for (const eventTime of huge) {
+      assert.throws(
+        () => checkTimestampWindow(eventTime, now, DEFAULT_INGEST_LIMITS),
+        (e: unknown) => e instanceof PayloadError && e.reason === 'timestamp_out_of_window',
+        String(eventTime),
+      );
+    }
+  });
+});
+
+describe('optTime', () => {
+  it('epoch milliseconds beyond what a Date holds are out of the window (#14)', () => {
+    assert.equal(optTime({ t: 8.64e15 }, 't'), 8.64e15);
+    for (const t of [8.64e15 + 1, -9007199254740991]) {
+      assert.throws(
+        () => optTime({ t }, 't'),
         (e: unknown) => e instanceof PayloadError && e.reason === 'timestamp_out_of_window',
       );
     }

@@ -10,6 +10,9 @@ const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?
 // The form almost every producer sends (JSON.stringify of a Date): Date.parse reads it as is.
 const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** The largest |epoch ms| a Date can hold (±100,000,000 days, ECMA-262 §21.4.1.1). */
+export const MAX_DATE_MS = 8.64e15;
+
 export function parseIsoTime(text: string, path: string): number {
   if (text.length === 24 && CANONICAL_ISO.test(text)) {
     const ms = Date.parse(text);
@@ -32,7 +35,10 @@ export function optTime(obj: PayloadObject, key: string, path = key): number | u
   const v = obj[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return parseIsoTime(v, path);
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    if (Math.abs(v) > MAX_DATE_MS) throw new PayloadError('timestamp_out_of_window', `${path}: ${v} ms`);
+    return v;
+  }
   throw new PayloadError('invalid_field', `${path}: expected an ISO-8601 time`);
 }
 
@@ -61,17 +67,27 @@ export function correctClockSkew(clock: SegmentClock, kafkaReceivedTime: number)
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
+/** A time as ISO-8601 when a Date can hold it, else as raw milliseconds: toISOString throws a
+ *  RangeError beyond ±MAX_DATE_MS, and a poison timestamp must give a reason, not an exception. */
+function describeTime(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : `${ms} ms`;
+}
+
 export function checkTimestampWindow(eventTime: number, receivedTime: number, limits: IngestLimits): void {
+  // NaN compares false both ways below and would pass the window: reject it (and ±Infinity) first.
+  if (!Number.isFinite(eventTime)) {
+    throw new PayloadError('timestamp_out_of_window', `event_time ${eventTime} is not a time`);
+  }
   if (eventTime < receivedTime - limits.maxPastDays * DAY_MS) {
     throw new PayloadError(
       'timestamp_out_of_window',
-      `event_time ${new Date(eventTime).toISOString()} is more than ${limits.maxPastDays} days before receive time`,
+      `event_time ${describeTime(eventTime)} is more than ${limits.maxPastDays} days before receive time`,
     );
   }
   if (eventTime > receivedTime + limits.maxFutureMinutes * MINUTE_MS) {
     throw new PayloadError(
       'timestamp_out_of_window',
-      `event_time ${new Date(eventTime).toISOString()} is more than ${limits.maxFutureMinutes} minutes after receive time`,
+      `event_time ${describeTime(eventTime)} is more than ${limits.maxFutureMinutes} minutes after receive time`,
     );
   }
 }

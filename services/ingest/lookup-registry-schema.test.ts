@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UnknownSchemaError } from './decode-message-step.ts';
+import { decodeMessageStep, UnknownSchemaError, UnparseableSchemaError } from './decode-message-step.ts';
+import { DEFAULT_INGEST_LIMITS } from './ingest-config.ts';
 import { registryLookup, SchemaRegistryUnavailableError } from './lookup-registry-schema.ts';
 
 const schema = JSON.stringify({ type: 'record', name: 'T', fields: [{ name: 'a', type: 'string' }] });
@@ -52,4 +53,17 @@ test('basic auth is sent when configured', async () => {
   }) as unknown as typeof fetch);
   await lookup(1);
   assert.equal(auth, `Basic ${Buffer.from('u:p').toString('base64')}`);
+});
+
+test('a schema avsc cannot parse is poison: dlq unparseable_writer_schema, not a retry, fetched once (#14)', async () => {
+  for (const broken of ['not json at all', '{"type":"recrod","name":"T","fields":[]}', '{"type":"record"}']) {
+    const { fetch, calls } = fakeFetch([() => Response.json({ schema: broken })]);
+    const lookup = registryLookup({ url: 'http://registry' }, fetch);
+    await assert.rejects(lookup(5), UnparseableSchemaError);
+    const frame = Buffer.from([0, 0, 0, 0, 5, 2, 0x61]);
+    const decoded = await decodeMessageStep(frame, lookup, DEFAULT_INGEST_LIMITS);
+    assert.equal(decoded.kind, 'dlq', broken);
+    assert.equal(decoded.kind === 'dlq' && decoded.reason, 'unparseable_writer_schema');
+    assert.equal(calls.length, 1, 'the unparseable schema is remembered, not fetched per message');
+  }
 });

@@ -116,3 +116,24 @@ describe('normaliseTicketStep: Zendesk-like ticket webhooks', () => {
     });
   }
 });
+
+describe('normaliseTicketStep: poison (#14)', () => {
+  const base = loadFixture('zendesk-ticket-created.json');
+
+  it('a rating named like an Object.prototype member is no score (was Object.prototype.constructor)', () => {
+    for (const score of ['constructor', '__proto__', 'toString']) {
+      const event = okEvent(
+        normaliseTicketStep({ ...base, satisfaction_rating: { score } }, META, TEST_CONFIG),
+      );
+      assert.equal(event.score, null, score);
+      assert.equal(event.score_kind, null, score);
+    }
+  });
+
+  it('more tags than maxPropertyCount -> too_many_properties (array items were never counted)', () => {
+    const tags = new Array(TEST_CONFIG.limits.maxPropertyCount + 1).fill('t');
+    const result = normaliseTicketStep({ ...base, tags }, META, TEST_CONFIG);
+    assert.equal(result.kind === 'dlq' && result.reason, 'too_many_properties');
+    okEvent(normaliseTicketStep({ ...base, tags: tags.slice(1) }, META, TEST_CONFIG));
+  });
+});

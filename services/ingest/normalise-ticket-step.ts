@@ -4,7 +4,7 @@
 // ticket_requester_id and properties.organization_id (they are not product account ids).
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
-import { checkMessageShape, checkPropertyCount } from './check-payload-limits.ts';
+import { checkMessageShape } from './check-payload-limits.ts';
 import { collectIdentifiers, hasAnyIdentifier } from './collect-identifiers.ts';
 import { sourceEventId } from './event-id.ts';
 import { checkTimestampWindow, optTime } from './event-time.ts';
@@ -43,7 +43,13 @@ function mapTicket(
   const kind = requireValue(optString(payload, 'event_kind'), 'event_kind');
   if (!TICKET_KINDS.has(kind)) throw new PayloadError('unsupported_event_type', `event_kind "${kind}"`);
   const tags = optStringList(payload, 'tags');
-  checkPropertyCount([tags], config.limits);
+  // checkPropertyCount counts object keys, not array items: the tags are counted here.
+  if (tags.length > config.limits.maxPropertyCount) {
+    throw new PayloadError(
+      'too_many_properties',
+      `tags: ${tags.length}, limit ${config.limits.maxPropertyCount}`,
+    );
+  }
 
   const requester = optObject(payload, 'requester') ?? {};
   const organization = optObject(payload, 'organization') ?? {};
@@ -87,7 +93,9 @@ function mapTicket(
   const rating = optObject(payload, 'satisfaction_rating');
   const ratingScore =
     rating === undefined ? undefined : lower(optString(rating, 'score', 'satisfaction_rating.score'));
-  const score = ratingScore == null ? undefined : CSAT_SCORE[ratingScore];
+  // hasOwn: a rating named "constructor" or "__proto__" is unknown, not Object.prototype's member.
+  const score =
+    ratingScore == null || !Object.hasOwn(CSAT_SCORE, ratingScore) ? undefined : CSAT_SCORE[ratingScore];
   if (score !== undefined) {
     event.score_kind = 'csat';
     event.score = score;

@@ -44,3 +44,13 @@ describe('minor units', () => {
     assert.equal(toMinorUnits(1.234, 'kwd'), 1234);
   });
 });
+
+describe('prototype keys in free-form maps (#14)', () => {
+  it('a "__proto__" key (an own key after JSON.parse) stays data: kept, not made the prototype', () => {
+    const map = JSON.parse('{"__proto__":{"polluted":"x@y.io"},"a":1}') as object;
+    const out = scrubEmails(map, pii) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.ok(Object.hasOwn(out, '__proto__'));
+    assert.equal(JSON.stringify(out), `{"__proto__":{"polluted":"hmac:${hashEmail('x@y.io', pii)}"},"a":1}`);
+  });
+});

@@ -2,9 +2,9 @@
 // scrub emails out of free-form maps and free text so raw addresses never reach ClickHouse.
 import { createHmac } from 'node:crypto';
 import type { PiiConfig } from './ingest-config.ts';
+import { findEmailsInText } from './find-emails-in-text.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 /** Keys whose value is the person's email: removed from traits/properties (the value goes to ids). */
 const EMAIL_KEY = /^e[-_]?mail(?:[-_]?address)?$/i;
 
@@ -26,7 +26,13 @@ export function isEmailKey(key: string): boolean {
 /** Every email inside a text replaced by `hmac:<hash>` (same hash as ids.email_hash, so it joins). */
 export function scrubEmailsInText(text: string, pii: PiiConfig): string {
   if (!text.includes('@')) return text;
-  return text.replace(EMAIL_IN_TEXT, (match) => `hmac:${hashEmail(match.toLowerCase(), pii)}`);
+  let out = '';
+  let copied = 0;
+  for (const [start, end] of findEmailsInText(text)) {
+    out += `${text.slice(copied, start)}hmac:${hashEmail(text.slice(start, end).toLowerCase(), pii)}`;
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
@@ -40,7 +46,16 @@ export function scrubEmails(value: unknown, pii: PiiConfig): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     if (isEmailKey(key)) continue;
-    out[key] = scrubEmails(child, pii);
+    // JSON.parse makes "__proto__" an own key; assigning it would set out's prototype instead
+    // and drop the key (and give out the sender's object as prototype).
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: scrubEmails(child, pii),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = scrubEmails(child, pii);
   }
   return out;
 }

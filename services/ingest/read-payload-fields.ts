@@ -51,7 +51,10 @@ export function optNumber(obj: PayloadObject, key: string, path = key): number |
 export function optInteger(obj: PayloadObject, key: string, path = key): number | undefined {
   const v = optNumber(obj, key, path);
   if (v === undefined) return undefined;
-  return Number.isSafeInteger(v) ? v : invalid(path, 'an integer');
+  if (Number.isSafeInteger(v)) return v;
+  // 1e20 is an integer, just not one a double holds exactly: say so rather than "not an integer".
+  if (Number.isInteger(v)) throw new PayloadError('value_out_of_range', `${path}: ${v} is beyond 2^53`);
+  return invalid(path, 'an integer');
 }
 
 export function optBoolean(obj: PayloadObject, key: string, path = key): boolean | undefined {

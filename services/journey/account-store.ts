@@ -3,6 +3,7 @@
 // drives timers. Restored from the compacted journey changelog before processing.
 import type { AccountState } from './account-state.ts';
 import { StateFormatError, deserializeState, serializeState } from './serialize-state.ts';
+import { JOURNEY_STATE_FORMATS } from './state-formats.ts';
 
 export const WATERMARK_KEY = '__watermark__';
 
@@ -13,7 +14,8 @@ export interface AccountStore {
   /** Max event time seen minus the map's lateness: timers fire up to here. */
   watermark: number;
   lastSweep: number;
-  /** States on the changelog in an older format, dropped on restore (rebuilt from events). */
+  /** States on the changelog in no known format, dropped on restore. Older formats are migrated
+   * (state-formats.ts), so this stays 0 unless a build newer than this one wrote the changelog. */
   unreadableStates: number;
   /** Keys deleted since the last flush (folded into a survivor, or GDPR-deleted), with the
    * deleted state's max event time: their ClickHouse snapshot gets a newer `deleted` row. */
@@ -58,7 +60,13 @@ export function flushChangelog(store: AccountStore): Array<{ key: string; value:
   return out;
 }
 
-export function applyJourneyChangelog(store: AccountStore, key: string, value: string | null): void {
+/** `formats` is for tests that register an older format; the service uses the default. */
+export function applyJourneyChangelog(
+  store: AccountStore,
+  key: string,
+  value: string | null,
+  formats = JOURNEY_STATE_FORMATS,
+): void {
   if (key === WATERMARK_KEY) {
     if (value) Object.assign(store, JSON.parse(value) as { watermark: number; lastSweep: number });
     return;
@@ -68,7 +76,7 @@ export function applyJourneyChangelog(store: AccountStore, key: string, value: s
     return;
   }
   try {
-    store.states.set(key, deserializeState(value));
+    store.states.set(key, deserializeState(value, formats));
   } catch (err) {
     if (!(err instanceof StateFormatError)) throw err;
     store.states.delete(key);

@@ -1,20 +1,24 @@
-// Journey state on the changelog, compact: the values of every field in a fixed order (no key
-// names), time lists and members as base-36 strings, derived fields left out and recomputed. The format tag is a fingerprint of the field
-// list, so a state written by a build with other fields is refused (then rebuilt from events),
-// never misread. Bounded collections keep a busy account under 4 KB (serialize-state.test.ts).
-import { createHash } from 'node:crypto';
+// Journey state on the changelog, compact: a format tag, then the values of the format's fields
+// in its order (no key names), time lists and members as base-36 strings, derived fields left
+// out and recomputed. A state in an older format is migrated to the current one (state-formats.ts);
+// only an unknown tag is refused, never misread. Bounded collections keep a busy account under
+// 4 KB (serialize-state.test.ts).
 import { newAccountState } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
+import type { FieldEncoding, StateFormatRegistry, StateValues } from './state-format.ts';
+import { JOURNEY_STATE_FORMATS } from './state-formats.ts';
 
 export const MAX_STATE_BYTES = 4096;
 
 /** Recomputed on read: lastTouchBeforeSignup (last of touches), mrrCents (last of mrrHistory). */
 const DERIVED = new Set<string>(['lastTouchBeforeSignup', 'mrrCents']);
-const FIELDS = Object.keys(newAccountState('', 'account', 0, '', 0)).filter((k) => !DERIVED.has(k)) as Array<
-  keyof AccountState
->;
-export const STATE_FORMAT = createHash('sha256').update(FIELDS.join(',')).digest('hex').slice(0, 8);
+/** The fields this build's AccountState must persist. The current format must list exactly these
+ * (state-formats.test.ts): writing uses the format's list, so the tag always says what was written. */
+export const STATE_FIELDS: readonly string[] = Object.keys(newAccountState('', 'account', 0, '', 0)).filter(
+  (k) => !DERIVED.has(k),
+);
 
+/** A state in no known format (or not a state at all): the caller drops it. */
 export class StateFormatError extends Error {}
 
 interface Codec {
@@ -42,29 +46,42 @@ const members: Codec = {
     ),
 };
 
-const CODECS: Partial<Record<keyof AccountState, Codec>> = {
-  members,
-  dayFirsts: timeList,
-  keyActions: timeList,
-  ticketTimes: timeList,
-  urgentTicketTimes: timeList,
-  failedPaymentTimes: timeList,
-  contractionTimes: timeList,
-};
+const CODECS: Record<FieldEncoding, Codec> = { members, time_list: timeList };
 
-export function serializeState(state: AccountState): string {
-  return JSON.stringify([
-    STATE_FORMAT,
-    ...FIELDS.map((k) => (CODECS[k] ? CODECS[k].encode(state[k] as never) : state[k])),
-  ]);
+/** The state's fields as the current format writes them (the values migrations work on). */
+export function encodeState(state: AccountState, formats = JOURNEY_STATE_FORMATS): StateValues {
+  const { fields, encodings } = formats.current;
+  const record = state as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    fields.map((k) => {
+      const encoding = encodings[k];
+      return [k, encoding ? CODECS[encoding].encode(record[k] as never) : record[k]];
+    }),
+  );
 }
 
-export function deserializeState(text: string): AccountState {
+export function serializeState(state: AccountState, formats = JOURNEY_STATE_FORMATS): string {
+  const values = encodeState(state, formats);
+  return JSON.stringify([formats.current.tag, ...formats.current.fields.map((k) => values[k])]);
+}
+
+/** Reads a state in any format of `formats`, migrated to the current one. */
+export function deserializeState(
+  text: string,
+  formats: StateFormatRegistry = JOURNEY_STATE_FORMATS,
+): AccountState {
   const values = JSON.parse(text) as unknown;
-  if (!Array.isArray(values) || values[0] !== STATE_FORMAT || values.length !== FIELDS.length + 1)
-    throw new StateFormatError(`journey state is not in format ${STATE_FORMAT}: rebuild it from events`);
+  const format = Array.isArray(values) ? formats.formatOf(values[0]) : undefined;
+  if (format === undefined || (values as unknown[]).length !== format.fields.length + 1)
+    throw new StateFormatError('journey state is in no known format: rebuild it from events');
+  const written = Object.fromEntries(format.fields.map((k, i) => [k, (values as unknown[])[i + 1]]));
+  const migrated = formats.toCurrent(format, written);
+  const { fields, encodings } = formats.current;
   const state = Object.fromEntries(
-    FIELDS.map((k, i) => [k, CODECS[k] ? CODECS[k].decode(values[i + 1]) : values[i + 1]]),
+    fields.map((k) => {
+      const encoding = encodings[k];
+      return [k, encoding ? CODECS[encoding].decode(migrated[k]) : migrated[k]];
+    }),
   ) as unknown as AccountState;
   state.lastTouchBeforeSignup = state.touches[state.touches.length - 1] ?? null;
   state.mrrCents = state.mrrHistory[state.mrrHistory.length - 1]?.[1] ?? 0;

@@ -1,0 +1,83 @@
+// Every format journey state was ever written in, oldest first. Entries are never edited or
+// removed: states in them may still sit on the compacted changelog. To change the state's fields,
+// append a format (version + 1, tag = the version) with its `fromPrevious` migration; see
+// docs/journey.md "Changing the state's fields". state-formats.test.ts fails until you do.
+import { stateFormatRegistry } from './state-format.ts';
+import type { StateFormat } from './state-format.ts';
+
+/** Before formats had versions: tagged with the fingerprint of the field list. */
+const V1: StateFormat = Object.freeze({
+  version: 1,
+  tag: '84f4ac39',
+  fields: Object.freeze([
+    'key',
+    'kind',
+    'mapVersion',
+    'stage',
+    'stageEnteredAt',
+    'stageEntries',
+    'stalledStage',
+    'churnedAt',
+    'emittedActivation',
+    'emittedFunnel',
+    'reactivatedAt',
+    'conversions',
+    'entryMet',
+    'churnTimes',
+    'reactivationTimes',
+    'riskSince',
+    'riskSignal',
+    'lastRiskExitAt',
+    'firstSeenAt',
+    'lastActivityAt',
+    'maxEventTime',
+    'weeks',
+    'dayFirsts',
+    'members',
+    'features',
+    'firstTouch',
+    'touches',
+    'signupAt',
+    'activatedAt',
+    'keyActions',
+    'funnel',
+    'champion',
+    'championSince',
+    'segment',
+    'traits',
+    'traitTimes',
+    'plan',
+    'planAt',
+    'seats',
+    'seatsAt',
+    'mrrHistory',
+    'contractionTimes',
+    'failedPaymentTimes',
+    'failedPayments',
+    'cancelReason',
+    'cancelReasonAt',
+    'ticketTimes',
+    'urgentTicketTimes',
+    'tickets',
+    'nps',
+    'npsAt',
+    'csat',
+    'csatAt',
+    'experiments',
+    'experimentsAt',
+    'churn',
+  ]),
+  encodings: Object.freeze({
+    members: 'members',
+    dayFirsts: 'time_list',
+    keyActions: 'time_list',
+    ticketTimes: 'time_list',
+    urgentTicketTimes: 'time_list',
+    failedPaymentTimes: 'time_list',
+    contractionTimes: 'time_list',
+  }),
+});
+
+export const STATE_FORMATS: readonly StateFormat[] = Object.freeze([V1]);
+
+export const JOURNEY_STATE_FORMATS = stateFormatRegistry(STATE_FORMATS);

@@ -1,9 +1,12 @@
 // Step: an operator identity command (force-merge, split, delete) from the identity-commands
 // topic, applied by the journey stage — the identity graph's single writer — so commands and
 // events never race. Merges fold journey state like any other merge; a deletion removes the
-// person's journey state and asks the shell to delete its rows from ClickHouse.
+// person's journey state, forgets the person in the accounts that name it, and returns the
+// erasure the shell applies to ClickHouse (services/sink/erase-person.ts).
 import { deletePerson, forceMerge, splitIdentifier } from '../identity/identity-core.ts';
 import type { CommandResult, IdentityGraph } from '../identity/identity-core.ts';
+import { personErasureOf } from '../identity/person-erasure.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 import { IDENTIFIER_TYPES } from '../identity/identifier-keys.ts';
 import type { IdentifierType } from '../identity/identifier-keys.ts';
 import type { StepResult } from '../shared/results.ts';
@@ -11,6 +14,7 @@ import { dlq, ok } from '../shared/results.ts';
 import { deleteState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
 import { foldMerge } from './fold-merge.ts';
+import { forgetPersonInAccounts } from './forget-person-in-accounts.ts';
 import type { JourneyMap } from './journey-map.ts';
 import { putState } from './account-store.ts';
 
@@ -67,6 +71,8 @@ export interface CommandApplied {
   result: CommandResult;
   /** Person ids whose events must be deleted from ClickHouse (GDPR). */
   deletedPersonIds: string[];
+  /** What ClickHouse must erase for a deletion (null for any other command). */
+  erasure: PersonErasure | null;
 }
 
 export function applyIdentityCommandStep(
@@ -98,9 +104,13 @@ export function applyIdentityCommandStep(
     if (effect.kind === 'deletion') {
       for (const id of [effect.person_id, ...effect.retired_person_ids]) {
         deleteState(accounts, id);
+        // No `deleted` marker row for account_state: the erasure deletes all of the key's rows,
+        // and a marker written later would put the person id back.
+        accounts.removed.delete(id);
         deletedPersonIds.push(id);
       }
+      forgetPersonInAccounts(accounts, [effect.person_id, ...effect.retired_person_ids]);
     }
   }
-  return { result, deletedPersonIds: [...new Set(deletedPersonIds)] };
+  return { result, deletedPersonIds: [...new Set(deletedPersonIds)], erasure: personErasureOf(result) };
 }

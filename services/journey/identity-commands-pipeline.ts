@@ -1,9 +1,15 @@
 // Operator identity commands, top to bottom: parse -> apply to the graph (single writer) and fold
-// or delete journey state -> identity rows, identity changes, changelogs -> (shell) ClickHouse
-// deletions for deleted persons, then one transaction with the offsets. Commands are idempotent
+// or delete journey state -> identity rows, identity changes, changelogs -> (shell) the erasure of
+// deleted persons from ClickHouse (services/sink/erase-person.ts), then one transaction with the
+// offsets. A deletion writes no row that names the person: its identity_map / person_overrides
+// `is_deleted` markers are left out (the erasure deletes every row of the person, and a marker
+// inserted after it would put the identifiers back), and its identity_changes audit row keeps only
+// the command id. Commands are idempotent
 // (a repeated force-merge is `same_person`, a repeated delete `unknown_person`), so a retried
 // batch cannot apply one twice.
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import { namesErasedPerson } from '../identity/person-erasure.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { encodeChangelogRecord } from '../identity/identity-core.ts';
@@ -15,6 +21,8 @@ import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './j
 
 export interface CommandBatchResult extends JourneyBatchResult {
   deletedPersonIds: string[];
+  /** One per applied delete command: what the shell erases from ClickHouse. */
+  erasures: PersonErasure[];
   outcomes: Array<{ command_id: string; outcome: string }>;
 }
 
@@ -33,6 +41,7 @@ export function processIdentityCommands(
     counts: new Map(),
     effects: [],
     deletedPersonIds: [],
+    erasures: [],
     outcomes: [],
   };
   const push = (table: string, rows: object[]): void =>
@@ -74,8 +83,11 @@ export function processIdentityCommands(
       command_id: parsed.value.command_id,
       outcome: outcome.kind === 'applied' ? 'applied' : `rejected:${outcome.reason}`,
     });
-    push('identity_map', rows.identity_map);
-    push('person_overrides', rows.person_overrides);
+    const erasure = applied.erasure;
+    if (erasure === null) {
+      push('identity_map', rows.identity_map);
+      push('person_overrides', rows.person_overrides);
+    } else result.erasures.push(erasure);
     push('accounts', rows.accounts);
     for (const record of changelog) {
       const { key, value } = encodeChangelogRecord(record);
@@ -94,10 +106,20 @@ export function processIdentityCommands(
         value: JSON.stringify(effect),
       });
       const change = identityChangeRow(effect);
-      if (change) push('identity_changes', [change]);
+      // The deletion's audit row: kind, reason, command id and time; the person is not named.
+      if (change)
+        push('identity_changes', [change.kind === 'deletion' ? { ...change, person_id: '' } : change]);
     }
     result.deletedPersonIds.push(...applied.deletedPersonIds);
   }
+  // Rows an earlier command of the batch wrote for a person deleted later in it would be inserted
+  // after the erasure: they are left out.
+  if (result.erasures.length > 0)
+    for (const [table, rows] of result.rows)
+      result.rows.set(
+        table,
+        rows.filter((row) => !namesErasedPerson(row, result.erasures)),
+      );
   for (const entry of flushChangelog(state.accounts)) {
     result.changelog.push({
       topic: topology.journeyChangelogTopic,

@@ -89,7 +89,10 @@ export async function startIngestService(
   // One dedup window per topic-partition, dropped when a batch fails: ids of a batch that was not
   // committed must not make its redelivery look like duplicates.
   const windows = new Map<string, DedupWindow>();
+  // The dedup negative control of the fault-injection suite: a window that remembers nothing.
+  const noDedup = { checkAndRemember: () => false } as unknown as DedupWindow;
   const windowFor = (key: string): DedupWindow => {
+    if (config.UNSAFE_NEGATIVE_CONTROL === 'dedup_off') return noDedup;
     let window = windows.get(key);
     if (!window) {
       window = new DedupWindow({

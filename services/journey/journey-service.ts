@@ -25,6 +25,8 @@ import {
   decodeChangelogRecord,
 } from '../identity/identity-core.ts';
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
+import { dropStoredEvents } from '../sink/drop-stored-events.ts';
+import { erasePersons } from '../sink/erase-person.ts';
 import { writeRows } from '../sink/write-rows.ts';
 import { IDENTITY_TABLES, emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
 import { emptyStepOutput } from './apply-journey-step.ts';
@@ -166,6 +168,9 @@ export async function startJourneyService(
   // restored earlier (at startup, or before the last rebalance) is then behind the changelogs.
   // After every group join, the next batch restores both changelogs first.
   let restoreNeeded = false;
+  // After a restore, the first batches may replay events the previous owner inserted but did not
+  // commit: they are left out of journey_events until a batch has none stored (drop-stored-events.ts).
+  let replayed = true;
   // The flag is cleared only once both changelogs are restored: a restore that fails leaves it set,
   // so the redelivered batch is never run against a state that already holds it (whose checkpoint
   // would skip every message and commit the offsets with no rows).
@@ -176,6 +181,7 @@ export async function startJourneyService(
     state.graph = graph;
     state.accounts = accounts;
     restoreNeeded = false;
+    replayed = true;
     metrics.unreadableStates.inc(state.accounts.unreadableStates);
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
@@ -262,47 +268,58 @@ export async function startJourneyService(
           commandResult ??
           processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
         try {
-          if (commandResult && commandResult.deletedPersonIds.length > 0) {
-            // GDPR: the persons' events go from ClickHouse too (lightweight delete, parameterised).
-            await clickhouse.command({
-              query: `DELETE FROM ${config.CLICKHOUSE_DATABASE}.journey_events WHERE person_id IN {ids:Array(String)}`,
-              query_params: { ids: commandResult.deletedPersonIds },
-            });
+          if (commandResult && commandResult.erasures.length > 0) {
+            // GDPR: every row naming a deleted person goes from every table (services/sink/erase-person.ts).
+            await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, commandResult.erasures);
           }
           if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
+          const events = result.rows.get('journey_events') as Array<{ event_id: string }> | undefined;
+          if (replayed && !commands && events && events.length > 0) {
+            const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
+            result.rows.set('journey_events', kept.rows);
+            if (kept.stored === 0) replayed = false;
+            else stageLog.info({ stored: kept.stored }, 'replayed events already in ClickHouse left out');
+          }
           // Outputs, state changelogs and the consumer offsets commit together, or not at all,
           // and only after the batch's rows are in ClickHouse: the inserts run while the
           // transaction's messages are sent, and gate its commit.
-          const committed = await producer.sendWithOffsets(
-            [...result.messages, ...result.changelog, ...result.checkpoint],
-            {
-              groupId: config.JOURNEY_GROUP_ID,
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: (BigInt(last.offset) + 1n).toString(),
-            },
-            async () => {
-              await writeRows(
-                clickhouse,
-                result.rows,
-                {
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  firstOffset: first.offset,
-                  lastOffset: last.offset,
+          const insertRows = () =>
+            writeRows(
+              clickhouse,
+              result.rows,
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                firstOffset: first.offset,
+                lastOffset: last.offset,
+              },
+              {
+                database: config.CLICKHOUSE_DATABASE,
+                first: IDENTITY_TABLES,
+                onInsert: (table, rows, seconds) => {
+                  metrics.clickhouseInsertRows.inc({ table }, rows);
+                  metrics.clickhouseInsertDuration.observe({ table }, seconds);
                 },
-                {
-                  database: config.CLICKHOUSE_DATABASE,
-                  first: IDENTITY_TABLES,
-                  onInsert: (table, rows, seconds) => {
-                    metrics.clickhouseInsertRows.inc({ table }, rows);
-                    metrics.clickhouseInsertDuration.observe({ table }, seconds);
-                  },
-                },
-              );
+              },
+            );
+          const offsets = {
+            groupId: config.JOURNEY_GROUP_ID,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last.offset) + 1n).toString(),
+          };
+          const outputs = [...result.messages, ...result.changelog, ...result.checkpoint];
+          let committed: boolean;
+          if (config.UNSAFE_NEGATIVE_CONTROL === 'commit_before_insert') {
+            // The fault-injection suite's negative control: the offsets go first, the rows after.
+            committed = await producer.sendWithOffsets(outputs, offsets);
+            await insertRows();
+          } else {
+            committed = await producer.sendWithOffsets(outputs, offsets, async () => {
+              await insertRows();
               return !control.isStale();
-            },
-          );
+            });
+          }
           if (!committed) {
             // The partition moved mid-batch: its new owner redoes it (ClickHouse dedups the rows
             // written here); this instance's state holds the batch, so it is rebuilt first.

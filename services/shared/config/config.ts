@@ -189,6 +189,11 @@ export const CONFIG_VARIABLES = {
     'Stable instance name (pod name): part of the Kafka transactional id, so a restarted instance fences its zombie.',
   ],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
+  UNSAFE_NEGATIVE_CONTROL: [
+    z.enum(['none', 'dedup_off', 'commit_before_insert']),
+    'none',
+    'Fault-injection suite only (`make chaos`): breaks one guarantee on purpose (the ingest dedup window, or the journey committing offsets before its ClickHouse insert) so the suite shows its checks catch it. Never set it anywhere else.',
+  ],
   LOG_LEVEL: [
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'info',

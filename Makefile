@@ -6,13 +6,14 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo bench clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench chaos clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
 	@echo "make test          install, start the local stack, run lint/type checks, unit and integration tests"
 	@echo "make stack-up | stack-down | stack-status   the local Kafka + Schema Registry + ClickHouse stack"
 	@echo "make generate      regenerate TypeScript types from schemas/*.avsc"
+	@echo "make chaos         fault-injection suite on the local stack (CHAOS_ARGS=\"--profile reduced\"); docs/reliability.md"
 	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
 
 node_modules/.installed: package.json package-lock.json
@@ -78,6 +79,13 @@ BENCH_ARGS ?=
 bench: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	node services/bench/bench-main.ts $(BENCH_ARGS)
+
+# The full fault-injection suite (kill -9 loops, ClickHouse, broker and registry outages, negative
+# controls; docs/reliability.md). A reduced run is part of `make test` (test/chaos/chaos.test.ts).
+CHAOS_ARGS ?= --profile full
+chaos: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/chaos/chaos-main.ts $(CHAOS_ARGS)
 
 clean: stack-down
 	rm -rf .local node_modules

@@ -109,6 +109,7 @@ export async function startIngestService(
     groupId: config.INGEST_GROUP_ID,
     topics: [...sourceByTopic.keys()],
     stage: 'ingest',
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     commitMode: 'transaction',
     log: stageLog,
     metrics,

@@ -23,6 +23,7 @@ export async function startDlqSummary(
     groupId: `${config.JOURNEY_GROUP_ID}-dlq-summary`,
     topics: [config.TOPIC_DLQ],
     stage: 'dlq-summary',
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     log,
     metrics,
     handler: async (batch) => {

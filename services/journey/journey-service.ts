@@ -244,6 +244,7 @@ export async function startJourneyService(
     groupId: config.JOURNEY_GROUP_ID,
     topics: [config.TOPIC_CANONICAL, config.TOPIC_IDENTITY_COMMANDS],
     stage: 'journey',
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     commitMode: 'transaction',
     log: stageLog,
     metrics,
@@ -283,7 +284,7 @@ export async function startJourneyService(
           // Outputs, state changelogs and the consumer offsets commit together, or not at all,
           // and only after the batch's rows are in ClickHouse: the inserts run while the
           // transaction's messages are sent, and gate its commit.
-          const insertRows = () =>
+          const insertRows = (retries?: number) =>
             writeRows(
               clickhouse,
               result.rows,
@@ -296,6 +297,7 @@ export async function startJourneyService(
               {
                 database: config.CLICKHOUSE_DATABASE,
                 first: IDENTITY_TABLES,
+                ...(retries !== undefined ? { retries } : {}),
                 onInsert: (table, rows, seconds) => {
                   metrics.clickhouseInsertRows.inc({ table }, rows);
                   metrics.clickhouseInsertDuration.observe({ table }, seconds);
@@ -311,9 +313,15 @@ export async function startJourneyService(
           const outputs = [...result.messages, ...result.changelog, ...result.checkpoint];
           let committed: boolean;
           if (config.UNSAFE_NEGATIVE_CONTROL === 'commit_before_insert') {
-            // The fault-injection suite's negative control: the offsets go first, the rows after.
+            // The fault-injection suite's negative control, the naive writer: the offsets go first,
+            // the rows after, once — a failed insert cannot be redelivered, its rows are gone.
             committed = await producer.sendWithOffsets(outputs, offsets);
-            await insertRows();
+            await insertRows(0).catch((err: unknown) =>
+              stageLog.error(
+                { err },
+                'UNSAFE_NEGATIVE_CONTROL: insert failed after the commit; rows dropped',
+              ),
+            );
           } else {
             committed = await producer.sendWithOffsets(outputs, offsets, async () => {
               await insertRows();

@@ -139,6 +139,11 @@ export const CONFIG_VARIABLES = {
   IDENTITY_MAX_ACCOUNTS_PER_PERSON: [int(1), '50', 'Account memberships per person.'],
   TOPIC_PARTITIONS: [int(1), '6', 'Partitions for topics created by `journey topics`.'],
   INGEST_GROUP_ID: [name, 'journey-ingest', 'Consumer group of the ingest stage.'],
+  KAFKA_SESSION_TIMEOUT_MS: [
+    int(6000),
+    '30000',
+    'Consumer group session timeout: how long a killed instance keeps its partitions before the group hands them on (the broker allows 6000 and up by default).',
+  ],
   INGEST_MAX_MESSAGE_BYTES: [
     int(256),
     String(DEFAULT_INGEST_LIMITS.maxMessageBytes),

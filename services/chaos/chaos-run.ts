@@ -3,6 +3,7 @@
 // are at the end of their topics — the oracle's figures.
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { mkdirSync } from 'node:fs';
+import { runEnv } from '../bench/bench-config.ts';
 import { pipelineTopics } from '../cli/pipeline-topics.ts';
 import { inputAvroType, inputSchemaText } from '../ingest/input-avro.ts';
 import { schemaRegistry } from '../ingest/ingest-service.ts';
@@ -62,28 +63,13 @@ export interface RunOptions {
 
 function chaosEnv(base: Record<string, string | undefined>, prefix: string, scenario: Scenario) {
   return {
-    ...base,
-    TOPIC_BEHAVIOR: `${prefix}.raw.behavior`,
-    TOPIC_TICKETS: `${prefix}.raw.tickets`,
-    TOPIC_SURVEYS: `${prefix}.raw.surveys`,
-    TOPIC_BILLING: `${prefix}.raw.billing`,
-    TOPIC_CANONICAL: `${prefix}.events.canonical`,
-    TOPIC_DLQ: `${prefix}.dlq`,
-    TOPIC_RESOLVED: `${prefix}.events.resolved`,
-    TOPIC_IDENTITY_CHANGES: `${prefix}.identity.changes`,
-    TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity.changelog`,
-    TOPIC_JOURNEY_CHANGELOG: `${prefix}.state.changelog`,
-    TOPIC_IDENTITY_COMMANDS: `${prefix}.identity.commands`,
-    TOPIC_CHURN_ALERTS: `${prefix}.churn.alerts`,
+    // The benchmark's naming: every topic, group and the database named after the run.
+    ...runEnv(base, prefix, prefix),
     // One raw partition: the canonical order is the produce order, so an undisturbed run and a
     // disturbed one see the same event order and must end in the same state.
     TOPIC_PARTITIONS: '1',
-    INGEST_GROUP_ID: `${prefix}-ingest`,
-    JOURNEY_GROUP_ID: `${prefix}-journey`,
-    CLICKHOUSE_DATABASE: prefix.replace(/[^A-Za-z0-9_]/g, '_'),
     PII_HMAC_KEY: base.PII_HMAC_KEY ?? 'chaos-suite-pii-key-not-a-secret',
     LOG_LEVEL: 'warn',
-    JOURNEY_IDLE_TICK_SECONDS: '0',
     // A killed instance's partitions move on after 10 s instead of 30 s.
     KAFKA_SESSION_TIMEOUT_MS: '10000',
     UNSAFE_NEGATIVE_CONTROL: scenario.negativeControl ?? 'none',

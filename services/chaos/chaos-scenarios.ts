@@ -2,11 +2,27 @@
 // reduced one inside `make test`. Each resolves when its last fault has ended; the runner then
 // waits for the pipeline to drain and measures. The two negative controls break one guarantee on
 // purpose (UNSAFE_NEGATIVE_CONTROL) and must fail the same checks.
+import { createKafka } from '../shared/kafka/kafka-client.ts';
 import { Rng } from '../workload/prng.ts';
+import { journeyOwner } from './journey-owner.ts';
 import type { Scenario } from './chaos-run.ts';
 import { freezeService, startStack, stopService, thawService } from './stack-control.ts';
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `probe` gives a value (a condition, never a fixed delay); throws after `timeoutMs`. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`chaos: timed out waiting for ${what}`);
+    await wait(250);
+  }
+}
+
+const owner = (ctx: Parameters<Scenario['faults']>[0]) => async (): Promise<number | undefined> =>
+  (await journeyOwner(createKafka(ctx.config, 'chaos-probe'), ctx.config.JOURNEY_GROUP_ID)) ?? undefined;
 
 export interface Profile {
   name: 'reduced' | 'full';
@@ -21,10 +37,10 @@ export interface Profile {
 export const PROFILES: Record<Profile['name'], Profile> = {
   reduced: {
     name: 'reduced',
-    events: 4_000,
+    events: 3_000,
     ratePerSecond: 500,
     killEveryMs: [2_000, 5_000],
-    outageMs: 8_000,
+    outageMs: 6_000,
     clickhouseOutages: 1,
     brokerRestarts: 1,
   },
@@ -112,6 +128,49 @@ export function scenarios(profile: Profile): Scenario[] {
           thawService('registry');
         }
         ctx.note(`registry unreachable ${profile.outageMs / 1000} s, ingest restarted meanwhile`);
+      },
+    },
+    {
+      name: 'zombie_journey',
+      journeys: 2,
+      faults: async (ctx) => {
+        await wait(quarter);
+        const stalled = await until('a journey owner', owner(ctx));
+        const pid = ctx.processes.pid('journey', stalled)!;
+        // Stalled (not dead): its session expires, the standby takes over, and then it wakes up
+        // in the middle of whatever it was doing — a batch, an insert, a transaction.
+        process.kill(pid, 'SIGSTOP');
+        let standby: number;
+        try {
+          standby = await until('the standby to take over', async () => {
+            const now = await owner(ctx)();
+            return now !== undefined && now !== stalled ? now : undefined;
+          });
+        } finally {
+          process.kill(pid, 'SIGCONT');
+        }
+        ctx.note(
+          `journey ${stalled} stalled past the session timeout, journey ${standby} took over, the zombie resumed`,
+        );
+      },
+    },
+    {
+      name: 'journeys_join_leave',
+      faults: async (ctx) => {
+        await wait(quarter);
+        ctx.processes.start('journey', 1);
+        await wait(quarter);
+        ctx.processes.start('journey', 2);
+        await wait(quarter);
+        // The owner leaves (SIGTERM), then another one: one instance is left.
+        const first = await until('a journey owner', owner(ctx));
+        await ctx.processes.terminate('journey', first);
+        const second = await until('a new journey owner', async () => {
+          const now = await owner(ctx)();
+          return now !== undefined && now !== first ? now : undefined;
+        });
+        await ctx.processes.terminate('journey', second);
+        ctx.note(`3 journey instances; the owner (${first}) left, then the next owner (${second})`);
       },
     },
     {

@@ -49,6 +49,16 @@ export class PipelineProcesses {
     if (restart) this.start(role, instance);
   }
 
+  /** SIGTERM (a clean stop: the member leaves its group) without a restart. */
+  async terminate(role: Role, instance = 0): Promise<void> {
+    const child = this.#running.get(`${role}-${instance}`);
+    this.#running.delete(`${role}-${instance}`);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  }
+
   /** Restarts any instance that exited by itself (a stage that stopped for good exits 1). */
   restartExited(): number {
     let n = 0;

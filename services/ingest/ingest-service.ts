@@ -9,7 +9,8 @@ import { createKafka } from '../shared/kafka/kafka-client.ts';
 import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
-import { DedupWindow } from './dedup-window.ts';
+import type { DedupWindow } from './dedup-window.ts';
+import { DedupWindows } from './dedup-windows.ts';
 import { journeyEventSchemaText, journeyEventType } from './encode-canonical-step.ts';
 import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { processIngestBatch } from './ingest-pipeline.ts';
@@ -86,23 +87,15 @@ export async function startIngestService(
     kafka,
     `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
   );
-  // One dedup window per topic-partition, dropped when a batch fails: ids of a batch that was not
-  // committed must not make its redelivery look like duplicates.
-  const windows = new Map<string, DedupWindow>();
+  // One dedup window per owned topic-partition (dedup-windows.ts).
+  const windows = new DedupWindows({
+    maxEntries: Math.max(1, config.INGEST_DEDUP_WINDOW_SIZE),
+    maxAgeMs: Math.max(1, config.INGEST_DEDUP_WINDOW_MINUTES) * 60_000,
+  });
   // The dedup negative control of the fault-injection suite: a window that remembers nothing.
   const noDedup = { checkAndRemember: () => false } as unknown as DedupWindow;
-  const windowFor = (key: string): DedupWindow => {
-    if (config.UNSAFE_NEGATIVE_CONTROL === 'dedup_off') return noDedup;
-    let window = windows.get(key);
-    if (!window) {
-      window = new DedupWindow({
-        maxEntries: Math.max(1, config.INGEST_DEDUP_WINDOW_SIZE),
-        maxAgeMs: Math.max(1, config.INGEST_DEDUP_WINDOW_MINUTES) * 60_000,
-      });
-      windows.set(key, window);
-    }
-    return window;
-  };
+  const windowFor = (topic: string, partition: number): DedupWindow =>
+    config.UNSAFE_NEGATIVE_CONTROL === 'dedup_off' ? noDedup : windows.for(topic, partition);
 
   const running = await runBatchConsumer({
     kafka,
@@ -113,15 +106,15 @@ export async function startIngestService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
+    onGroupJoin: (assignment) => windows.retain(assignment),
     handler: async (batch, control) => {
-      const windowKey = `${batch.topic}:${batch.partition}`;
       try {
         const result = await processIngestBatch(
           batch.messages,
           topology,
           ingestConfig,
           lookup,
-          windowFor(windowKey),
+          windowFor(batch.topic, batch.partition),
           Date.now(),
         );
         // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction.
@@ -138,7 +131,7 @@ export async function startIngestService(
           async () => !control.isStale(),
         );
         if (!committed) {
-          windows.delete(windowKey);
+          windows.drop(batch.topic, batch.partition);
           stageLog.warn(
             { topic: batch.topic, partition: batch.partition },
             'partition revoked; batch not committed',
@@ -165,7 +158,7 @@ export async function startIngestService(
         if (result.junkIdentifiers > 0)
           metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
       } catch (err) {
-        windows.delete(windowKey);
+        windows.drop(batch.topic, batch.partition);
         stageLog.error(
           { err, topic: batch.topic, partition: batch.partition },
           'batch failed; not committed, will be retried',

@@ -11,7 +11,9 @@ import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
-import { createTransactionalProducer } from '../shared/kafka/producer.ts';
+import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
+import type { TransactionalProducer } from '../shared/kafka/producer.ts';
+import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
 import { readChangelog } from '../shared/kafka/read-changelog.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
@@ -39,6 +41,14 @@ import type { AccountStore } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { loadJourneyMap } from './journey-map.ts';
 import { loadChurnConfig } from '../churn/churn-config-file.ts';
+
+/** This member went a session timeout without a heartbeat: its partition may be another's now. */
+export class StaleMemberError extends Error {
+  constructor(groupId: string) {
+    super(`no heartbeat of ${groupId} for a session timeout: this member may no longer own its partition`);
+    this.name = 'StaleMemberError';
+  }
+}
 
 export function identityConfigFrom(config: PipelineConfig): IdentityConfig {
   return {
@@ -139,7 +149,7 @@ export async function startJourneyService(
   metrics: PipelineMetrics,
 ): Promise<JourneyService> {
   const stageLog = log.child({ stage: 'journey' });
-  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-journey`, stageLog);
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-journey-${config.INSTANCE_ID}`, stageLog);
   const clickhouse = createClickHouse(config, { database: null });
   const identityConfig = identityConfigFrom(config);
   const ctx = journeyContextFrom(config);
@@ -149,10 +159,23 @@ export async function startJourneyService(
   };
   metrics.unreadableStates.inc(state.accounts.unreadableStates);
   const topology = journeyTopologyFrom(config, await registerCanonicalSchema(config));
-  const producer = await createTransactionalProducer(
-    kafka,
-    `${config.JOURNEY_GROUP_ID}-${config.INSTANCE_ID}`,
-  );
+  // Fencing: the journey is one writer, and its transactional id is the writer's, not the
+  // instance's. The member the group hands the partitions to initialises it before it restores
+  // state or writes anything, which aborts whatever a previous owner left open and fences that
+  // owner for good, even if it is only stalled (a zombie) and wakes up mid-batch. A standby holds
+  // no producer, so it fences nobody.
+  const writerId = `${config.JOURNEY_GROUP_ID}-writer`;
+  let producer: TransactionalProducer | null = null;
+  let owning = false;
+  const ensureProducer = async (): Promise<TransactionalProducer> => {
+    producer ??= await createTransactionalProducer(kafka, writerId);
+    return producer;
+  };
+  const releaseProducer = (): void => {
+    const held = producer;
+    producer = null;
+    void held?.disconnect().catch(() => undefined);
+  };
   const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
 
   // Batches and wall-clock ticks take turns on the state.
@@ -188,8 +211,10 @@ export async function startJourneyService(
   const tick = async (): Promise<void> => {
     // Only once caught up: a tick declares time up to now final, which must not happen while a
     // backlog of older events is still waiting (after a restart, or a replay of history).
-    if (idleMs === 0 || !caughtUp || Date.now() - lastBatchAt < idleMs) return;
+    if (idleMs === 0 || !caughtUp || !owning || Date.now() - lastBatchAt < idleMs) return;
     await exclusive(async () => {
+      const writer = producer;
+      if (!writer) return;
       await restoreIfNeeded();
       const now = Date.now() - ctx.map.lateness_minutes * 60_000;
       if (now <= state.accounts.watermark) return;
@@ -207,7 +232,7 @@ export async function startJourneyService(
       };
       emitStateOutputs(state.accounts, step, topology, result, 0);
       try {
-        await producer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
+        await writer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
           await writeRows(
             clickhouse,
             result.rows,
@@ -223,6 +248,7 @@ export async function startJourneyService(
       } catch (err) {
         // The state already holds the tick: it is restored before the next tick or batch.
         restoreNeeded = true;
+        if (isFencedError(err)) releaseProducer();
         stageLog.error({ err }, 'wall-clock tick failed; state is restored before the next tick or batch');
       }
     });
@@ -248,12 +274,18 @@ export async function startJourneyService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    onGroupJoin: () => {
+    // Every partition to one member (single-owner-assigner.ts); the others are standbys.
+    partitionAssigners: [singleOwnerAssigner(() => owning)],
+    onGroupJoin: (assignment) => {
       restoreNeeded = true;
       caughtUp = false;
+      owning = Object.values(assignment).some((partitions) => partitions.length > 0);
+      if (!owning) releaseProducer();
     },
     handler: (batch, control) =>
       exclusive(async () => {
+        // Fence any previous owner first, then restore what it committed.
+        const producer = await ensureProducer();
         await restoreIfNeeded();
         lastBatchAt = Date.now();
         const first = batch.messages[0]!;
@@ -298,6 +330,11 @@ export async function startJourneyService(
                 database: config.CLICKHOUSE_DATABASE,
                 first: IDENTITY_TABLES,
                 ...(retries !== undefined ? { retries } : {}),
+                // A member stalled past its session (a zombie that just woke up) writes nothing to
+                // ClickHouse: no transaction can fence those rows, so it must not send them.
+                beforeInsert: () => {
+                  if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+                },
                 onInsert: (table, rows, seconds) => {
                   metrics.clickhouseInsertRows.inc({ table }, rows);
                   metrics.clickhouseInsertDuration.observe({ table }, seconds);
@@ -344,6 +381,9 @@ export async function startJourneyService(
           // The flag is set before anything else can fail: the next batch (this one, redelivered)
           // restores first, however often the restore itself fails.
           restoreNeeded = true;
+          // Fenced: a newer owner holds the writer's id. Drop the producer; only a later
+          // assignment to this member creates (and fences with) a new one.
+          if (isFencedError(err)) releaseProducer();
           stageLog.error(
             { err, topic: batch.topic, partition: batch.partition },
             'batch failed; not committed, state is restored before the redelivery',
@@ -366,7 +406,7 @@ export async function startJourneyService(
       if (ticker) clearInterval(ticker);
       await running.stop();
       await dlqSummary.stop();
-      await producer.disconnect();
+      await producer?.disconnect();
       await clickhouse.close();
     },
   };

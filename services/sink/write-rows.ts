@@ -30,6 +30,9 @@ export interface WriteBatchOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Tables stored before any other starts (e.g. identity before the events it re-attributes). */
   first?: ReadonlySet<string>;
+  /** Checked before every insert attempt; throwing stops the write at once, never retried (the
+   *  journey refuses to insert once it may no longer own its partition). */
+  beforeInsert?: () => void;
 }
 
 export type WriteOptions = Omit<WriteBatchOptions, 'origin'>;
@@ -56,6 +59,7 @@ async function insertTable(
   const retries = options.retries ?? 8;
   const started = process.hrtime.bigint();
   for (let attempt = 0; ; attempt++) {
+    options.beforeInsert?.();
     try {
       await client.insert({
         table: `${options.database}.${table}`,

@@ -191,7 +191,7 @@ export const CONFIG_VARIABLES = {
   INSTANCE_ID: [
     name,
     hostname().replace(/[^A-Za-z0-9._-]/g, '-'),
-    'Stable instance name (pod name): part of the Kafka transactional id, so a restarted instance fences its zombie.',
+    "Stable instance name (pod name): part of the ingest's Kafka transactional id, so a restarted instance fences its zombie (the journey's is `<JOURNEY_GROUP_ID>-writer`), and of the journey's client id.",
   ],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
   UNSAFE_NEGATIVE_CONTROL: [

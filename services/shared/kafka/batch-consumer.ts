@@ -2,7 +2,7 @@
 // the steps and awaits every output (Kafka and ClickHouse); only then is the batch's last offset
 // resolved and committed. A handler that throws commits nothing: the consumer restarts from the
 // last committed offset, so nothing is lost (outputs are idempotent, so nothing is double-counted).
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
 import { describeLostOffsets } from './lost-offsets.ts';
@@ -30,6 +30,10 @@ export interface BatchControl {
   heartbeat(): Promise<void>;
   /** True when a rebalance took the partition away: stop work, commit nothing. */
   isStale(): boolean;
+  /** False once no heartbeat has succeeded for a session timeout: the group may have handed the
+   *  partition to another member (this process was stalled: GC, SIGSTOP, a frozen VM), whatever
+   *  kafkajs still believes. Checked right before writes no transaction can fence (ClickHouse). */
+  memberFresh(): boolean;
 }
 
 export type BatchHandler = (batch: ConsumedBatch, control: BatchControl) => Promise<void>;
@@ -51,7 +55,9 @@ export interface BatchConsumerOptions {
   /** Called when the consumer stopped for good (a non-retriable error); default: exit the process. */
   onFatal?: (err: Error) => void;
   /** Called on every group join (each rebalance), before the next batch is delivered. */
-  onGroupJoin?: () => void;
+  onGroupJoin?: (assignment: Readonly<Record<string, readonly number[]>>) => void;
+  /** How partitions are shared among the group's members (default: kafkajs round robin). */
+  partitionAssigners?: PartitionAssigner[];
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
   onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
 }
@@ -86,15 +92,19 @@ const exitOnFatal =
     process.exit(1);
   };
 
+const HEARTBEAT_MS = 3_000;
+
 export async function runBatchConsumer(options: BatchConsumerOptions): Promise<RunningConsumer> {
   const { kafka, groupId, topics, stage, handler, log, metrics } = options;
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
   const consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: HEARTBEAT_MS,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
     retry: { retries: 8 },
+    ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
   });
   let resolveJoined: () => void = () => undefined;
   const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
@@ -133,11 +143,14 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       );
     },
   );
+  let lastHeartbeatAt = Date.now();
+  consumer.on(consumer.events.HEARTBEAT, () => void (lastHeartbeatAt = Date.now()));
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    lastHeartbeatAt = Date.now();
     memberId = event.payload.memberId;
     metrics?.rebalances.inc({ group: groupId });
     log.info({ stage, groupId, assignment: event.payload.memberAssignment }, 'partitions assigned');
-    options.onGroupJoin?.();
+    options.onGroupJoin?.(event.payload.memberAssignment);
     resolveJoined();
   });
   consumer.on(consumer.events.CRASH, (event) => {
@@ -172,10 +185,20 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       // Lag is measured before the work, so it is current even while a batch keeps failing.
       const lagLabels = { group: groupId, topic: batch.topic, partition: String(batch.partition) };
       metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(messages[0]!.offset)));
+      // Long work inside the handler (a changelog restore, ClickHouse retries through an outage)
+      // must not cost the partition: the member keeps heartbeating while the handler runs, so a
+      // ClickHouse brown-out is a slow batch, not a rebalance storm. A heartbeat that reports a
+      // rebalance is ignored here: isStale() tells the handler, and nothing is committed.
+      const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
       try {
         await handler(
           { topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark },
-          { heartbeat, isStale: () => isStale() || !isRunning() },
+          {
+            heartbeat,
+            isStale: () => isStale() || !isRunning(),
+            // A margin of one heartbeat interval under the session timeout.
+            memberFresh: () => Date.now() - lastHeartbeatAt < sessionTimeoutMs - HEARTBEAT_MS,
+          },
         );
       } catch (err) {
         health.block(
@@ -185,6 +208,8 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
           err instanceof Error ? err.message : String(err),
         );
         throw err;
+      } finally {
+        clearInterval(beating);
       }
       health.clear(batch.topic, batch.partition, 'batch_failing');
       if (isStale() || !isRunning()) return; // the partition moved: the new owner redoes the batch

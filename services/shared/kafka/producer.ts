@@ -93,7 +93,35 @@ export interface TransactionalProducer {
  *  the broker aborts a transaction left open longer (transaction.max.timeout.ms allows 15 min). */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 
-/** One transactional id per stage instance: a restarted or duplicated instance fences the old one. */
+/** The broker refused the producer because a newer one with the same transactional id started
+ *  (INVALID_PRODUCER_EPOCH / PRODUCER_FENCED): this instance is a zombie and must stop writing. */
+export class ProducerFencedError extends Error {
+  constructor(transactionalId: string, options?: { cause?: unknown }) {
+    super(
+      `producer ${transactionalId} was fenced by a newer instance with the same transactional id`,
+      options,
+    );
+    this.name = 'ProducerFencedError';
+  }
+}
+
+export function isFencedError(err: unknown): boolean {
+  for (
+    let e = err as { type?: string; name?: string; cause?: unknown; originalError?: unknown } | undefined,
+      depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    if (/PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(e.type ?? '') || e.name === 'ProducerFencedError')
+      return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
+}
+
+/** A transactional producer. Whoever initialises the same transactional id later fences this one:
+ *  a fenced producer throws ProducerFencedError and never reconnects by itself (reconnecting would
+ *  fence the newer owner in turn). */
 export async function createTransactionalProducer(
   kafka: Kafka,
   transactionalId: string,
@@ -107,6 +135,11 @@ export async function createTransactionalProducer(
       transactionTimeout: TRANSACTION_TIMEOUT_MS,
     });
     await p.connect();
+    // kafkajs initialises the transactional id lazily, at the first transaction. Do it now: the
+    // InitProducerId aborts whatever an older producer with this id left open and fences it, before
+    // this instance restores state or reads a committed offset (a zombie that finishes its batch
+    // after we restored would otherwise commit it under our feet).
+    await (await p.transaction()).abort();
     return p;
   };
   let producer = await connect();
@@ -139,6 +172,10 @@ export async function createTransactionalProducer(
         return true;
       } catch (err) {
         await gated.catch(() => undefined);
+        if (isFencedError(err)) {
+          await producer.disconnect().catch(() => undefined);
+          throw new ProducerFencedError(transactionalId, { cause: err });
+        }
         await transaction.abort().catch(() => undefined);
         // A failed transaction can leave the producer's sequence numbers out of step with the
         // broker: start a fresh producer with the same transactional id (it bumps the epoch and

@@ -15,8 +15,10 @@ export class PipelineProcesses {
   readonly #env: Record<string, string | undefined>;
   readonly #log: number;
   readonly #running = new Map<string, ChildProcess>();
+  readonly #stopping = new WeakSet<ChildProcess>();
   kills = 0;
   starts = 0;
+  exits = 0;
 
   constructor(env: Record<string, string | undefined>, logFile: string) {
     this.#env = env;
@@ -31,6 +33,15 @@ export class PipelineProcesses {
     });
     this.#running.set(name, child);
     this.starts++;
+    // As an orchestrator would: an instance that exits by itself is started again.
+    child.once('exit', () => {
+      if (this.#running.get(name) !== child || this.#stopping.has(child)) return;
+      this.exits++;
+      setTimeout(() => {
+        if (this.#running.get(name) === child && !this.#stopping.has(child))
+          this.start(name.split('-')[0] as Role, Number(name.split('-')[1]));
+      }, 500);
+    });
   }
 
   pid(role: Role, instance = 0): number | undefined {
@@ -41,6 +52,7 @@ export class PipelineProcesses {
   async kill(role: Role, instance = 0, restart = true): Promise<void> {
     const child = this.#running.get(`${role}-${instance}`);
     if (child && child.exitCode === null && child.signalCode === null) {
+      this.#stopping.add(child);
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;
@@ -54,6 +66,7 @@ export class PipelineProcesses {
     const child = this.#running.get(`${role}-${instance}`);
     this.#running.delete(`${role}-${instance}`);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.#stopping.add(child);
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     await exited;
@@ -75,6 +88,7 @@ export class PipelineProcesses {
     await Promise.all(
       [...this.#running.values()].map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
+        this.#stopping.add(child);
         const exited = once(child, 'exit');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -49,12 +49,26 @@ export function schemaRegistry(config: PipelineConfig): SchemaRegistry {
   });
 }
 
+/** Registers the canonical schema (idempotent) and returns its id. Stages that start together
+ *  race to register the subject's first version, and the registry can answer one of them with an
+ *  error (Apicurio: "Compatibility does not match the configuration"); the schema is there by then,
+ *  so its id is looked up instead, with a short back-off while the registry settles. */
 export async function registerCanonicalSchema(config: PipelineConfig): Promise<number> {
-  const { id } = await schemaRegistry(config).register(
-    { type: SchemaType.AVRO, schema: journeyEventSchemaText() },
-    { subject: `${config.TOPIC_CANONICAL}-value` },
-  );
-  return id;
+  const registry = schemaRegistry(config);
+  const schema = journeyEventSchemaText();
+  const subject = `${config.TOPIC_CANONICAL}-value`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await registry.register({ type: SchemaType.AVRO, schema }, { subject })).id;
+    } catch (err) {
+      const id = await registry
+        .getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema })
+        .catch(() => null);
+      if (id !== null) return id;
+      if (attempt >= 6) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    }
+  }
 }
 
 export async function startIngestService(

@@ -21,7 +21,6 @@ test('reduced chaos: every fault survived exactly once; both negative controls c
       'kill9',
       'clickhouse_down',
       'broker_restart',
-      'registry_down',
       'zombie_journey',
       'control_dedup_off',
       'control_commit_first',

@@ -32,9 +32,10 @@ export interface Scenario {
   name: string;
   /** The fault schedule; resolves when the last fault has ended. */
   faults: (ctx: FaultContext) => Promise<void>;
-  negativeControl?: 'dedup_off' | 'commit_before_insert';
+  negativeControl?: 'dedup_off' | 'commit_before_insert' | 'fence_by_instance';
   duplicates?: number;
   journeys?: number;
+  ingests?: number;
 }
 
 export interface RunFigures {
@@ -108,7 +109,7 @@ export async function runScenario(
   const clickhouse = createClickHouse(config);
   try {
     for (let i = 0; i < (scenario.journeys ?? 1); i++) processes.start('journey', i);
-    processes.start('ingest');
+    for (let i = 0; i < (scenario.ingests ?? 1); i++) processes.start('ingest', i);
 
     // The stream, at a steady rate, on a producer that rides out broker restarts (it retries).
     const stream = [

@@ -4,7 +4,8 @@
 // purpose (UNSAFE_NEGATIVE_CONTROL) and must fail the same checks.
 import { createKafka } from '../shared/kafka/kafka-client.ts';
 import { Rng } from '../workload/prng.ts';
-import { journeyOwner } from './journey-owner.ts';
+import { partitionOwner } from './partition-owner.ts';
+import type { Role } from './pipeline-processes.ts';
 import type { Scenario } from './chaos-run.ts';
 import { freezeService, startStack, stopService, thawService } from './stack-control.ts';
 
@@ -21,8 +22,40 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const owner = (ctx: Parameters<Scenario['faults']>[0]) => async (): Promise<number | undefined> =>
-  (await journeyOwner(createKafka(ctx.config, 'chaos-probe'), ctx.config.JOURNEY_GROUP_ID)) ?? undefined;
+type Ctx = Parameters<Scenario['faults']>[0];
+
+/** The instance that owns the stage's input partition (the ingest: the behavior partition). */
+const owner =
+  (ctx: Ctx, role: Role = 'journey') =>
+  async (): Promise<number | undefined> =>
+    (await partitionOwner(
+      createKafka(ctx.config, 'chaos-probe'),
+      role === 'journey' ? ctx.config.JOURNEY_GROUP_ID : ctx.config.INGEST_GROUP_ID,
+      role,
+      role === 'journey' ? undefined : ctx.config.TOPIC_BEHAVIOR,
+    )) ?? undefined;
+
+/** The owner of the stage's input is stalled (SIGSTOP, not dead) until its session expires and a
+ *  standby owns the partition, then resumes in the middle of whatever it was doing — a fetch, a
+ *  batch, an insert, a transaction — as a zombie. */
+async function stallOwner(ctx: Ctx, role: Role, afterMs: number): Promise<void> {
+  await wait(afterMs);
+  const stalled = await until(`a ${role} owner`, owner(ctx, role));
+  const pid = ctx.processes.pid(role, stalled)!;
+  process.kill(pid, 'SIGSTOP');
+  let standby: number;
+  try {
+    standby = await until('the standby to take over', async () => {
+      const now = await owner(ctx, role)();
+      return now !== undefined && now !== stalled ? now : undefined;
+    });
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  ctx.note(
+    `${role} ${stalled} stalled past the session timeout, ${role} ${standby} took over, the zombie resumed`,
+  );
+}
 
 export interface Profile {
   name: 'reduced' | 'full';
@@ -130,30 +163,8 @@ export function scenarios(profile: Profile): Scenario[] {
         ctx.note(`registry unreachable ${profile.outageMs / 1000} s, ingest restarted meanwhile`);
       },
     },
-    {
-      name: 'zombie_journey',
-      journeys: 2,
-      faults: async (ctx) => {
-        await wait(quarter);
-        const stalled = await until('a journey owner', owner(ctx));
-        const pid = ctx.processes.pid('journey', stalled)!;
-        // Stalled (not dead): its session expires, the standby takes over, and then it wakes up
-        // in the middle of whatever it was doing — a batch, an insert, a transaction.
-        process.kill(pid, 'SIGSTOP');
-        let standby: number;
-        try {
-          standby = await until('the standby to take over', async () => {
-            const now = await owner(ctx)();
-            return now !== undefined && now !== stalled ? now : undefined;
-          });
-        } finally {
-          process.kill(pid, 'SIGCONT');
-        }
-        ctx.note(
-          `journey ${stalled} stalled past the session timeout, journey ${standby} took over, the zombie resumed`,
-        );
-      },
-    },
+    { name: 'zombie_journey', journeys: 2, faults: (ctx) => stallOwner(ctx, 'journey', quarter) },
+    { name: 'zombie_ingest', ingests: 2, faults: (ctx) => stallOwner(ctx, 'ingest', quarter) },
     {
       name: 'journeys_join_leave',
       faults: async (ctx) => {
@@ -178,6 +189,17 @@ export function scenarios(profile: Profile): Scenario[] {
       negativeControl: 'dedup_off',
       duplicates: 0.03,
       faults: async (ctx) => ctx.note('ingest dedup switched off; 3% duplicate deliveries'),
+    },
+    {
+      // The ingest as it was: one transactional id per instance, so the standby that takes the
+      // partition over does not fence the zombie, which then commits its last batch a second time.
+      name: 'control_zombie_unfenced',
+      negativeControl: 'fence_by_instance',
+      ingests: 2,
+      faults: async (ctx) => {
+        await stallOwner(ctx, 'ingest', quarter);
+        ctx.note('ingest fenced by instance, not by partition');
+      },
     },
     {
       name: 'control_commit_first',

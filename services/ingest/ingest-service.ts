@@ -6,7 +6,11 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
-import { createTransactionalProducer } from '../shared/kafka/producer.ts';
+import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
+import type { PartitionClaim } from '../shared/kafka/partition-producers.ts';
+import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
+import type { TransactionalProducer } from '../shared/kafka/producer.ts';
+import { TransientFault } from '../shared/bulkhead.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import type { DedupWindow } from './dedup-window.ts';
@@ -71,13 +75,22 @@ export async function registerCanonicalSchema(config: PipelineConfig): Promise<n
   }
 }
 
+/** The commit gate refused: the partition was revoked or this member went a session without a
+ *  heartbeat. Nothing was committed; the batch is redelivered (or redone by the new owner). */
+export class StaleBatchError extends TransientFault {
+  constructor(topic: string, partition: number) {
+    super(`batch of ${topic}[${partition}] not committed: the partition may have moved to another member`);
+    this.name = 'StaleBatchError';
+  }
+}
+
 export async function startIngestService(
   config: PipelineConfig,
   log: Logger,
   metrics: PipelineMetrics,
 ): Promise<RunningConsumer> {
   const stageLog = log.child({ stage: 'ingest' });
-  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-ingest`, stageLog);
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-ingest-${config.INSTANCE_ID}`, stageLog);
   const ingestConfig = ingestConfigFrom(config);
   const sourceByTopic = new Map<string, InputSource>([
     [config.TOPIC_BEHAVIOR, 'behavior'],
@@ -97,10 +110,21 @@ export async function startIngestService(
     username: config.SCHEMA_REGISTRY_USERNAME,
     password: config.SCHEMA_REGISTRY_PASSWORD,
   });
-  const producer = await createTransactionalProducer(
-    kafka,
-    `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
-  );
+  // One transactional producer per raw partition (partition-producers.ts): whoever takes a
+  // partition over fences its previous owner. The negative control fences by instance instead.
+  const producers = new PartitionProducers(kafka, config.INGEST_GROUP_ID);
+  // The zombie fault's negative control, the writer as it was: one transactional id per instance,
+  // no floor, no check of the member's freshness.
+  const fenceByInstance = config.UNSAFE_NEGATIVE_CONTROL === 'fence_by_instance';
+  let instanceProducer: Promise<TransactionalProducer> | null = null;
+  const claim = async (topic: string, partition: number): Promise<PartitionClaim> => {
+    if (!fenceByInstance) return producers.claim(topic, partition);
+    instanceProducer ??= createTransactionalProducer(
+      kafka,
+      `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
+    );
+    return { producer: await instanceProducer, floor: 0n };
+  };
   // One dedup window per owned topic-partition (dedup-windows.ts).
   const windows = new DedupWindows({
     maxEntries: Math.max(1, config.INGEST_DEDUP_WINDOW_SIZE),
@@ -120,11 +144,28 @@ export async function startIngestService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    onGroupJoin: (assignment) => windows.retain(assignment),
+    onGroupJoin: (assignment) => {
+      windows.retain(assignment);
+      producers.retain(assignment);
+    },
     handler: async (batch, control) => {
       try {
+        const { producer, floor } = await claim(batch.topic, batch.partition);
+        // Below the floor: committed by the partition's previous owner after kafkajs fetched the
+        // offset this batch starts from (a zombie finishing its last batch before we fenced it).
+        const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
+        if (messages.length < batch.messages.length)
+          stageLog.warn(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              skipped: batch.messages.length - messages.length,
+            },
+            'messages committed by the previous owner left out',
+          );
+        if (messages.length === 0) return;
         const result = await processIngestBatch(
-          batch.messages,
+          messages,
           topology,
           ingestConfig,
           lookup,
@@ -132,7 +173,7 @@ export async function startIngestService(
           Date.now(),
         );
         // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction.
-        const last = batch.messages[batch.messages.length - 1]!;
+        const last = messages[messages.length - 1]!;
         const committed = await producer.sendWithOffsets(
           result.outputs,
           {
@@ -141,16 +182,13 @@ export async function startIngestService(
             partition: batch.partition,
             offset: (BigInt(last.offset) + 1n).toString(),
           },
-          // A partition revoked mid-batch is not committed: its new owner redoes the batch.
-          async () => !control.isStale(),
+          // A member that went a session without a heartbeat may have lost the partition.
+          async () => !control.isStale() && (control.memberFresh() || fenceByInstance),
         );
         if (!committed) {
-          windows.drop(batch.topic, batch.partition);
-          stageLog.warn(
-            { topic: batch.topic, partition: batch.partition },
-            'partition revoked; batch not committed',
-          );
-          return;
+          // Not committed, and not resolved either (throwing keeps the fetch position): if the
+          // partition is still ours the batch is redone, else its new owner does it.
+          throw new StaleBatchError(batch.topic, batch.partition);
         }
         for (const [key, n] of result.counts) {
           const [kind, reason = ''] = key.split(':');
@@ -173,6 +211,18 @@ export async function startIngestService(
           metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
       } catch (err) {
         windows.drop(batch.topic, batch.partition);
+        if (isFencedError(err) || err instanceof StaleBatchError) {
+          // A newer holder of the partition's transactional id exists. Forget the producer; a
+          // heartbeat tells whether this member is still the partition's owner: if not, it throws
+          // and kafkajs rejoins the group; if it is, the redelivery fences the other holder.
+          producers.release(batch.topic, batch.partition);
+          stageLog.warn(
+            { err, topic: batch.topic, partition: batch.partition },
+            'batch not committed: partition fenced or stale',
+          );
+          await control.heartbeat();
+          throw err;
+        }
         stageLog.error(
           { err, topic: batch.topic, partition: batch.partition },
           'batch failed; not committed, will be retried',
@@ -185,7 +235,8 @@ export async function startIngestService(
     ...running,
     stop: async () => {
       await running.stop();
-      await producer.disconnect();
+      await producers.disconnectAll();
+      await (await instanceProducer)?.disconnect();
     },
   };
 }

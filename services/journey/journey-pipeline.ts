@@ -19,6 +19,7 @@ import type { AccountStore } from './account-store.ts';
 import { applyJourneyStep, emptyStepOutput } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
+import type { CanonicalWriters } from './learn-canonical-writers.ts';
 import { journeyEventRow } from '../sink/rows/event-rows.ts';
 import { identityChangeRow } from '../sink/rows/identity-rows.ts';
 import { churnAlertRow, churnOutcomeRow, churnScoreRow } from '../sink/rows/churn-rows.ts';
@@ -41,6 +42,9 @@ export interface JourneyTopology {
   eventType: Type;
   eventSchemaId: number;
   sweepIntervalMs: number;
+  /** Writer schemas of the canonical frames other than ours, learned by the shell before each
+   *  batch (learn-canonical-writers.ts); absent: every frame is read with `eventType`. */
+  canonicalWriters?: CanonicalWriters;
 }
 
 export interface JourneyStageState {
@@ -120,7 +124,7 @@ export function processJourneyBatch(
     // What the event changed before the exception stays, with its changelog, so the in-memory
     // state and the changelog never disagree.
     const processOne = (): void => {
-      const decoded = decodeCanonicalStep(message.value, topology.eventType);
+      const decoded = decodeCanonicalStep(message.value, topology.eventType, topology.canonicalWriters);
       if (decoded.kind !== 'ok') {
         if (decoded.kind === 'dlq') {
           result.messages.push(

@@ -19,6 +19,10 @@ import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import { journeyEventType } from '../ingest/encode-canonical-step.ts';
 import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
+import { registryLookup } from '../ingest/lookup-registry-schema.ts';
+import { learnCanonicalWriters } from './learn-canonical-writers.ts';
+import { commitJourneyBatch } from './commit-journey-batch.ts';
+import { ReplayWindow } from './replay-window.ts';
 import {
   DEFAULT_IDENTITY_CONFIG,
   applyChangelogRecord,
@@ -30,7 +34,7 @@ import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
 import { erasePersons } from '../sink/erase-person.ts';
 import { writeRows } from '../sink/write-rows.ts';
-import { IDENTITY_TABLES, emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
+import { emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
 import { emptyStepOutput } from './apply-journey-step.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 import type { JourneyBatchResult, JourneyStageState, JourneyTopology } from './journey-pipeline.ts';
@@ -41,14 +45,6 @@ import type { AccountStore } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { loadJourneyMap } from './journey-map.ts';
 import { loadChurnConfig } from '../churn/churn-config-file.ts';
-
-/** This member went a session timeout without a heartbeat: its partition may be another's now. */
-export class StaleMemberError extends Error {
-  constructor(groupId: string) {
-    super(`no heartbeat of ${groupId} for a session timeout: this member may no longer own its partition`);
-    this.name = 'StaleMemberError';
-  }
-}
 
 export function identityConfigFrom(config: PipelineConfig): IdentityConfig {
   return {
@@ -159,6 +155,12 @@ export async function startJourneyService(
   };
   metrics.unreadableStates.inc(state.accounts.unreadableStates);
   const topology = journeyTopologyFrom(config, await registerCanonicalSchema(config));
+  topology.canonicalWriters = new Map();
+  const lookupSchema = registryLookup({
+    url: config.SCHEMA_REGISTRY_URL,
+    username: config.SCHEMA_REGISTRY_USERNAME,
+    password: config.SCHEMA_REGISTRY_PASSWORD,
+  });
   // Fencing: the journey is one writer, and its transactional id is the writer's, not the
   // instance's. The member the group hands the partitions to initialises it before it restores
   // state or writes anything, which aborts whatever a previous owner left open and fences that
@@ -191,9 +193,10 @@ export async function startJourneyService(
   // restored earlier (at startup, or before the last rebalance) is then behind the changelogs.
   // After every group join, the next batch restores both changelogs first.
   let restoreNeeded = false;
-  // After a restore, the first batches may replay events the previous owner inserted but did not
-  // commit: they are left out of journey_events until a batch has none stored (drop-stored-events.ts).
-  let replayed = true;
+  // After a restore, the first batches of each partition may replay events the previous owner
+  // inserted but did not commit: they are left out of journey_events until a batch of that
+  // partition has none stored (drop-stored-events.ts, replay-window.ts).
+  const replay = new ReplayWindow();
   // The flag is cleared only once both changelogs are restored: a restore that fails leaves it set,
   // so the redelivered batch is never run against a state that already holds it (whose checkpoint
   // would skip every message and commit the offsets with no rows).
@@ -204,7 +207,7 @@ export async function startJourneyService(
     state.graph = graph;
     state.accounts = accounts;
     restoreNeeded = false;
-    replayed = true;
+    replay.reopen();
     metrics.unreadableStates.inc(state.accounts.unreadableStates);
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
@@ -288,12 +291,20 @@ export async function startJourneyService(
         const producer = await ensureProducer();
         await restoreIfNeeded();
         lastBatchAt = Date.now();
-        const first = batch.messages[0]!;
         const last = batch.messages[batch.messages.length - 1]!;
         // Within one transaction marker of the end of the canonical partition.
         if (batch.topic === config.TOPIC_CANONICAL)
           caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
         const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
+        // Frames written with another canonical schema (a rolling upgrade): learned before the batch.
+        if (!commands)
+          await learnCanonicalWriters(
+            batch.messages,
+            topology.eventType,
+            topology.eventSchemaId,
+            lookupSchema,
+            topology.canonicalWriters!,
+          );
         const commandResult = commands
           ? processIdentityCommands(batch.messages, state, topology, ctx, Date.now())
           : null;
@@ -307,64 +318,22 @@ export async function startJourneyService(
           }
           if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
           const events = result.rows.get('journey_events') as Array<{ event_id: string }> | undefined;
-          if (replayed && !commands && events && events.length > 0) {
+          if (!commands && replay.pending(batch.partition) && events && events.length > 0) {
             const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
             result.rows.set('journey_events', kept.rows);
-            if (kept.stored === 0) replayed = false;
+            if (kept.stored === 0) replay.settle(batch.partition);
             else stageLog.info({ stored: kept.stored }, 'replayed events already in ClickHouse left out');
           }
-          // Outputs, state changelogs and the consumer offsets commit together, or not at all,
-          // and only after the batch's rows are in ClickHouse: the inserts run while the
-          // transaction's messages are sent, and gate its commit.
-          const insertRows = (retries?: number) =>
-            writeRows(
-              clickhouse,
-              result.rows,
-              {
-                topic: batch.topic,
-                partition: batch.partition,
-                firstOffset: first.offset,
-                lastOffset: last.offset,
-              },
-              {
-                database: config.CLICKHOUSE_DATABASE,
-                first: IDENTITY_TABLES,
-                ...(retries !== undefined ? { retries } : {}),
-                // A member stalled past its session (a zombie that just woke up) writes nothing to
-                // ClickHouse: no transaction can fence those rows, so it must not send them.
-                beforeInsert: () => {
-                  if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
-                },
-                onInsert: (table, rows, seconds) => {
-                  metrics.clickhouseInsertRows.inc({ table }, rows);
-                  metrics.clickhouseInsertDuration.observe({ table }, seconds);
-                },
-              },
-            );
-          const offsets = {
-            groupId: config.JOURNEY_GROUP_ID,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(last.offset) + 1n).toString(),
-          };
-          const outputs = [...result.messages, ...result.changelog, ...result.checkpoint];
-          let committed: boolean;
-          if (config.UNSAFE_NEGATIVE_CONTROL === 'commit_before_insert') {
-            // The fault-injection suite's negative control, the naive writer: the offsets go first,
-            // the rows after, once — a failed insert cannot be redelivered, its rows are gone.
-            committed = await producer.sendWithOffsets(outputs, offsets);
-            await insertRows(0).catch((err: unknown) =>
-              stageLog.error(
-                { err },
-                'UNSAFE_NEGATIVE_CONTROL: insert failed after the commit; rows dropped',
-              ),
-            );
-          } else {
-            committed = await producer.sendWithOffsets(outputs, offsets, async () => {
-              await insertRows();
-              return !control.isStale();
-            });
-          }
+          const committed = await commitJourneyBatch({
+            batch,
+            control,
+            result,
+            producer,
+            clickhouse,
+            config,
+            metrics,
+            log: stageLog,
+          });
           if (!committed) {
             // The partition moved mid-batch: its new owner redoes it (ClickHouse dedups the rows
             // written here); this instance's state holds the batch, so it is rebuilt first.

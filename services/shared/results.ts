@@ -23,7 +23,10 @@ export type DlqReason =
   | 'no_identifier'
   | 'empty_message'
   // An exception while processing the message (a defect): the bulkhead dead-letters it.
-  | 'internal_error';
+  | 'internal_error'
+  // A row ClickHouse refused for its values (a value it cannot hold, a CHECK constraint): the row
+  // itself is dead-lettered, with its table; the batch's other rows are stored.
+  | 'clickhouse_rejected';
 
 export type StepResult<T> =
   | { kind: 'ok'; value: T }

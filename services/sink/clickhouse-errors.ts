@@ -84,3 +84,28 @@ export class ClickHouseRejectedError extends Error {
     this.code = code;
   }
 }
+
+/** Permanent codes that name a value in the rows, not the table, the query or the deployment: one
+ *  row the table refuses (a value it cannot parse or hold, a CHECK constraint). Only these are
+ *  isolated row by row and dead-lettered; any other permanent code (unknown table or column,
+ *  access denied, syntax) stops the stage for an operator, since every row would fail alike. */
+export const ROW_DATA_CODES: ReadonlyMap<number, string> = new Map([
+  [6, 'CANNOT_PARSE_TEXT'],
+  [26, 'CANNOT_PARSE_QUOTED_STRING'],
+  [27, 'CANNOT_PARSE_INPUT_ASSERTION_FAILED'],
+  [38, 'CANNOT_PARSE_DATE'],
+  [41, 'CANNOT_PARSE_DATETIME'],
+  [53, 'TYPE_MISMATCH'],
+  [69, 'ARGUMENT_OUT_OF_BOUND'],
+  [70, 'CANNOT_CONVERT_TYPE'],
+  [72, 'CANNOT_PARSE_NUMBER'],
+  [117, 'INCORRECT_DATA'],
+  [131, 'TOO_LARGE_STRING_SIZE'],
+  [190, 'SIZES_OF_ARRAYS_DONT_MATCH'],
+  [321, 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE'],
+  [349, 'CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN'],
+  [469, 'VIOLATED_CONSTRAINT'],
+]);
+
+export const isRowDataError = (err: ClickHouseRejectedError): boolean =>
+  typeof err.code === 'number' && ROW_DATA_CODES.has(err.code);

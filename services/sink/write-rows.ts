@@ -4,12 +4,14 @@
 // so a redelivered batch is stored once (tables keep a non-replicated dedup window; dependent
 // materialized views deduplicate too). Retryable faults back off exponentially; after the budget
 // ClickHouseUnavailableError tells the shell to crash without committing offsets. Permanent faults
-// throw ClickHouseRejectedError at once.
+// throw ClickHouseRejectedError at once, except a value a table refuses (ROW_DATA_CODES): then the
+// refused rows are isolated and handed to onRejectedRow (the journey dead-letters them).
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
   ClickHouseRejectedError,
   ClickHouseUnavailableError,
   classifyClickHouseError,
+  isRowDataError,
 } from './clickhouse-errors.ts';
 
 export interface BatchOrigin {
@@ -33,6 +35,10 @@ export interface WriteBatchOptions {
   /** Checked before every insert attempt; throwing stops the write at once, never retried (the
    *  journey refuses to insert once it may no longer own its partition). */
   beforeInsert?: () => void;
+  /** A row the table refuses for its values (ROW_DATA_CODES): with this callback the batch's
+   *  other rows are stored (the insert is split in halves until the refused rows stand alone) and
+   *  each refused row is handed here, to be dead-lettered; without it the insert throws. */
+  onRejectedRow?: (table: string, row: object, err: ClickHouseRejectedError) => void;
 }
 
 export type WriteOptions = Omit<WriteBatchOptions, 'origin'>;
@@ -55,9 +61,26 @@ async function insertTable(
   options: WriteBatchOptions,
 ): Promise<void> {
   if (!IDENTIFIER.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
+  const started = process.hrtime.bigint();
+  const token = dedupToken(options.origin, table);
+  try {
+    await insertWithRetries(client, table, rows, token, options);
+  } catch (err) {
+    if (!(err instanceof ClickHouseRejectedError && isRowDataError(err) && options.onRejectedRow)) throw err;
+    await isolateRejectedRows(client, table, rows, token, options, err);
+  }
+  options.onInsert?.(table, rows.length, Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function insertWithRetries(
+  client: ClickHouseClient,
+  table: string,
+  rows: ReadonlyArray<object>,
+  token: string,
+  options: WriteBatchOptions,
+): Promise<void> {
   const sleep = options.sleep ?? realSleep;
   const retries = options.retries ?? 8;
-  const started = process.hrtime.bigint();
   for (let attempt = 0; ; attempt++) {
     options.beforeInsert?.();
     try {
@@ -67,19 +90,45 @@ async function insertTable(
         format: 'JSONEachRow',
         clickhouse_settings: {
           insert_deduplicate: 1,
-          insert_deduplication_token: dedupToken(options.origin, table),
+          insert_deduplication_token: token,
           deduplicate_blocks_in_dependent_materialized_views: 1,
           date_time_input_format: 'best_effort',
         },
       });
-      break;
+      return;
     } catch (err) {
       if (classifyClickHouseError(err) === 'permanent') throw new ClickHouseRejectedError(table, err);
       if (attempt >= retries) throw new ClickHouseUnavailableError(table, attempt + 1, { cause: err });
       await sleep(backoffMs(attempt, options.initialBackoffMs, options.maxBackoffMs));
     }
   }
-  options.onInsert?.(table, rows.length, Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** The insert was refused for a value: split it in halves, each with a token derived from the
+ *  batch's (a redelivery splits the same way and is deduplicated the same way), until each refused
+ *  row stands alone. One bad row among n costs about 2·log2(n) inserts. */
+async function isolateRejectedRows(
+  client: ClickHouseClient,
+  table: string,
+  rows: ReadonlyArray<object>,
+  token: string,
+  options: WriteBatchOptions,
+  err: ClickHouseRejectedError,
+): Promise<void> {
+  if (rows.length === 1) return options.onRejectedRow!(table, rows[0]!, err);
+  const middle = Math.ceil(rows.length / 2);
+  for (const [half, part] of [
+    [rows.slice(0, middle), 'a'],
+    [rows.slice(middle), 'b'],
+  ] as const) {
+    const halfToken = `${token}/${part}`;
+    try {
+      await insertWithRetries(client, table, half, halfToken, options);
+    } catch (halfErr) {
+      if (!(halfErr instanceof ClickHouseRejectedError && isRowDataError(halfErr))) throw halfErr;
+      await isolateRejectedRows(client, table, half, halfToken, options, halfErr);
+    }
+  }
 }
 
 /** Inserts concurrently; waits for all of them (none left running) and throws the first failure. */

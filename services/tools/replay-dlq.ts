@@ -60,7 +60,9 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
       const outputs: OutboundMessage[] = [];
       for (const message of batch.messages) {
         const letter = readDeadLetterHeaders(message.headers);
-        if (!letter.sourceTopic || (reasons && !reasons.has(letter.reason))) {
+        // A refused ClickHouse row is not a source message: it is re-inserted by hand once the
+        // table or the code is fixed (docs/operations.md), never re-fed to a topic.
+        if (!letter.sourceTopic || letter.table !== null || (reasons && !reasons.has(letter.reason))) {
           summary.skipped++;
           continue;
         }

@@ -1,16 +1,17 @@
 // The reduced fault-injection suite inside `make test` (issue #14; `make chaos` runs the full one):
 // against the real stack, with the stages as separate processes, kill -9 of the ingest and the
-// journey, ClickHouse stopped, the broker restarted and a journey owner
-// stalled past its session while a standby takes over (a zombie) each leave every
+// journey, ClickHouse stopped, the broker restarted and an owner of the journey's or the ingest's
+// partition stalled past its session while a standby takes over (a zombie) each leave every
 // event stored exactly once, no duplicate in any output topic, nothing valid dead-lettered and the
-// stage state of an undisturbed run; the two negative controls (dedup off, offsets committed before
-// the ClickHouse insert) must fail those same checks.
+// stage state of an undisturbed run; the three negative controls (dedup off, the ingest fenced by
+// instance instead of by partition, offsets committed before the ClickHouse insert) must fail
+// those same checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTable, runSuite } from '../../services/chaos/chaos-main.ts';
 import { passes } from '../../services/chaos/chaos-run.ts';
 
-test('reduced chaos: every fault survived exactly once; both negative controls caught', async () => {
+test('reduced chaos: every fault survived exactly once; every negative control caught', async () => {
   // The full suite's faults but two, to keep `make test` short: three journey instances joining
   // and leaving (test/integration/journey-rebalance.test.ts covers it in-process) and the registry
   // unreachable (services/ingest/lookup-registry-schema.test.ts: a network error or 5xx is a retry);
@@ -22,7 +23,9 @@ test('reduced chaos: every fault survived exactly once; both negative controls c
       'clickhouse_down',
       'broker_restart',
       'zombie_journey',
+      'zombie_ingest',
       'control_dedup_off',
+      'control_zombie_unfenced',
       'control_commit_first',
     ],
     (line) => console.log(line),
@@ -39,5 +42,5 @@ test('reduced chaos: every fault survived exactly once; both negative controls c
     .filter((f) => f.scenario.startsWith('control_') && passes(f))
     .map((f) => f.scenario);
   assert.deepEqual(blind, [], 'a negative control passed: the checks cannot see what it breaks');
-  assert.equal(result.figures.filter((f) => f.scenario.startsWith('control_')).length, 2);
+  assert.equal(result.figures.filter((f) => f.scenario.startsWith('control_')).length, 3);
 });

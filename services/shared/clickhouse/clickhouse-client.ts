@@ -29,8 +29,11 @@ function clickhouseLogClass(log: Logger): new () => ClickHouseLogger {
     warn({ module, message, args, err }: Parameters<ClickHouseLogger['warn']>[0]): void {
       child.warn({ clickhouseModule: module, ...args, ...(err ? { err } : {}) }, message);
     }
+    // Every failed request also reaches our code as the rejected promise, which decides what it
+    // means and logs that (retried, a row dead-lettered, the stage stopped): the client's own line
+    // would say "error" for a retry that then succeeded.
     error({ module, message, args, err }: Parameters<ClickHouseLogger['error']>[0]): void {
-      child.error({ clickhouseModule: module, ...args, err }, message);
+      child.debug({ clickhouseModule: module, ...args, err }, message);
     }
   };
 }

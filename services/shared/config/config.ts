@@ -191,13 +191,13 @@ export const CONFIG_VARIABLES = {
   INSTANCE_ID: [
     name,
     hostname().replace(/[^A-Za-z0-9._-]/g, '-'),
-    "Stable instance name (pod name): part of the ingest's Kafka transactional id, so a restarted instance fences its zombie (the journey's is `<JOURNEY_GROUP_ID>-writer`), and of the journey's client id.",
+    "Stable instance name (pod name): part of the stages' Kafka client ids. Transactional ids do not depend on it (the ingest's are per raw partition, the journey's is `<JOURNEY_GROUP_ID>-writer`).",
   ],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
   UNSAFE_NEGATIVE_CONTROL: [
-    z.enum(['none', 'dedup_off', 'commit_before_insert']),
+    z.enum(['none', 'dedup_off', 'commit_before_insert', 'fence_by_instance']),
     'none',
-    'Fault-injection suite only (`make chaos`): breaks one guarantee on purpose (the ingest dedup window, or the journey committing offsets before its ClickHouse insert) so the suite shows its checks catch it. Never set it anywhere else.',
+    'Fault-injection suite only (`make chaos`): breaks one guarantee on purpose (the ingest dedup window, the journey committing offsets before its ClickHouse insert, or the ingest fenced by instance instead of by partition) so the suite shows its checks catch it. Never set it anywhere else.',
   ],
   LOG_LEVEL: [
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

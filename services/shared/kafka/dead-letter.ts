@@ -13,6 +13,8 @@ export const DLQ_HEADERS = {
   sourcePartition: 'dlq_source_partition',
   sourceOffset: 'dlq_source_offset',
   schemaId: 'dlq_schema_id',
+  /** Set on a refused ClickHouse row: the value is the row (JSON), not a source message. */
+  table: 'dlq_clickhouse_table',
 } as const;
 
 export interface DeadLetter {
@@ -43,6 +45,33 @@ export function deadLetterMessage(
   return { topic: dlqTopic, key: source.key, value: source.value ?? Buffer.alloc(0), headers };
 }
 
+/** A row ClickHouse refused, as a dead letter: the row as JSON, its table in a header, and the
+ *  batch it came from as the source (partition, first offset). replay-dlq leaves these alone. */
+export function rejectedRowMessage(
+  dlqTopic: string,
+  table: string,
+  row: object,
+  origin: { topic: string; partition: number; firstOffset: string },
+  detail: string,
+  nowMs: number,
+): OutboundMessage {
+  const source: ConsumedMessage = {
+    topic: origin.topic,
+    partition: origin.partition,
+    offset: origin.firstOffset,
+    key: Buffer.from(table),
+    value: Buffer.from(JSON.stringify(row)),
+    headers: { [DLQ_HEADERS.table]: Buffer.from(table) },
+    timestampMs: nowMs,
+  };
+  return deadLetterMessage(
+    dlqTopic,
+    source,
+    { reason: 'clickhouse_rejected', detail, step: 'writeRows' },
+    nowMs,
+  );
+}
+
 export interface DeadLetterRecord {
   reason: string;
   detail: string;
@@ -52,6 +81,8 @@ export interface DeadLetterRecord {
   sourcePartition: number;
   sourceOffset: string;
   schemaId: number | null;
+  /** The ClickHouse table of a refused row (the value is the row), else null. */
+  table: string | null;
 }
 
 export function readDeadLetterHeaders(headers: Record<string, Buffer | undefined>): DeadLetterRecord {
@@ -65,5 +96,6 @@ export function readDeadLetterHeaders(headers: Record<string, Buffer | undefined
     sourcePartition: Number(get(DLQ_HEADERS.sourcePartition)),
     sourceOffset: get(DLQ_HEADERS.sourceOffset),
     schemaId: headers[DLQ_HEADERS.schemaId] ? Number(get(DLQ_HEADERS.schemaId)) : null,
+    table: headers[DLQ_HEADERS.table] ? get(DLQ_HEADERS.table) : null,
   };
 }

@@ -85,6 +85,9 @@ export interface TransactionalProducer {
     messages: readonly OutboundMessage[],
     offsets: ConsumedOffsets | null,
     gate?: CommitGate,
+    /** Messages known only once the gate passed (dead letters of rows ClickHouse refused): sent
+     *  in the same transaction, before the offsets. */
+    late?: () => readonly OutboundMessage[],
   ): Promise<boolean>;
   disconnect(): Promise<void>;
 }
@@ -144,7 +147,7 @@ export async function createTransactionalProducer(
   };
   let producer = await connect();
   return {
-    sendWithOffsets: async (messages, offsets, gate) => {
+    sendWithOffsets: async (messages, offsets, gate, late) => {
       const transaction = await producer.transaction();
       // The gate's I/O overlaps the sends (encoding is this thread's CPU, the inserts are
       // ClickHouse's); it is always awaited, so it never outlives a failed send unobserved.
@@ -157,6 +160,9 @@ export async function createTransactionalProducer(
         if (!(await gated)) {
           await transaction.abort();
           return false;
+        }
+        for (const chunk of chunkBySize(late?.() ?? [])) {
+          await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
         }
         if (offsets)
           await transaction.sendOffsets({

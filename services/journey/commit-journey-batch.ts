@@ -1,0 +1,104 @@
+// How a journey batch becomes durable: its outputs, state changelogs and the consumer offsets
+// commit in one Kafka transaction, or not at all, and only after the batch's rows are in
+// ClickHouse — the inserts run while the transaction's messages are sent, and gate its commit.
+// Rows ClickHouse refuses for their values are dead-lettered in the same transaction (the others
+// are stored: write-rows.ts isolates them). A member that went a session without a heartbeat (a
+// zombie that just woke up) inserts nothing: no transaction can fence ClickHouse rows.
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { PipelineConfig } from '../shared/config/config.ts';
+import type { BatchControl, ConsumedBatch } from '../shared/kafka/batch-consumer.ts';
+import { rejectedRowMessage } from '../shared/kafka/dead-letter.ts';
+import type { OutboundMessage, TransactionalProducer } from '../shared/kafka/producer.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
+import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { writeRows } from '../sink/write-rows.ts';
+import { IDENTITY_TABLES } from './journey-pipeline.ts';
+import type { JourneyBatchResult } from './journey-pipeline.ts';
+
+/** This member went a session timeout without a heartbeat: its partition may be another's now. */
+export class StaleMemberError extends Error {
+  constructor(groupId: string) {
+    super(`no heartbeat of ${groupId} for a session timeout: this member may no longer own its partition`);
+    this.name = 'StaleMemberError';
+  }
+}
+
+export interface JourneyCommit {
+  batch: ConsumedBatch;
+  control: BatchControl;
+  result: JourneyBatchResult;
+  producer: TransactionalProducer;
+  clickhouse: ClickHouseClient;
+  config: PipelineConfig;
+  metrics: PipelineMetrics;
+  log: Logger;
+}
+
+/** True when committed; false when the partition was revoked meanwhile (nothing committed). */
+export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean> {
+  const { batch, control, result, producer, clickhouse, config, metrics, log } = commit;
+  const first = batch.messages[0]!;
+  const last = batch.messages[batch.messages.length - 1]!;
+  const rejected: OutboundMessage[] = [];
+  const insertRows = (retries?: number) =>
+    writeRows(
+      clickhouse,
+      result.rows,
+      { topic: batch.topic, partition: batch.partition, firstOffset: first.offset, lastOffset: last.offset },
+      {
+        database: config.CLICKHOUSE_DATABASE,
+        first: IDENTITY_TABLES,
+        ...(retries !== undefined ? { retries } : {}),
+        beforeInsert: () => {
+          if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+        },
+        onRejectedRow: (table, row, err) => {
+          rejected.push(
+            rejectedRowMessage(
+              config.TOPIC_DLQ,
+              table,
+              row,
+              { topic: batch.topic, partition: batch.partition, firstOffset: first.offset },
+              err.message,
+              Date.now(),
+            ),
+          );
+          metrics.dlqMessages.inc({ reason: 'clickhouse_rejected', step: 'writeRows' });
+          log.warn(
+            { table, code: err.code, topic: batch.topic, partition: batch.partition },
+            'row refused by ClickHouse; sent to DLQ',
+          );
+        },
+        onInsert: (table, rows, seconds) => {
+          metrics.clickhouseInsertRows.inc({ table }, rows);
+          metrics.clickhouseInsertDuration.observe({ table }, seconds);
+        },
+      },
+    );
+  const offsets = {
+    groupId: config.JOURNEY_GROUP_ID,
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: (BigInt(last.offset) + 1n).toString(),
+  };
+  const outputs = [...result.messages, ...result.changelog, ...result.checkpoint];
+  if (config.UNSAFE_NEGATIVE_CONTROL === 'commit_before_insert') {
+    // The fault-injection suite's negative control, the naive writer: the offsets go first, the
+    // rows after, once — a failed insert cannot be redelivered, its rows are gone.
+    const committed = await producer.sendWithOffsets(outputs, offsets);
+    await insertRows(0).catch((err: unknown) =>
+      log.error({ err }, 'UNSAFE_NEGATIVE_CONTROL: insert failed after the commit; rows dropped'),
+    );
+    return committed;
+  }
+  return producer.sendWithOffsets(
+    outputs,
+    offsets,
+    async () => {
+      rejected.length = 0; // a retried gate starts over
+      await insertRows();
+      return !control.isStale();
+    },
+    () => rejected,
+  );
+}

@@ -88,4 +88,14 @@ describe('dropDuplicateStep', () => {
     assert.equal(dropDuplicateStep(w, value, 1).kind, 'ok');
     assert.deepEqual(dropDuplicateStep(w, value, 2), { kind: 'drop', reason: 'duplicate' });
   });
+
+  it('passes a message re-fed by replay-dlq even when its id is remembered, and remembers it', () => {
+    const fixture = loadFixture('segment-track.json');
+    const normalised = normaliseBehaviorStep(fixture, metaAt(String(fixture['receivedAt'])), TEST_CONFIG);
+    const value = (normalised as { kind: 'ok'; value: NormalisedEvent }).value;
+    const w = new DedupWindow({ maxEntries: 100, maxAgeMs: 60_000 });
+    w.checkAndRemember(value.event.event_id, 1); // e.g. a window warmed with today's limits
+    assert.equal(dropDuplicateStep(w, value, 2, true).kind, 'ok');
+    assert.deepEqual(dropDuplicateStep(w, value, 3), { kind: 'drop', reason: 'duplicate' });
+  });
 });

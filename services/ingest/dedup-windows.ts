@@ -27,6 +27,11 @@ export class DedupWindows {
     return window;
   }
 
+  /** False for a partition whose window is new or was dropped: it remembers nothing yet. */
+  has(topic: string, partition: number): boolean {
+    return this.#windows.has(`${topic}:${partition}`);
+  }
+
   drop(topic: string, partition: number): void {
     this.#windows.delete(`${topic}:${partition}`);
   }

@@ -9,6 +9,11 @@ export function dropDuplicateStep(
   window: DedupWindow,
   normalised: NormalisedEvent,
   now: number,
+  /** Re-fed by replay-dlq: it was dead-lettered, never stored, so it cannot be a duplicate of what
+   *  passed — though a warmed window (warm-dedup-windows.ts, which derives ids with today's limits)
+   *  may hold its id. It is remembered, so a later copy is still dropped. */
+  replayed = false,
 ): StepResult<NormalisedEvent> {
-  return window.checkAndRemember(normalised.event.event_id, now) ? drop('duplicate') : ok(normalised);
+  const seen = window.checkAndRemember(normalised.event.event_id, now);
+  return seen && !replayed ? drop('duplicate') : ok(normalised);
 }

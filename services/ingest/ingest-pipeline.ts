@@ -14,6 +14,7 @@ import { decodeMessageStep } from './decode-message-step.ts';
 import type { LookupSchema } from './decode-message-step.ts';
 import type { DedupWindow } from './dedup-window.ts';
 import { dropDuplicateStep } from './drop-duplicate-step.ts';
+import { REPLAYED_HEADER } from '../shared/kafka/dead-letter.ts';
 import { encodeCanonicalStep } from './encode-canonical-step.ts';
 import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { normaliseEventStep } from './normalise-event-step.ts';
@@ -120,7 +121,12 @@ async function processIngestMessage(
   if (normalised.kind === 'drop') return count(`drop:${normalised.reason}`);
   result.junkIdentifiers += normalised.value.junkIdentifiers.length;
 
-  const unique = dropDuplicateStep(dedup, normalised.value, message.timestampMs);
+  const unique = dropDuplicateStep(
+    dedup,
+    normalised.value,
+    message.timestampMs,
+    message.headers[REPLAYED_HEADER] !== undefined,
+  );
   if (unique.kind !== 'ok') return count(`drop:${unique.kind === 'drop' ? unique.reason : unique.kind}`);
   const canonical = encodeCanonicalStep(
     unique.value.event,

@@ -20,6 +20,7 @@ import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { processIngestBatch } from './ingest-pipeline.ts';
 import type { IngestTopology } from './ingest-pipeline.ts';
 import { registryLookup } from './lookup-registry-schema.ts';
+import { warmDedupWindows } from './warm-dedup-windows.ts';
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
   return {
@@ -134,6 +135,32 @@ export async function startIngestService(
   const noDedup = { checkAndRemember: () => false } as unknown as DedupWindow;
   const windowFor = (topic: string, partition: number): DedupWindow =>
     config.UNSAFE_NEGATIVE_CONTROL === 'dedup_off' ? noDedup : windows.for(topic, partition);
+  // A partition without a window (taken over, or its window dropped with a failed batch) is warmed
+  // from its recent raw messages first — together with every other such assigned partition, in one
+  // read (warm-dedup-windows.ts).
+  let assigned: Readonly<Record<string, readonly number[]>> = {};
+  const warmIfCold = async (topic: string, partition: number): Promise<void> => {
+    if (windows.has(topic, partition) || config.UNSAFE_NEGATIVE_CONTROL === 'dedup_off') return;
+    const targets = Object.entries(assigned)
+      .flatMap(([t, partitions]) => partitions.map((p) => ({ topic: t, partition: p })))
+      .filter((t) => !windows.has(t.topic, t.partition));
+    if (!targets.some((t) => t.topic === topic && t.partition === partition))
+      targets.push({ topic, partition });
+    const started = Date.now();
+    const warmed = await warmDedupWindows({
+      kafka,
+      groupId: config.INGEST_GROUP_ID,
+      targets,
+      depth: config.INGEST_DEDUP_WARM_MESSAGES,
+      sourceByTopic,
+      config: ingestConfig,
+      lookup,
+      windowFor: (t, p) => windows.for(t, p),
+    });
+    for (const t of targets) windows.for(t.topic, t.partition);
+    if (warmed.messages > 0)
+      stageLog.info({ ...warmed, seconds: (Date.now() - started) / 1000 }, 'dedup windows warmed');
+  };
 
   const running = await runBatchConsumer({
     kafka,
@@ -145,6 +172,7 @@ export async function startIngestService(
     log: stageLog,
     metrics,
     onGroupJoin: (assignment) => {
+      assigned = assignment;
       windows.retain(assignment);
       producers.retain(assignment);
     },
@@ -164,6 +192,7 @@ export async function startIngestService(
             'messages committed by the previous owner left out',
           );
         if (messages.length === 0) return;
+        await warmIfCold(batch.topic, batch.partition);
         const result = await processIngestBatch(
           messages,
           topology,

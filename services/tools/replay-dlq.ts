@@ -4,7 +4,7 @@
 // original key and bytes (plus a dlq_replayed_from header), and commits each batch only after the
 // brokers acknowledged the re-produced messages. Optional filter by reason.
 import type { Kafka } from 'kafkajs';
-import { readDeadLetterHeaders } from '../shared/kafka/dead-letter.ts';
+import { REPLAYED_HEADER, readDeadLetterHeaders } from '../shared/kafka/dead-letter.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import { createOutputProducer } from '../shared/kafka/producer.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
@@ -70,7 +70,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
           topic: letter.sourceTopic,
           key: message.key,
           value: message.value ?? Buffer.alloc(0),
-          headers: { dlq_replayed_from: `${dlqTopic}:${message.partition}:${message.offset}` },
+          headers: { [REPLAYED_HEADER]: `${dlqTopic}:${message.partition}:${message.offset}` },
         });
         summary.byReason[letter.reason] = (summary.byReason[letter.reason] ?? 0) + 1;
       }

@@ -177,6 +177,11 @@ export const CONFIG_VARIABLES = {
   ],
   INGEST_DEDUP_WINDOW_SIZE: [int(0), '200000', 'Event ids remembered for duplicate detection.'],
   INGEST_DEDUP_WINDOW_MINUTES: [int(0), '1440', 'How long an event id is remembered.'],
+  INGEST_DEDUP_WARM_MESSAGES: [
+    int(0),
+    '10000',
+    "Raw messages per partition read back below the committed offset to warm a partition's dedup window when this instance takes the partition over (after a restart, a rebalance or a failed batch), so a duplicate delivery that straddles the restart is still recognised. 0: off.",
+  ],
   JUNK_IDENTIFIER_REGEX: [
     z.string().optional(),
     undefined,

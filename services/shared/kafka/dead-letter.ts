@@ -17,6 +17,9 @@ export const DLQ_HEADERS = {
   table: 'dlq_clickhouse_table',
 } as const;
 
+/** Set by replay-dlq on a re-fed message: the dead letter it comes from (`<topic>:<partition>:<offset>`). */
+export const REPLAYED_HEADER = 'dlq_replayed_from';
+
 export interface DeadLetter {
   reason: string;
   detail: string;

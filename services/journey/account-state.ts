@@ -5,6 +5,7 @@
 //    last-writer-wins by (event time, value)): any arrival order gives the same facts;
 //  - SETTLED fields (stage, stageEnteredAt, stageEntries, the emitted-* bookkeeping): what the
 //    reducer has announced as effects, up to the watermark `now`. See docs/journey.md.
+import type { SubscriptionMrr } from './account-mrr.ts';
 import type { ChurnAlertState } from '../churn/churn-alert-state.ts';
 
 export const DAY_MS = 86_400_000;
@@ -98,9 +99,12 @@ export interface AccountState {
   planAt: number;
   seats: number | null;
   seatsAt: number;
+  /** The account's MRR now: the sum of its subscriptions' latest values (account-mrr.ts). */
   mrrCents: number;
-  /** [event time, MRR after] newest MAX_MRR_HISTORY, by time. */
+  /** [event time, account MRR after] newest MAX_MRR_HISTORY, by time (from subscriptionMrr). */
   mrrHistory: Array<[number, number]>;
+  /** Each subscription's own MRR points (account-mrr.ts): the account's MRR is their sum. */
+  subscriptionMrr: SubscriptionMrr;
   contractionTimes: number[];
   failedPaymentTimes: number[];
   failedPayments: number;
@@ -186,6 +190,7 @@ export function newAccountState(
     experiments: {},
     experimentsAt: {},
     churn: null,
+    subscriptionMrr: {},
   };
 }
 

@@ -8,6 +8,7 @@
 // Stages never move backwards: ordinary stages only move forward in the map's order; the signal
 // stages (churn-risk, churned) are left back to the furthest ordinary stage reached; no entry
 // time precedes the current stage's entry.
+import { churnsAccount, reactivatesAccount } from './account-mrr.ts';
 import { DAY_MS, dayOf } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { activeDaysOf } from './bounded-sets.ts';
@@ -59,7 +60,9 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
     out.push({ kind: 'stall', at: s.stageEnteredAt + stage.stall_days * DAY_MS });
 
   if (s.stage === churned) {
-    const r = s.reactivationTimes.find((t) => t > (s.churnedAt ?? -Infinity));
+    const r = s.reactivationTimes.find(
+      (t) => t > (s.churnedAt ?? -Infinity) && reactivatesAccount(s.subscriptionMrr, t),
+    );
     if (r !== undefined)
       out.push({
         kind: 'move',
@@ -70,7 +73,11 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
       });
     return out;
   }
-  const c = s.churnTimes.find((t) => t > (s.reactivatedAt ?? -Infinity));
+  // The map names the events; the account's MRR decides (account-mrr.ts): ending one subscription
+  // of several is no churn, starting a trial is no reactivation.
+  const c = s.churnTimes.find(
+    (t) => t > (s.reactivatedAt ?? -Infinity) && churnsAccount(s.subscriptionMrr, t),
+  );
   if (c !== undefined)
     out.push({ kind: 'move', at: c, to: { stage: churned, at: c, reason: 'billing_churn' }, churnedAt: c });
   if (s.stage === atRisk) {

@@ -1,6 +1,7 @@
 // Folds one resolved event into the account's FACTS. Every update is order-insensitive — min for
 // firsts, max for lasts, bounded sets, last-writer-wins by (event time, value) — so any arrival
 // order of the same events gives the same facts. No effects here: settle-stage.ts announces them.
+import { UNKEYED, accountMrrHistory, addSubscriptionPoint } from './account-mrr.ts';
 import type { AccountState, Touch } from './account-state.ts';
 import {
   MAX_BILLING_CHANGES,
@@ -143,11 +144,17 @@ function applyRevenueVoiceSupport(s: AccountState, view: EventView): void {
   const t = e.event_time;
   if (e.plan !== null && wins(t, e.plan, s.planAt, s.plan)) [s.plan, s.planAt] = [e.plan, t];
   if (e.seats !== null && wins(t, e.seats, s.seatsAt, s.seats)) [s.seats, s.seatsAt] = [e.seats, t];
-  if (e.mrr_cents !== null && !s.mrrHistory.some(([at, v]) => at === t && v === e.mrr_cents)) {
-    s.mrrHistory = [...s.mrrHistory, [t, e.mrr_cents] as [number, number]]
-      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-      .slice(-MAX_MRR_HISTORY);
-    s.mrrCents = s.mrrHistory[s.mrrHistory.length - 1]![1];
+  if (e.mrr_cents !== null) {
+    // Each subscription's own series; the account's MRR is their sum (account-mrr.ts).
+    const subscription = view.properties['subscription_id'];
+    s.subscriptionMrr = addSubscriptionPoint(
+      s.subscriptionMrr,
+      typeof subscription === 'string' ? subscription.slice(0, MAX_NAME_LENGTH) : UNKEYED,
+      t,
+      e.mrr_cents,
+    );
+    s.mrrHistory = accountMrrHistory(s.subscriptionMrr, MAX_MRR_HISTORY);
+    s.mrrCents = s.mrrHistory[s.mrrHistory.length - 1]?.[1] ?? 0;
   }
   if (e.mrr_change_kind === 'contraction')
     s.contractionTimes = insertNewest(s.contractionTimes, t, MAX_RECENT);

@@ -1,6 +1,7 @@
 // Step: one resolved event -> the account's journey state, stage effects and churn re-score.
 // Identity merges announced with the event fold the absorbed person's state into the survivor
 // first; a person's pre-account state folds into the account the first time an event names it.
+import { churnsAccount } from './account-mrr.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { IdentityEffect } from '../identity/identity-core.ts';
 import { recordChurn } from '../churn/record-churn.ts';
@@ -105,7 +106,10 @@ export function applyJourneyStep(
   out.effects.push(...reduced.effects);
   let state = reduced.state;
   if (kind === 'account') {
-    if (matchesAny(ctx.map.churned.entry, new EventView(event))) {
+    if (
+      matchesAny(ctx.map.churned.entry, new EventView(event)) &&
+      churnsAccount(state.subscriptionMrr, event.event_time)
+    ) {
       out.outcomes.push(
         recordChurn(state.churn, {
           account: key,

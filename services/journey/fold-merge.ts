@@ -5,6 +5,7 @@
 // survivor's: effects are keyed by the survivor, and the next advanceTime announces whatever the
 // merged facts add (e.g. the absorbed person had already signed up: a transition, from the
 // survivor's stage, under the survivor's key).
+import { accountMrrHistory, mergeSubscriptionMrr } from './account-mrr.ts';
 import type { AccountState } from './account-state.ts';
 import {
   MAX_BILLING_CHANGES,
@@ -67,9 +68,8 @@ function mergeBilling(s: AccountState, a: AccountState, b: AccountState): void {
   );
   [s.nps, s.npsAt] = lww([a.nps, a.npsAt], [b.nps, b.npsAt]);
   [s.csat, s.csatAt] = lww([a.csat, a.csatAt], [b.csat, b.csatAt]);
-  const history = [...a.mrrHistory];
-  for (const [t, v] of b.mrrHistory) if (!history.some(([x, y]) => x === t && y === v)) history.push([t, v]);
-  s.mrrHistory = history.sort((x, y) => x[0] - y[0] || x[1] - y[1]).slice(-MAX_MRR_HISTORY);
+  s.subscriptionMrr = mergeSubscriptionMrr(a.subscriptionMrr, b.subscriptionMrr);
+  s.mrrHistory = accountMrrHistory(s.subscriptionMrr, MAX_MRR_HISTORY);
   s.mrrCents = s.mrrHistory[s.mrrHistory.length - 1]?.[1] ?? 0;
   s.contractionTimes = unionNewest(a.contractionTimes, b.contractionTimes, MAX_RECENT);
   s.failedPaymentTimes = unionNewest(a.failedPaymentTimes, b.failedPaymentTimes, MAX_RECENT);

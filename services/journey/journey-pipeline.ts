@@ -5,6 +5,7 @@
 // Identity and per-account state live in this one process on purpose: merges fold immediately,
 // and no Kafka hop separates co-partitioned work (SPEC §7). The shell (journey-service.ts)
 // writes everything this returns, awaited, before committing offsets.
+import { accountMrrAt } from './account-mrr.ts';
 import type { Type } from 'avsc';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
@@ -240,7 +241,11 @@ export function emitStateOutputs(
   pushRows(
     result.rows,
     'churn_outcomes',
-    step.outcomes.map((o) => churnOutcomeRow(o, accounts.states.get(o.account)?.mrrCents ?? 0)),
+    // The MRR the account bore just before it churned (after it, the sum is 0).
+    step.outcomes.map((o) => {
+      const subscriptions = accounts.states.get(o.account)?.subscriptionMrr ?? {};
+      return churnOutcomeRow(o, accountMrrAt(subscriptions, o.churnedAt, false));
+    }),
   );
   for (const alert of step.alerts) {
     result.messages.push({

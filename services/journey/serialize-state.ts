@@ -3,6 +3,8 @@
 // out and recomputed. A state in an older format is migrated to the current one (state-formats.ts);
 // only an unknown tag is refused, never misread. Bounded collections keep a busy account under
 // 4 KB (serialize-state.test.ts).
+import { accountMrrHistory } from './account-mrr.ts';
+import { MAX_MRR_HISTORY } from './account-state.ts';
 import { newAccountState } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import type { FieldEncoding, StateFormatRegistry, StateValues } from './state-format.ts';
@@ -10,8 +12,9 @@ import { JOURNEY_STATE_FORMATS } from './state-formats.ts';
 
 export const MAX_STATE_BYTES = 4096;
 
-/** Recomputed on read: lastTouchBeforeSignup (last of touches), mrrCents (last of mrrHistory). */
-const DERIVED = new Set<string>(['lastTouchBeforeSignup', 'mrrCents']);
+/** Recomputed on read: lastTouchBeforeSignup (last of touches), mrrHistory and mrrCents (the sum
+ *  of the subscriptions' series, account-mrr.ts). */
+const DERIVED = new Set<string>(['lastTouchBeforeSignup', 'mrrHistory', 'mrrCents']);
 /** The fields this build's AccountState must persist. The current format must list exactly these
  * (state-formats.test.ts): writing uses the format's list, so the tag always says what was written. */
 export const STATE_FIELDS: readonly string[] = Object.keys(newAccountState('', 'account', 0, '', 0)).filter(
@@ -84,6 +87,7 @@ export function deserializeState(
     }),
   ) as unknown as AccountState;
   state.lastTouchBeforeSignup = state.touches[state.touches.length - 1] ?? null;
+  state.mrrHistory = accountMrrHistory(state.subscriptionMrr, MAX_MRR_HISTORY);
   state.mrrCents = state.mrrHistory[state.mrrHistory.length - 1]?.[1] ?? 0;
   return state;
 }

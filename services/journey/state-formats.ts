@@ -2,8 +2,9 @@
 // removed: states in them may still sit on the compacted changelog. To change the state's fields,
 // append a format (version + 1, tag = the version) with its `fromPrevious` migration; see
 // docs/journey.md "Changing the state's fields". state-formats.test.ts fails until you do.
+import { MAX_POINTS } from './account-mrr.ts';
 import { stateFormatRegistry } from './state-format.ts';
-import type { StateFormat } from './state-format.ts';
+import type { StateFormat, StateValues } from './state-format.ts';
 
 /** Before formats had versions: tagged with the fingerprint of the field list. */
 const V1: StateFormat = Object.freeze({
@@ -78,6 +79,22 @@ const V1: StateFormat = Object.freeze({
   }),
 });
 
-export const STATE_FORMATS: readonly StateFormat[] = Object.freeze([V1]);
+/** Issue #16: each subscription's own MRR series (account-mrr.ts). A format-1 state's history is
+ *  the account's, of unknown subscriptions: it becomes the unkeyed series, replaced by the first
+ *  event that names a subscription. */
+const V2: StateFormat = Object.freeze({
+  version: 2,
+  tag: 2,
+  // mrrHistory is derived from here on (the sum of the subscriptions' series).
+  fields: Object.freeze([...V1.fields.filter((f) => f !== 'mrrHistory'), 'subscriptionMrr']),
+  encodings: V1.encodings,
+  fromPrevious: (v: StateValues) => {
+    const { mrrHistory, ...rest } = v;
+    const history = Array.isArray(mrrHistory) ? (mrrHistory as Array<[number, number]>) : [];
+    return { ...rest, subscriptionMrr: history.length > 0 ? { '': history.slice(-MAX_POINTS) } : {} };
+  },
+});
+
+export const STATE_FORMATS: readonly StateFormat[] = Object.freeze([V1, V2]);
 
 export const JOURNEY_STATE_FORMATS = stateFormatRegistry(STATE_FORMATS);

@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyJourneyChangelog, createAccountStore, flushChangelog, putState } from './account-store.ts';
-import { at, ev, run } from './journey-test-events.ts';
+import { at, billing, ev, run } from './journey-test-events.ts';
 import { encodeState, serializeState } from './serialize-state.ts';
 import { stateFormatRegistry } from './state-format.ts';
 import type { StateFormat } from './state-format.ts';
-import { JOURNEY_STATE_FORMATS } from './state-formats.ts';
+import { JOURNEY_STATE_FORMATS, STATE_FORMATS } from './state-formats.ts';
 
 const CURRENT = JOURNEY_STATE_FORMATS.current;
 
@@ -94,5 +94,25 @@ test('a migration that leaves out a field stops the restore instead of resetting
     () => applyJourneyChangelog(store, 'acc_1', writtenInPrevious(account()), forgetful),
     /left out csatAt/,
   );
+  assert.equal(store.unreadableStates, 0);
+});
+
+test('format 1 -> 2 (issue #16): the account-level MRR history becomes the unkeyed series; MRR and history unchanged', () => {
+  // Billing events without subscription ids: what an account looked like before subscriptions were kept apart.
+  const state = run([
+    ev('Signed Up', 0),
+    billing('customer.subscription.created', 1, { mrr_cents: 5000, mrr_change_kind: 'new' }),
+    billing('customer.subscription.updated', 5, { mrr_cents: 7000, mrr_change_kind: 'expansion' }),
+  ]).state;
+  assert.equal(state.mrrCents, 7000);
+  const [v1] = STATE_FORMATS;
+  const values = encodeState(state);
+  const written = JSON.stringify([
+    v1!.tag,
+    ...v1!.fields.map((field) => (field === 'mrrHistory' ? state.mrrHistory : values[field])),
+  ]);
+  const store = createAccountStore();
+  applyJourneyChangelog(store, state.key, written, JOURNEY_STATE_FORMATS);
+  assert.deepEqual(store.states.get(state.key), state);
   assert.equal(store.unreadableStates, 0);
 });

@@ -43,12 +43,13 @@ const billing = (
   at: string,
   mrr: number,
   delta: number,
-  kind: MrrChangeKind,
+  kind: MrrChangeKind | null,
   extra: Partial<JourneyEvent> = {},
 ) =>
   fixtureEvent(`b_${a}`, a, name, at, {
     source: 'billing',
     type: 'subscription',
+    properties_json: JSON.stringify({ subscription_id: `sub_${a}` }),
     mrr_cents: mrr,
     mrr_delta_cents: delta,
     mrr_change_kind: kind,
@@ -154,6 +155,23 @@ export const FIXTURE_EVENTS: JourneyEvent[] = [
   ...steps('p_7', 'acc_6', ['2026-01-03 10:00', '2026-01-03 11:00', '2026-01-04 10:00', '2026-01-05 10:00']),
   billing('acc_6', 'customer.subscription.created', '2026-01-05 00:00', 12000, 12000, 'new'),
   survey('p_7', 'acc_6', '2026-03-02 12:00', 'csat', 2, 'churn-risk', 'Hard to onboard new teammates'),
+  // acc_7: billed through several subscriptions (issue #16): a second one is an expansion, ending
+  // one of two a contraction, ending the last a churn; a trial (MRR 0) changes nothing, its
+  // conversion is a reactivation. The events' own kinds are the subscriptions'.
+  ...(
+    [
+      ['customer.subscription.created', '2026-01-10 00:00', 'a', 5000, 5000, 'new'],
+      ['customer.subscription.created', '2026-01-25 00:00', 'b', 3000, 3000, 'new'],
+      ['customer.subscription.deleted', '2026-02-15 00:00', 'a', 0, -5000, 'churn'],
+      ['customer.subscription.deleted', '2026-03-05 00:00', 'b', 0, -3000, 'churn'],
+      ['customer.subscription.created', '2026-03-10 00:00', 'c', 0, 0, null],
+      ['customer.subscription.updated', '2026-03-20 00:00', 'c', 7000, 7000, 'new'],
+    ] as const
+  ).map(([name, at, id, mrr, delta, kind]) =>
+    billing('acc_7', name, at, mrr, delta, kind, {
+      properties_json: JSON.stringify({ subscription_id: `sub_acc_7${id}` }),
+    }),
+  ),
 ];
 
 export const FIXTURE_OVERRIDES: IdentityOverrideRow[] = [

@@ -9,6 +9,61 @@ type States = Map<string, AccountStateRow>;
 const month = (t: number): string => new Date(t).toISOString().slice(0, 8) + '01';
 const chTime = (t: number): string => new Date(t).toISOString().replace('T', ' ').replace('Z', '');
 
+export interface AccountMrrChange {
+  account: string;
+  at: number;
+  before: number;
+  after: number;
+  kind: 'new' | 'expansion' | 'contraction' | 'churn' | 'reactivation';
+}
+
+/** The account's MRR changes, computed plainly: every instant at which any of its subscriptions'
+ *  MRR changed, the account's MRR before and after as the sum of each subscription's latest value
+ *  (the larger one at a tie), and the kind from before and after. */
+export function accountMrrChanges(events: JourneyEvent[]): AccountMrrChange[] {
+  const out: AccountMrrChange[] = [];
+  const billing = events.filter((e) => e.account_id && e.mrr_cents !== null);
+  const unique = [...new Map(billing.map((e) => [e.event_id, e])).values()];
+  for (const [account, evs] of groupBy(unique, (e) => e.account_id!)) {
+    const subscriptionOf = (e: JourneyEvent): string => {
+      const id = (JSON.parse(e.properties_json || '{}') as { subscription_id?: unknown }).subscription_id;
+      return typeof id === 'string' ? id : '';
+    };
+    const times = [...new Set(evs.map((e) => e.event_time))].sort((x, y) => x - y);
+    const mrrAt = (t: number): number => {
+      let sum = 0;
+      for (const [, subEvents] of groupBy(evs, subscriptionOf)) {
+        const before = subEvents.filter((e) => e.event_time <= t);
+        const last = Math.max(-Infinity, ...before.map((e) => e.event_time));
+        if (before.length > 0)
+          sum += Math.max(...before.filter((e) => e.event_time === last).map((e) => e.mrr_cents!));
+      }
+      return sum;
+    };
+    let before = 0;
+    let customer = false;
+    for (const t of times) {
+      const after = mrrAt(t);
+      if (after !== before) {
+        const kind =
+          before === 0
+            ? customer
+              ? 'reactivation'
+              : 'new'
+            : after === 0
+              ? 'churn'
+              : after > before
+                ? 'expansion'
+                : 'contraction';
+        out.push({ account, at: t, before, after, kind });
+      }
+      customer ||= after > 0;
+      before = after;
+    }
+  }
+  return out;
+}
+
 export function nrrByCohort(
   events: JourneyEvent[],
   states: States,
@@ -17,14 +72,12 @@ export function nrrByCohort(
   end: number,
 ): Row[] {
   const per: Array<{ cohort: string; cut_value: string; start: number; end: number }> = [];
-  const billing = events.filter((e) => e.account_id && e.mrr_cents !== null);
-  for (const [account, evs] of groupBy(billing, (e) => e.account_id!)) {
-    evs.sort((a, b) => a.event_time - b.event_time);
-    const at = (t: number): number => evs.filter((e) => e.event_time <= t).pop()?.mrr_cents ?? 0;
-    const firstPaid = evs.find((e) => e.mrr_cents! > 0);
+  for (const [account, changes] of groupBy(accountMrrChanges(events), (c) => c.account)) {
+    const at = (t: number): number => changes.filter((c) => c.at <= t).pop()?.after ?? 0;
+    const firstPaid = changes.find((c) => c.after > 0);
     if (at(start) <= 0 || !firstPaid) continue;
     per.push({
-      cohort: month(firstPaid.event_time),
+      cohort: month(firstPaid.at),
       cut_value: cutOf(cut, states.get(account)),
       start: at(start),
       end: at(end),
@@ -45,11 +98,11 @@ export function nrrByCohort(
 }
 
 export function expansionMrr(events: JourneyEvent[], states: States, cut: Cut): Row[] {
-  const moves = events.filter((e) => e.account_id && e.mrr_delta_cents !== null);
-  return [...groupBy(moves, (e) => `${month(e.event_time)}|${cutOf(cut, states.get(e.account_id!))}`)].map(
+  const changes = accountMrrChanges(events);
+  return [...groupBy(changes, (c) => `${month(c.at)}|${cutOf(cut, states.get(c.account))}`)].map(
     ([key, g]) => {
       const sum = (kind: string): number =>
-        g.filter((e) => e.mrr_change_kind === kind).reduce((s, e) => s + e.mrr_delta_cents!, 0);
+        g.filter((c) => c.kind === kind).reduce((s, c) => s + c.after - c.before, 0);
       return {
         month: key.split('|')[0]!,
         cut_value: key.split('|')[1]!,
@@ -58,10 +111,8 @@ export function expansionMrr(events: JourneyEvent[], states: States, cut: Cut): 
         contraction_mrr_cents: sum('contraction'),
         churned_mrr_cents: sum('churn'),
         reactivation_mrr_cents: sum('reactivation'),
-        net_mrr_change_cents: g.reduce((s, e) => s + e.mrr_delta_cents!, 0),
-        expanding_accounts: new Set(
-          g.filter((e) => e.mrr_change_kind === 'expansion').map((e) => e.account_id),
-        ).size,
+        net_mrr_change_cents: g.reduce((s, c) => s + c.after - c.before, 0),
+        expanding_accounts: new Set(g.filter((c) => c.kind === 'expansion').map((c) => c.account)).size,
       };
     },
   );

@@ -36,6 +36,7 @@ const VIEWS = [
   'churn_scores_latest',
   'identity_merges',
   'account_activity_daily_mv',
+  'account_mrr_changes',
 ];
 
 test('migrate applies every migration once and records its checksum; a second run is a no-op', async () => {

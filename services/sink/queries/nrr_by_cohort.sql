@@ -1,4 +1,4 @@
--- @description Net revenue retention by cohort: accounts paying at `start` (MRR from the latest billing event carrying mrr_cents at or before the instant), grouped by the month they first paid; NRR = their MRR at `end` / their MRR at `start` (expansion, contraction and churn included; new accounts excluded).
+-- @description Net revenue retention by cohort: accounts paying at `start`, grouped by the month they first paid; NRR = their MRR at `end` / their MRR at `start` (expansion, contraction and churn included; new accounts excluded). An account's MRR at an instant is the sum of its subscriptions' latest MRR at or before it (account_mrr_changes).
 -- @param start DateTime64(3) = "2026-01-01 00:00:00.000"
 -- @param end DateTime64(3) = "2026-04-01 00:00:00.000"
 -- @param cut String = "all"
@@ -13,11 +13,10 @@ FROM
 (
     SELECT
         account_id,
-        toStartOfMonth(minIf(event_time, mrr_cents > 0)) AS cohort_month,
-        argMaxIf(assumeNotNull(mrr_cents), event_time, event_time <= {start:DateTime64(3)}) AS start_mrr,
-        argMaxIf(assumeNotNull(mrr_cents), event_time, event_time <= {end:DateTime64(3)}) AS end_mrr
-    FROM {db}.journey_events_resolved
-    WHERE account_id != '' AND mrr_cents IS NOT NULL
+        toStartOfMonth(minIf(at, mrr_after_cents > 0)) AS cohort_month,
+        argMaxIf(mrr_after_cents, at, at <= {start:DateTime64(3)}) AS start_mrr,
+        argMaxIf(mrr_after_cents, at, at <= {end:DateTime64(3)}) AS end_mrr
+    FROM {db}.account_mrr_changes
     GROUP BY account_id
     HAVING start_mrr > 0
 ) AS m

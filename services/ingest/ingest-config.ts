@@ -1,5 +1,6 @@
 // Configuration and result types of the ingest core. The shell builds one IngestConfig at startup
 // (validated there) and passes it to every step; nothing here reads env or holds module state.
+import type { MrrCurrency } from './convert-mrr.ts';
 import type { Identifiers, JourneyEvent } from '../shared/generated/avro-types.ts';
 
 /** Per-message limits (SPEC §1). Exceeding one dead-letters the message with the named reason. */
@@ -44,6 +45,8 @@ export interface IngestConfig {
   pii: PiiConfig;
   /** Extra junk-identifier pattern on top of the built-in list (services/shared/junk-identifiers.ts). */
   junkIdentifierPattern?: RegExp;
+  /** The currency MRR is reported in, and the rates to it (convert-mrr.ts); absent: no conversion. */
+  mrrCurrency?: MrrCurrency;
 }
 
 /** What the shell knows about the Kafka message besides its value. */

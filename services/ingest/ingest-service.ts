@@ -21,6 +21,7 @@ import { processIngestBatch } from './ingest-pipeline.ts';
 import type { IngestTopology } from './ingest-pipeline.ts';
 import { registryLookup } from './lookup-registry-schema.ts';
 import { warmDedupWindows } from './warm-dedup-windows.ts';
+import { parseExchangeRates } from './convert-mrr.ts';
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
   return {
@@ -34,6 +35,7 @@ export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
       maxFutureMinutes: config.INGEST_MAX_FUTURE_MINUTES,
     },
     pii: { emailHmacKey: config.PII_HMAC_KEY, keepRawPii: config.PII_KEEP_RAW },
+    mrrCurrency: { currency: config.MRR_CURRENCY, rates: parseExchangeRates(config.MRR_EXCHANGE_RATES) },
     ...(config.JUNK_IDENTIFIER_REGEX
       ? { junkIdentifierPattern: new RegExp(config.JUNK_IDENTIFIER_REGEX) }
       : {}),

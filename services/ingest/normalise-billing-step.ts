@@ -8,11 +8,13 @@
 //   customer.subscription.deleted  MRR 0, delta = -MRR it bore (0 if canceled during its trial), churn
 // A new subscription for a customer who churned earlier is `new` here: recognising it as a
 // reactivation needs the account's history, which the journey-state stage has.
+import { NO_CONVERSION, convertMrr } from './convert-mrr.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
 import { checkMessageShape, checkPropertyCount } from './check-payload-limits.ts';
 import { collectIdentifiers, hasAnyIdentifier } from './collect-identifiers.ts';
+import type { MrrChange } from './compute-mrr.ts';
 import {
   bearsMrr,
   classifyMrrChange,
@@ -71,37 +73,12 @@ function applySubscription(
   event.currency =
     (optString(object, 'currency', 'data.object.currency') ?? primary?.currency)?.toLowerCase() ?? null;
 
-  const itemsMrr = subscriptionMrr(items);
-  let previousStatus: string | undefined;
-  if (stripeType === 'customer.subscription.created') {
-    const change = classifyMrrChange(0, undefined, bearsMrr(status) ? itemsMrr : 0);
-    Object.assign(event, {
-      mrr_cents: change.mrr,
-      mrr_delta_cents: change.delta,
-      mrr_change_kind: change.kind,
-    });
-  } else if (stripeType === 'customer.subscription.updated') {
-    const before = { ...object, ...(previous ?? {}) };
-    previousStatus = optString(before, 'status', 'data.previous_attributes.status');
-    const beforeMrr = bearsMrr(previousStatus)
-      ? subscriptionMrr(readSubscriptionItems(before, 'data.previous_attributes'))
-      : 0;
-    const change = classifyMrrChange(beforeMrr, previousStatus, bearsMrr(status) ? itemsMrr : 0);
-    Object.assign(event, {
-      mrr_cents: change.mrr,
-      mrr_delta_cents: change.delta,
-      mrr_change_kind: change.kind,
-    });
-  } else {
-    const canceledAt = optInteger(object, 'canceled_at', 'data.object.canceled_at');
-    const trialEnd = optInteger(object, 'trial_end', 'data.object.trial_end');
-    // A trial that ends unpaid is canceled at trial_end itself (Stripe's missing_payment_method
-    // behaviour): that is a lost trial, not churned MRR.
-    const canceledInTrial = canceledAt !== undefined && trialEnd !== undefined && canceledAt <= trialEnd;
-    const change = classifyMrrChange(canceledInTrial ? 0 : itemsMrr, 'active', 0);
-    Object.assign(event, { mrr_cents: 0, mrr_delta_cents: change.delta, mrr_change_kind: change.kind });
+  const mrr = subscriptionMrrChange(stripeType, object, previous, status, event.currency, config);
+  if (mrr.change) {
+    event.mrr_cents = mrr.change.mrr;
+    event.mrr_delta_cents = mrr.change.delta;
+    event.mrr_change_kind = mrr.change.kind;
   }
-
   const details = optObject(object, 'cancellation_details', 'data.object.cancellation_details') ?? {};
   const comment = optString(details, 'comment', 'data.object.cancellation_details.comment');
   const feedback = optString(details, 'feedback', 'data.object.cancellation_details.feedback');
@@ -109,13 +86,68 @@ function applySubscription(
     comment !== undefined && comment.trim() !== '' ? scrubEmailsInText(comment, config.pii) : feedback;
   event.cancel_reason = words ?? null;
   return {
+    ...subscriptionProperties(object, mrr.previousStatus, primary?.interval, items),
+    // MRR left out (null): the currency has no configured rate to MRR_CURRENCY (convert-mrr.ts).
+    ...(mrr.change ? {} : { mrr_unconverted_currency: event.currency }),
+  };
+}
+
+/** The subscription's MRR after the event and its change, in the reporting currency; no change
+ *  when the currency cannot be converted (convert-mrr.ts). */
+function subscriptionMrrChange(
+  stripeType: string,
+  object: PayloadObject,
+  previous: PayloadObject | undefined,
+  status: string | undefined,
+  currency: string | null,
+  config: IngestConfig,
+): { change: MrrChange | null; previousStatus: string | undefined } {
+  const target = config.mrrCurrency ?? NO_CONVERSION;
+  const itemsMrr = convertMrr(
+    subscriptionMrr(readSubscriptionItems(object, 'data.object')),
+    currency,
+    target,
+  );
+  if (itemsMrr === null) return { change: null, previousStatus: undefined };
+  if (stripeType === 'customer.subscription.created')
+    return {
+      change: classifyMrrChange(0, undefined, bearsMrr(status) ? itemsMrr : 0),
+      previousStatus: undefined,
+    };
+  if (stripeType === 'customer.subscription.updated') {
+    const before = { ...object, ...(previous ?? {}) };
+    const previousStatus = optString(before, 'status', 'data.previous_attributes.status');
+    const beforeItems = subscriptionMrr(readSubscriptionItems(before, 'data.previous_attributes'));
+    const beforeMrr = bearsMrr(previousStatus) ? (convertMrr(beforeItems, currency, target) ?? 0) : 0;
+    return {
+      change: classifyMrrChange(beforeMrr, previousStatus, bearsMrr(status) ? itemsMrr : 0),
+      previousStatus,
+    };
+  }
+  const canceledAt = optInteger(object, 'canceled_at', 'data.object.canceled_at');
+  const trialEnd = optInteger(object, 'trial_end', 'data.object.trial_end');
+  // A trial that ends unpaid is canceled at trial_end itself (Stripe's missing_payment_method
+  // behaviour): that is a lost trial, not churned MRR.
+  const canceledInTrial = canceledAt !== undefined && trialEnd !== undefined && canceledAt <= trialEnd;
+  const change = classifyMrrChange(canceledInTrial ? 0 : itemsMrr, 'active', 0);
+  return { change: { ...change, mrr: 0 }, previousStatus: undefined };
+}
+
+function subscriptionProperties(
+  object: PayloadObject,
+  previousStatus: string | undefined,
+  interval: string | undefined,
+  items: ReturnType<typeof readSubscriptionItems>,
+): Record<string, unknown> {
+  const details = optObject(object, 'cancellation_details', 'data.object.cancellation_details') ?? {};
+  return {
     subscription_id: optIdentifier(object, 'id', 'data.object.id'),
-    status,
+    status: optString(object, 'status', 'data.object.status'),
     previous_status: previousStatus,
-    interval: primary?.interval,
+    interval,
     cancel_at_period_end: optBoolean(object, 'cancel_at_period_end', 'data.object.cancel_at_period_end'),
     cancellation_reason: optString(details, 'reason', 'data.object.cancellation_details.reason'),
-    cancellation_feedback: feedback,
+    cancellation_feedback: optString(details, 'feedback', 'data.object.cancellation_details.feedback'),
     plans: items.map((i) => i.planKey),
   };
 }

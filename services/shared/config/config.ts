@@ -193,6 +193,24 @@ export const CONFIG_VARIABLES = {
     'Secret key for pseudonymising emails (HMAC-SHA-256; or PII_HMAC_KEY_FILE).',
   ],
   PII_KEEP_RAW: [bool, 'false', 'Keep raw emails in canonical events and ClickHouse.'],
+  MRR_CURRENCY: [
+    z
+      .string()
+      .regex(/^([A-Za-z]{3})?$/, 'an ISO 4217 code (e.g. usd) or empty')
+      .transform((v) => v.toLowerCase()),
+    '',
+    "The currency MRR is reported in: each subscription is converted with MRR_EXCHANGE_RATES, and one in a currency without a rate bears no MRR. Empty: MRR in each subscription's own currency (a business that bills in one).",
+  ],
+  MRR_EXCHANGE_RATES: [
+    z
+      .string()
+      .regex(
+        /^\s*([A-Za-z]{3}=\d+(\.\d+)?\s*(,\s*[A-Za-z]{3}=\d+(\.\d+)?\s*)*)?$/,
+        'comma-separated <currency>=<rate>, e.g. eur=1.08,gbp=1.27',
+      ),
+    '',
+    'Value of one unit of each currency in MRR_CURRENCY, e.g. `eur=1.08,gbp=1.27,jpy=0.0067`.',
+  ],
   INSTANCE_ID: [
     name,
     hostname().replace(/[^A-Za-z0-9._-]/g, '-'),

@@ -12,22 +12,12 @@ import { createAccountStore } from './account-store.ts';
 import { memberKey } from './bounded-sets.ts';
 import { processIdentityCommands } from './identity-commands-pipeline.ts';
 import { b2b, ev } from './journey-test-events.ts';
+import { testTopology } from './journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
-import type { JourneyTopology } from './journey-pipeline.ts';
 
 const type = journeyEventType();
 const ctx = { map: b2b, churn: DEFAULT_CHURN_CONFIG };
-const topology: JourneyTopology = {
-  resolvedTopic: null,
-  identityChangesTopic: 'identity-changes',
-  identityChangelogTopic: 'identity-changelog',
-  journeyChangelogTopic: 'journey-changelog',
-  churnAlertsTopic: 'churn-alerts',
-  dlqTopic: 'dlq',
-  eventType: type,
-  eventSchemaId: 7,
-  sweepIntervalMs: 3_600_000,
-};
+const topology = testTopology(null, type);
 const message = (offset: number, value: Buffer): ConsumedMessage => ({
   topic: 't',
   partition: 0,

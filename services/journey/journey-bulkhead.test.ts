@@ -13,6 +13,7 @@ import { createAccountStore } from './account-store.ts';
 import { parseIdentityCommand } from './apply-identity-command-step.ts';
 import { processIdentityCommands } from './identity-commands-pipeline.ts';
 import { b2b, ev } from './journey-test-events.ts';
+import { testTopology } from './journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyTopology } from './journey-pipeline.ts';
 
@@ -34,17 +35,7 @@ function throwingEncoder(poisonUserId: string): Type {
   });
 }
 
-const topology = (eventType: Type): JourneyTopology => ({
-  resolvedTopic: 'resolved',
-  identityChangesTopic: 'identity-changes',
-  identityChangelogTopic: 'identity-changelog',
-  journeyChangelogTopic: 'journey-changelog',
-  churnAlertsTopic: 'churn-alerts',
-  dlqTopic: 'dlq',
-  eventType,
-  eventSchemaId: 7,
-  sweepIntervalMs: 3_600_000,
-});
+const topology = (eventType: Type): JourneyTopology => testTopology('resolved', eventType);
 
 const message = (topic: string, offset: number, value: Buffer | null): ConsumedMessage => ({
   topic,

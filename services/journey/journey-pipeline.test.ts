@@ -8,24 +8,13 @@ import { confluentFrame, journeyEventType } from '../ingest/encode-canonical-ste
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { createAccountStore } from './account-store.ts';
 import { b2b, ev } from './journey-test-events.ts';
+import { testTopology } from './journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyTopology } from './journey-pipeline.ts';
 
 const type = journeyEventType();
 
-function topology(resolvedTopic: string | null): JourneyTopology {
-  return {
-    resolvedTopic,
-    identityChangesTopic: 'identity-changes',
-    identityChangelogTopic: 'identity-changelog',
-    journeyChangelogTopic: 'journey-changelog',
-    churnAlertsTopic: 'churn-alerts',
-    dlqTopic: 'dlq',
-    eventType: type,
-    eventSchemaId: 7,
-    sweepIntervalMs: 3_600_000,
-  };
-}
+const topology = (resolvedTopic: string | null): JourneyTopology => testTopology(resolvedTopic, type);
 
 function canonical(): ConsumedMessage[] {
   const events = [

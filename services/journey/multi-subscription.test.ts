@@ -10,21 +10,11 @@ import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { createAccountStore } from './account-store.ts';
 import { T0, b2b, billing, ev } from './journey-test-events.ts';
+import { testTopology } from './journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
-import type { JourneyTopology } from './journey-pipeline.ts';
 
 const type = journeyEventType();
-const topology: JourneyTopology = {
-  resolvedTopic: null,
-  identityChangesTopic: 'identity-changes',
-  identityChangelogTopic: 'identity-changelog',
-  journeyChangelogTopic: 'journey-changelog',
-  churnAlertsTopic: 'churn-alerts',
-  dlqTopic: 'dlq',
-  eventType: type,
-  eventSchemaId: 7,
-  sweepIntervalMs: 3_600_000,
-};
+const topology = testTopology(null, type);
 const anonymous = { person_id: null, account_id: null };
 
 const subscription = (

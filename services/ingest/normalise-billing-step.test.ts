@@ -149,6 +149,36 @@ describe('normaliseBillingStep: Stripe events', () => {
     ]);
   });
 
+  it('partial previous_attributes (#15): an item with only its changed quantity, or only the top-level quantity, is priced from the current item', () => {
+    const moves = [
+      // items.data[] entries with the id and the old quantity, no price: Stripe sends what changed.
+      updatedWith({}, { items: { data: [{ id: 'si_Na6dzxczY5fwHx', quantity: 25 }] } }),
+      // an item the current subscription no longer has keeps its own price
+      updatedWith(
+        {},
+        {
+          items: {
+            data: [
+              {
+                id: 'si_gone',
+                quantity: 10,
+                price: { id: 'p', unit_amount: 1000, recurring: { interval: 'month' } },
+              },
+            ],
+          },
+        },
+      ),
+    ].map((f) => {
+      const result = normaliseBillingStep(f, metaFor(f), TEST_CONFIG);
+      const e = okEvent(result);
+      return [e.mrr_cents, e.mrr_delta_cents, e.mrr_change_kind];
+    });
+    assert.deepEqual(moves, [
+      [100000, 37500, 'expansion'], // 25 -> 40 seats at $25
+      [100000, 90000, 'expansion'], // 10 x $10 -> 40 x $25
+    ]);
+  });
+
   it('a plan change to a yearly price is normalised to a month (contraction)', () => {
     const f = loadFixture('stripe-customer-subscription-updated.json') as {
       data: { object: Record<string, unknown> };

@@ -8,6 +8,7 @@
 //   customer.subscription.deleted  MRR 0, delta = -MRR it bore (0 if canceled during its trial), churn
 // A new subscription for a customer who churned earlier is `new` here: recognising it as a
 // reactivation needs the account's history, which the journey-state stage has.
+import { previousSubscription } from './previous-subscription.ts';
 import { NO_CONVERSION, convertMrr } from './convert-mrr.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { StepResult } from '../shared/results.ts';
@@ -115,7 +116,8 @@ function subscriptionMrrChange(
       previousStatus: undefined,
     };
   if (stripeType === 'customer.subscription.updated') {
-    const before = { ...object, ...(previous ?? {}) };
+    // previous_attributes holds only what changed (previous-subscription.ts).
+    const before = previousSubscription(object, previous);
     const previousStatus = optString(before, 'status', 'data.previous_attributes.status');
     const beforeItems = subscriptionMrr(readSubscriptionItems(before, 'data.previous_attributes'));
     const beforeMrr = bearsMrr(previousStatus) ? (convertMrr(beforeItems, currency, target) ?? 0) : 0;

@@ -42,7 +42,7 @@ interface Sent {
 
 test('the poison corpus through the running pipeline: each poison dead-lettered once with its reason, every valid event stored once, no restart', async (t) => {
   // The corpus's valid payloads are dated 2026-06-01; the broker stamps the receive time (LogAppendTime).
-  const { config } = await freshPipeline({ INGEST_MAX_PAST_DAYS: '3650' });
+  const { config } = await freshPipeline({ INGEST_MAX_PAST_DAYS: '3650', CLICKHOUSE_RETENTION_DAYS: '3650' });
   const metrics = createMetrics(false);
   const log = createLogger('silent');
   const journey = await startJourneyService(config, log, metrics);

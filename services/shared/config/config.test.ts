@@ -112,3 +112,15 @@ test('SASL/PLAIN without TLS is a configuration error (the password would cross 
   assert.equal(loadConfig({ ...plain, KAFKA_SSL: 'true' }).KAFKA_SASL_MECHANISM, 'plain');
   assert.equal(loadConfig({ ...plain, KAFKA_SASL_MECHANISM: 'scram-sha-512' }).KAFKA_SSL, false);
 });
+
+test('an ingest window longer than the ClickHouse retention is a configuration error (#15: history would vanish in silence)', () => {
+  assert.throws(
+    () => loadConfig({ ...base, INGEST_MAX_PAST_DAYS: '1000', CLICKHOUSE_RETENTION_DAYS: '730' }),
+    /INGEST_MAX_PAST_DAYS: 1000 days is more than CLICKHOUSE_RETENTION_DAYS \(730\)/,
+  );
+  assert.equal(
+    loadConfig({ ...base, INGEST_MAX_PAST_DAYS: '1000', CLICKHOUSE_RETENTION_DAYS: '1000' })
+      .INGEST_MAX_PAST_DAYS,
+    1000,
+  );
+});

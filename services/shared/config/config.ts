@@ -130,7 +130,7 @@ export const CONFIG_VARIABLES = {
     undefined,
     'Run migrations ON CLUSTER with Replicated engines.',
   ],
-  CLICKHOUSE_RETENTION_DAYS: [int(1), '730', 'TTL of event-like tables.'],
+  CLICKHOUSE_RETENTION_DAYS: [int(1).max(18250), '730', 'TTL of event-like tables (at most 50 years).'],
   IDENTITY_MAX_IDS_PER_PERSON: [
     int(1),
     '200',
@@ -292,6 +292,15 @@ export function loadConfig(
         'KAFKA_SASL_MECHANISM: plain sends the password in clear; set KAFKA_SSL=true (or use scram-sha-512)',
       );
   }
+  // An event the ingest accepts but the tables' TTL deletes would vanish in silence (issue #15).
+  if (
+    typeof out.INGEST_MAX_PAST_DAYS === 'number' &&
+    typeof out.CLICKHOUSE_RETENTION_DAYS === 'number' &&
+    out.INGEST_MAX_PAST_DAYS > out.CLICKHOUSE_RETENTION_DAYS
+  )
+    problems.push(
+      `INGEST_MAX_PAST_DAYS: ${out.INGEST_MAX_PAST_DAYS} days is more than CLICKHOUSE_RETENTION_DAYS (${out.CLICKHOUSE_RETENTION_DAYS}): events that old would be accepted and then dropped by the tables' TTL; raise CLICKHOUSE_RETENTION_DAYS (then journey migrate) or lower the window`,
+    );
   if (typeof out.JUNK_IDENTIFIER_REGEX === 'string') {
     try {
       new RegExp(out.JUNK_IDENTIFIER_REGEX);

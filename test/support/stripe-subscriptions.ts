@@ -138,11 +138,12 @@ function stripeObject(plan: SubscriptionPlan, status: string, quantity: number, 
 }
 
 /** The plan's Stripe webhook events, in time order. */
-export function stripeEvents(plan: SubscriptionPlan): Array<{ at: number; body: object }> {
-  const out: Array<{ at: number; body: object }> = [];
+export function stripeEvents(plan: SubscriptionPlan): Array<{ at: number; customer: string; body: object }> {
+  const out: Array<{ at: number; customer: string; body: object }> = [];
   const event = (at: number, type: string, object: object, previous?: object) =>
     out.push({
       at,
+      customer: `cus_${plan.account}`,
       body: {
         id: `evt_${plan.id}_${out.length}`,
         object: 'event',

@@ -2,7 +2,9 @@
 // reduced one inside `make test`. Each resolves when its last fault has ended; the runner then
 // waits for the pipeline to drain and measures. The two negative controls break one guarantee on
 // purpose (UNSAFE_NEGATIVE_CONTROL) and must fail the same checks.
+import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { storedEvents } from './chaos-oracle.ts';
 import { Rng } from '../workload/prng.ts';
 import { partitionOwner } from './partition-owner.ts';
 import type { Role } from './pipeline-processes.ts';
@@ -206,6 +208,16 @@ export function scenarios(profile: Profile): Scenario[] {
       negativeControl: 'commit_before_insert',
       faults: async (ctx) => {
         await wait(quarter);
+        // Only once the journey stored events: before its first batch, its restore filter asks
+        // ClickHouse (and fails) first, so the naive writer would not be reached during the outage.
+        const clickhouse = createClickHouse(ctx.config);
+        try {
+          await until('the first events stored', async () =>
+            (await storedEvents(clickhouse)).events > 0 ? true : undefined,
+          );
+        } finally {
+          await clickhouse.close();
+        }
         await stopService('clickhouse', 1_000);
         try {
           // The journey commits each batch, then fails to insert it: its rows are never written.

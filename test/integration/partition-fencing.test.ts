@@ -55,11 +55,17 @@ test('the new owner of a partition fences the old one and starts above what it c
   assert.equal(await other.producer.sendWithOffsets([], { ...offsets('3'), partition: 1 }), true);
 
   assert.equal(await second.producer.sendWithOffsets(batch('successor'), offsets('9')), true);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [input] });
-  assert.deepEqual(committed!.partitions.map((p) => [p.partition, p.offset]).sort(), [
-    [0, '9'],
-    [1, '3'],
-  ]);
+  // A transactional offset commit is visible once its markers are written (after commit returns).
+  const offsetsNow = async (): Promise<string> =>
+    (await admin.fetchOffsets({ groupId, topics: [input] }))[0]!.partitions
+      .map((p) => `${p.partition}:${p.offset}`)
+      .sort()
+      .join(',');
+  await waitFor(
+    'the successor commit visible',
+    async () => ((await offsetsNow()) === '0:9,1:3' ? true : undefined),
+    30_000,
+  );
 
   // read_committed: the zombie's stalled batch never became visible.
   const consumer = kafka.consumer({ groupId: uniqueName('fence-reader') });

@@ -3,6 +3,7 @@
 // would collapse later is counted as a duplicate), duplicates in the Kafka outputs under
 // read_committed (by event id), dead letters, and the per-account stage state (FINAL: the
 // versioned snapshot) to compare with an undisturbed run.
+import { isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import { journeyEventType } from '../ingest/encode-canonical-step.ts';
@@ -71,7 +72,7 @@ export async function countTopicEvents(
     await consumer.run({
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
-          if (!m.value || m.value.length < 5) continue;
+          if (!m.value || m.value.length < 5 || isWatermarkMarker(m.headers)) continue;
           messages++;
           ids.add((type.fromBuffer(m.value.subarray(5)) as { event_id: string }).event_id);
         }

@@ -33,6 +33,9 @@ export interface IngestBatchResult {
   counts: Map<string, number>;
   junkIdentifiers: number;
   dlq: Array<{ reason: string; step: string; offset: string }>;
+  /** Greatest event time of the canonical events in `outputs` (null: none): the raw partition's
+   *  progress in event time, for its watermark marker. */
+  maxEventTime: number | null;
 }
 
 /** Thrown for transient faults (registry down): the batch is abandoned uncommitted and retried. */
@@ -51,7 +54,13 @@ export async function processIngestBatch(
   dedup: DedupWindow,
   nowMs: number,
 ): Promise<IngestBatchResult> {
-  const result: IngestBatchResult = { outputs: [], counts: new Map(), junkIdentifiers: 0, dlq: [] };
+  const result: IngestBatchResult = {
+    outputs: [],
+    counts: new Map(),
+    junkIdentifiers: 0,
+    dlq: [],
+    maxEventTime: null,
+  };
   const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
 
   for (const message of messages) {
@@ -145,5 +154,6 @@ async function processIngestMessage(
     });
   }
   result.outputs.push(canonical);
+  result.maxEventTime = Math.max(result.maxEventTime ?? -Infinity, unique.value.event.event_time);
   count('ok');
 }

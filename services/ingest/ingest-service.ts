@@ -22,6 +22,9 @@ import type { IngestTopology } from './ingest-pipeline.ts';
 import { registryLookup } from './lookup-registry-schema.ts';
 import { warmDedupWindows } from './warm-dedup-windows.ts';
 import { parseExchangeRates } from './convert-mrr.ts';
+import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
+import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
+import { SourceProgress, parseSource } from './source-progress.ts';
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
   return {
@@ -164,6 +167,56 @@ export async function startIngestService(
       stageLog.info({ ...warmed, seconds: (Date.now() - started) / 1000 }, 'dedup windows warmed');
   };
 
+  // Event-time progress per owned raw partition, written to every canonical partition after each
+  // batch (watermark-marker.ts): the journey's watermark is the least of them.
+  const progress = new SourceProgress(config.INGEST_IDLE_SECONDS * 1000);
+  const canonicalPartitions = async (): Promise<number> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [config.TOPIC_CANONICAL] });
+      return topics[0]?.partitions.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  // Fetched once, again after each rebalance (the topic may have gained partitions), and again
+  // after a failed fetch (the broker was away): the batch that needed it is retried.
+  let markerPartitions: Promise<number> | null = null;
+  const markersOf = async (marker: WatermarkMarker) => {
+    markerPartitions ??= canonicalPartitions().catch((err: unknown) => {
+      markerPartitions = null;
+      throw err;
+    });
+    return watermarkMarkerMessages(config.TOPIC_CANONICAL, await markerPartitions, marker);
+  };
+  // Batches and idle announcements take turns on the partitions' producers (one transaction each).
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+  const owns = (topic: string, partition: number): boolean => assigned[topic]?.includes(partition) ?? false;
+  const announceIdle = (): Promise<void> =>
+    exclusive(async () => {
+      for (const marker of progress.idleDue(Date.now())) {
+        const { topic, partition } = parseSource(marker.source);
+        if (!owns(topic, partition)) continue;
+        const { producer } = await claim(topic, partition);
+        if (await producer.sendWithOffsets(await markersOf(marker), null, async () => owns(topic, partition)))
+          progress.markIdle(marker.source);
+      }
+    });
+  const idleTimer = setInterval(
+    () =>
+      void announceIdle().catch((err: unknown) =>
+        stageLog.warn({ err }, 'idle raw partitions not announced; retried at the next check'),
+      ),
+    Math.max(500, Math.min(5_000, (config.INGEST_IDLE_SECONDS * 1000) / 4)),
+  );
+  idleTimer.unref();
+
   const running = await runBatchConsumer({
     kafka,
     groupId: config.INGEST_GROUP_ID,
@@ -177,95 +230,111 @@ export async function startIngestService(
       assigned = assignment;
       windows.retain(assignment);
       producers.retain(assignment);
+      progress.retain(assignment);
+      // The canonical topic may have gained partitions: each gets markers from now on.
+      markerPartitions = null;
     },
-    handler: async (batch, control) => {
-      try {
-        const { producer, floor } = await claim(batch.topic, batch.partition);
-        // Below the floor: committed by the partition's previous owner after kafkajs fetched the
-        // offset this batch starts from (a zombie finishing its last batch before we fenced it).
-        const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
-        if (messages.length < batch.messages.length)
-          stageLog.warn(
+    handler: (batch, control) =>
+      exclusive(async () => {
+        try {
+          const { producer, floor } = await claim(batch.topic, batch.partition);
+          // Below the floor: committed by the partition's previous owner after kafkajs fetched the
+          // offset this batch starts from (a zombie finishing its last batch before we fenced it).
+          const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
+          if (messages.length < batch.messages.length)
+            stageLog.warn(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                skipped: batch.messages.length - messages.length,
+              },
+              'messages committed by the previous owner left out',
+            );
+          if (messages.length === 0) return;
+          await warmIfCold(batch.topic, batch.partition);
+          const result = await processIngestBatch(
+            messages,
+            topology,
+            ingestConfig,
+            lookup,
+            windowFor(batch.topic, batch.partition),
+            Date.now(),
+          );
+          // Canonical events, dead letters, the partition's watermark marker and the consumer offsets
+          // commit in one Kafka transaction.
+          const last = messages[messages.length - 1]!;
+          // Within one transaction marker of the end (a transactional producer's commit takes one).
+          const caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
+          const marker = progress.afterBatch(
+            batch.topic,
+            batch.partition,
+            result.maxEventTime,
+            caughtUp,
+            Date.now(),
+          );
+          const committed = await producer.sendWithOffsets(
+            [...result.outputs, ...(await markersOf(marker))],
             {
+              groupId: config.INGEST_GROUP_ID,
               topic: batch.topic,
               partition: batch.partition,
-              skipped: batch.messages.length - messages.length,
+              offset: (BigInt(last.offset) + 1n).toString(),
             },
-            'messages committed by the previous owner left out',
+            // A member that went a session without a heartbeat may have lost the partition.
+            async () => !control.isStale() && (control.memberFresh() || fenceByInstance),
           );
-        if (messages.length === 0) return;
-        await warmIfCold(batch.topic, batch.partition);
-        const result = await processIngestBatch(
-          messages,
-          topology,
-          ingestConfig,
-          lookup,
-          windowFor(batch.topic, batch.partition),
-          Date.now(),
-        );
-        // Canonical events, dead letters and the consumer offsets commit in one Kafka transaction.
-        const last = messages[messages.length - 1]!;
-        const committed = await producer.sendWithOffsets(
-          result.outputs,
-          {
-            groupId: config.INGEST_GROUP_ID,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(last.offset) + 1n).toString(),
-          },
-          // A member that went a session without a heartbeat may have lost the partition.
-          async () => !control.isStale() && (control.memberFresh() || fenceByInstance),
-        );
-        if (!committed) {
-          // Not committed, and not resolved either (throwing keeps the fetch position): if the
-          // partition is still ours the batch is redone, else its new owner does it.
-          throw new StaleBatchError(batch.topic, batch.partition);
-        }
-        for (const [key, n] of result.counts) {
-          const [kind, reason = ''] = key.split(':');
-          metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);
-        }
-        for (const letter of result.dlq) {
-          metrics.dlqMessages.inc({ reason: letter.reason, step: letter.step });
-          stageLog.warn(
-            {
-              step: letter.step,
-              reason: letter.reason,
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: letter.offset,
-            },
-            'sent to DLQ',
-          );
-        }
-        if (result.junkIdentifiers > 0)
-          metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
-      } catch (err) {
-        windows.drop(batch.topic, batch.partition);
-        if (isFencedError(err) || err instanceof StaleBatchError) {
-          // A newer holder of the partition's transactional id exists. Forget the producer; a
-          // heartbeat tells whether this member is still the partition's owner: if not, it throws
-          // and kafkajs rejoins the group; if it is, the redelivery fences the other holder.
-          producers.release(batch.topic, batch.partition);
-          stageLog.warn(
+          if (!committed) {
+            // Not committed, and not resolved either (throwing keeps the fetch position): if the
+            // partition is still ours the batch is redone, else its new owner does it.
+            throw new StaleBatchError(batch.topic, batch.partition);
+          }
+          for (const [key, n] of result.counts) {
+            const [kind, reason = ''] = key.split(':');
+            metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);
+          }
+          for (const letter of result.dlq) {
+            metrics.dlqMessages.inc({ reason: letter.reason, step: letter.step });
+            stageLog.warn(
+              {
+                step: letter.step,
+                reason: letter.reason,
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: letter.offset,
+              },
+              'sent to DLQ',
+            );
+          }
+          if (result.junkIdentifiers > 0)
+            metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
+        } catch (err) {
+          windows.drop(batch.topic, batch.partition);
+          if (isFencedError(err) || err instanceof StaleBatchError) {
+            // A newer holder of the partition's transactional id exists. Forget the producer; a
+            // heartbeat tells whether this member is still the partition's owner: if not, it throws
+            // and kafkajs rejoins the group; if it is, the redelivery fences the other holder.
+            producers.release(batch.topic, batch.partition);
+            stageLog.warn(
+              { err, topic: batch.topic, partition: batch.partition },
+              'batch not committed: partition fenced or stale',
+            );
+            await control.heartbeat();
+            throw err;
+          }
+          stageLog.error(
             { err, topic: batch.topic, partition: batch.partition },
-            'batch not committed: partition fenced or stale',
+            'batch failed; not committed, will be retried',
           );
-          await control.heartbeat();
           throw err;
         }
-        stageLog.error(
-          { err, topic: batch.topic, partition: batch.partition },
-          'batch failed; not committed, will be retried',
-        );
-        throw err;
-      }
-    },
+      }),
   });
   return {
     ...running,
     stop: async () => {
+      clearInterval(idleTimer);
       await running.stop();
+      await turn;
       await producers.disconnectAll();
       await (await instanceProducer)?.disconnect();
     },

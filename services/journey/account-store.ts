@@ -4,8 +4,12 @@
 import type { AccountState } from './account-state.ts';
 import { StateFormatError, deserializeState, serializeState } from './serialize-state.ts';
 import { JOURNEY_STATE_FORMATS } from './state-formats.ts';
+import { deserializeMarks, serializeMarks } from './input-watermarks.ts';
+import type { InputMarks } from './input-watermarks.ts';
 
 export const WATERMARK_KEY = '__watermark__';
+/** `__inputs__/<canonical partition>`: the raw partitions' progress read on it (input-watermarks.ts). */
+export const INPUTS_KEY_PREFIX = '__inputs__/';
 
 export interface AccountStore {
   states: Map<string, AccountState>;
@@ -20,6 +24,12 @@ export interface AccountStore {
   /** Keys deleted since the last flush (folded into a survivor, or GDPR-deleted), with the
    * deleted state's max event time: their ClickHouse snapshot gets a newer `deleted` row. */
   removed: Map<string, number>;
+  /** The inputs' event-time progress per canonical partition (input-watermarks.ts). */
+  inputs: InputMarks;
+  /** Canonical partitions whose `inputs` changed since the last flush. */
+  inputsDirty: Set<number>;
+  /** The canonical partitions this instance owns (set by the shell at each assignment). */
+  inputPartitions: number[];
 }
 
 export const createAccountStore = (): AccountStore => ({
@@ -29,6 +39,9 @@ export const createAccountStore = (): AccountStore => ({
   lastSweep: 0,
   unreadableStates: 0,
   removed: new Map(),
+  inputs: new Map(),
+  inputsDirty: new Set(),
+  inputPartitions: [],
 });
 
 export function putState(store: AccountStore, state: AccountState): void {
@@ -52,6 +65,11 @@ export function flushChangelog(store: AccountStore): Array<{ key: string; value:
     const state = store.states.get(key);
     out.push({ key, value: state ? serializeState(state) : null });
   }
+  for (const partition of [...store.inputsDirty].sort((a, b) => a - b)) {
+    const sources = store.inputs.get(partition);
+    if (sources) out.push({ key: `${INPUTS_KEY_PREFIX}${partition}`, value: serializeMarks(sources) });
+  }
+  store.inputsDirty.clear();
   out.push({
     key: WATERMARK_KEY,
     value: JSON.stringify({ watermark: store.watermark, lastSweep: store.lastSweep }),
@@ -68,7 +86,17 @@ export function applyJourneyChangelog(
   formats = JOURNEY_STATE_FORMATS,
 ): void {
   if (key === WATERMARK_KEY) {
-    if (value) Object.assign(store, JSON.parse(value) as { watermark: number; lastSweep: number });
+    // Each changelog partition holds the watermark as of its own last batch: the newest wins.
+    if (value) {
+      const saved = JSON.parse(value) as { watermark: number; lastSweep: number };
+      store.watermark = Math.max(store.watermark, saved.watermark);
+      store.lastSweep = Math.max(store.lastSweep, saved.lastSweep);
+    }
+    return;
+  }
+  if (key.startsWith(INPUTS_KEY_PREFIX)) {
+    const partition = Number(key.slice(INPUTS_KEY_PREFIX.length));
+    if (value) store.inputs.set(partition, deserializeMarks(value));
     return;
   }
   if (value === null) {

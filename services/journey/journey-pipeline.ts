@@ -31,6 +31,8 @@ import {
   stageTransitionRow,
 } from '../sink/rows/journey-state-rows.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
+import { decodeWatermarkMarker, isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
+import { applyMarker, inputWatermark, markersSeen } from './input-watermarks.ts';
 
 export interface JourneyTopology {
   /** null: no resolved-event output (JOURNEY_RESOLVED_OUTPUT=off). */
@@ -125,6 +127,22 @@ export function processJourneyBatch(
     // What the event changed before the exception stays, with its changelog, so the in-memory
     // state and the changelog never disagree.
     const processOne = (): void => {
+      if (isWatermarkMarker(message.headers)) {
+        // A raw partition's progress (input-watermarks.ts): it moves the watermark, and the timers
+        // due by then fire here, at the same place in the stream however it was batched.
+        const marker = decodeWatermarkMarker(message.value);
+        if (marker === null) {
+          count('drop:unreadable_marker');
+          return;
+        }
+        applyMarker(state.accounts.inputs, message.partition, marker);
+        state.accounts.inputsDirty.add(message.partition);
+        const at = inputWatermark(state.accounts.inputs, state.accounts.inputPartitions, lateness);
+        if (at !== null) state.accounts.watermark = Math.max(state.accounts.watermark, at);
+        sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
+        count('marker');
+        return;
+      }
       const decoded = decodeCanonicalStep(message.value, topology.eventType, topology.canonicalWriters);
       if (decoded.kind !== 'ok') {
         if (decoded.kind === 'dlq') {
@@ -170,7 +188,9 @@ export function processJourneyBatch(
       }
       const event = resolved.outcome.event;
       applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
-      state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
+      // Without markers (a canonical stream the ingest did not write), the greatest event time read.
+      if (!markersSeen(state.accounts.inputs))
+        state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
       // Timers are swept at the event whose watermark completes a sweep interval, not at the end of
       // a batch: the sweeps (and what they announce) then depend only on the order of the canonical
       // events, never on how the consumer happened to batch them — a rebalanced or restarted run

@@ -34,6 +34,7 @@ import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
 import { erasePersons } from '../sink/erase-person.ts';
 import { writeRows } from '../sink/write-rows.ts';
+import { allInputsIdle, markersSeen } from './input-watermarks.ts';
 import { emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
 import { emptyStepOutput } from './apply-journey-step.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
@@ -188,7 +189,9 @@ export async function startJourneyService(
     return next;
   };
   let lastBatchAt = Date.now();
-  let caughtUp = false;
+  // Per canonical partition: its last batch reached the end (within one transaction marker).
+  const caughtUp = new Map<number, boolean>();
+  let canonicalPartitions: number[] = [];
   // A rebalance can hand this instance a partition another instance has been writing: the state
   // restored earlier (at startup, or before the last rebalance) is then behind the changelogs.
   // After every group join, the next batch restores both changelogs first.
@@ -206,15 +209,19 @@ export async function startJourneyService(
     const accounts = await restoreAccounts(config, stageLog);
     state.graph = graph;
     state.accounts = accounts;
+    state.accounts.inputPartitions = canonicalPartitions;
     restoreNeeded = false;
     replay.reopen();
     metrics.unreadableStates.inc(state.accounts.unreadableStates);
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   const tick = async (): Promise<void> => {
-    // Only once caught up: a tick declares time up to now final, which must not happen while a
-    // backlog of older events is still waiting (after a restart, or a replay of history).
-    if (idleMs === 0 || !caughtUp || !owning || Date.now() - lastBatchAt < idleMs) return;
+    // Only once caught up, here and upstream: a tick declares time up to now final, which must not
+    // happen while a backlog of older events is still waiting (after a restart, or a replay of
+    // history), in the canonical topic or in a raw partition the ingest has not drained.
+    if (idleMs === 0 || !owning || Date.now() - lastBatchAt < idleMs) return;
+    if ([...caughtUp.values()].some((done) => !done) || caughtUp.size === 0) return;
+    if (markersSeen(state.accounts.inputs) && !allInputsIdle(state.accounts.inputs)) return;
     await exclusive(async () => {
       const writer = producer;
       if (!writer) return;
@@ -281,7 +288,8 @@ export async function startJourneyService(
     partitionAssigners: [singleOwnerAssigner(() => owning)],
     onGroupJoin: (assignment) => {
       restoreNeeded = true;
-      caughtUp = false;
+      caughtUp.clear();
+      canonicalPartitions = [...(assignment[config.TOPIC_CANONICAL] ?? [])].sort((a, b) => a - b);
       owning = Object.values(assignment).some((partitions) => partitions.length > 0);
       if (!owning) releaseProducer();
     },
@@ -294,7 +302,7 @@ export async function startJourneyService(
         const last = batch.messages[batch.messages.length - 1]!;
         // Within one transaction marker of the end of the canonical partition.
         if (batch.topic === config.TOPIC_CANONICAL)
-          caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
+          caughtUp.set(batch.partition, BigInt(last.offset) + 2n >= BigInt(batch.highWatermark));
         const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
         // Frames written with another canonical schema (a rolling upgrade): learned before the batch.
         if (!commands)

@@ -3,6 +3,7 @@
 // the partition (services/ingest/warm-dedup-windows.ts), so the duplicate is dropped as it would
 // have been by the old process. Negative control: with the warm-up off, the duplicate reaches the
 // canonical topic.
+import { isWatermarkMarker } from '../../services/shared/kafka/watermark-marker.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
@@ -67,7 +68,10 @@ async function duplicateAcrossRestart(warmMessages: string): Promise<{ messages:
       from: BigInt(p.low),
       to: BigInt(p.high),
     })),
-    (record) => void keys.push((canonical.decode(record.value!, 5).value as { event_id: string }).event_id),
+    (record) => {
+      if (!isWatermarkMarker(record.headers))
+        keys.push((canonical.decode(record.value!, 5).value as { event_id: string }).event_id);
+    },
   );
   return { messages: keys.length, distinct: new Set(keys).size };
 }

@@ -1,6 +1,7 @@
 // The ingest stage against the real broker and registry: Avro and JSON in, canonical events out;
 // every poison message lands in the DLQ exactly once with the right headers while the consumer
 // keeps running and no valid event is lost; a duplicate delivery is dropped.
+import { isWatermarkMarker } from '../../services/shared/kafka/watermark-marker.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -202,7 +203,8 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
   await reader.run({
     eachMessage: async ({ topic, message }) => {
       if (topic === config.TOPIC_DLQ) dead.push(message);
-      else canonical.push(type.fromBuffer((message.value as Buffer).subarray(5)) as JourneyEvent);
+      else if (!isWatermarkMarker(message.headers))
+        canonical.push(type.fromBuffer((message.value as Buffer).subarray(5)) as JourneyEvent);
     },
   });
   await waitFor(

@@ -1,6 +1,7 @@
 // No silent skips (issue #14): the broker's time retention never deletes what the pipeline has not
 // consumed because a producer stamped old event times, and an offset the broker did delete is
 // never skipped silently — the partition stops, the lost range is reported, nothing is committed.
+import { isWatermarkMarker } from '../../services/shared/kafka/watermark-marker.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pipelineTopics } from '../../services/cli/pipeline-topics.ts';
@@ -96,7 +97,11 @@ test('weeks-old event times: the broker retention deletes them on a CreateTime t
   await consumer.connect();
   t.after(() => consumer.disconnect());
   await consumer.subscribe({ topic: config.TOPIC_CANONICAL, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.add(message.offset) });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (!isWatermarkMarker(message.headers)) seen.add(message.offset);
+    },
+  });
   await waitFor('every event in the canonical topic', () => (seen.size >= n ? true : undefined));
   assert.equal(seen.size, n);
   assert.equal(await logStart(rawSpec.topic), 0n);

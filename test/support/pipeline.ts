@@ -28,6 +28,8 @@ export async function freshPipeline(
     TOPIC_IDENTITY_COMMANDS: `${prefix}.identity-commands`,
     TOPIC_CHURN_ALERTS: `${prefix}.churn-alerts`,
     TOPIC_PARTITIONS: '2',
+    // Raw partitions idle soon after a test stops producing: the watermark is not held for long.
+    INGEST_IDLE_SECONDS: '2',
     INGEST_GROUP_ID: `${prefix}-ingest`,
     JOURNEY_GROUP_ID: `${prefix}-journey`,
     CLICKHOUSE_DATABASE: prefix.replace(/[^A-Za-z0-9_]/g, '_'),

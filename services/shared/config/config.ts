@@ -177,6 +177,11 @@ export const CONFIG_VARIABLES = {
   ],
   INGEST_DEDUP_WINDOW_SIZE: [int(0), '200000', 'Event ids remembered for duplicate detection.'],
   INGEST_DEDUP_WINDOW_MINUTES: [int(0), '1440', 'How long an event id is remembered.'],
+  INGEST_IDLE_SECONDS: [
+    int(1),
+    '30',
+    'A raw partition caught up with no new message for this long is idle: it no longer holds the journey\'s event-time watermark back (the others then decide it). Shorter: timers fire sooner after a quiet source stops; longer: a producer pausing mid-backlog is less likely to be overtaken.',
+  ],
   INGEST_DEDUP_WARM_MESSAGES: [
     int(0),
     '10000',

@@ -1,0 +1,45 @@
+// What the ingest says of each raw partition's progress (source-progress.ts): the greatest event
+// time sent, never lowered, and idle only once caught up and quiet for the idle timeout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SourceProgress, parseSource } from './source-progress.ts';
+
+test('a batch reports the greatest event time so far; an older batch does not lower it', () => {
+  const progress = new SourceProgress(10_000);
+  assert.deepEqual(progress.afterBatch('raw.behavior', 2, 500, false, 0), {
+    source: 'raw.behavior/2',
+    eventTime: 500,
+    idle: false,
+  });
+  assert.equal(progress.afterBatch('raw.behavior', 2, 300, false, 1).eventTime, 500);
+  assert.equal(progress.afterBatch('raw.behavior', 2, null, false, 2).eventTime, 500, 'all dead-lettered');
+});
+
+test('idle once caught up and nothing arrived for the timeout, announced once; a new batch wakes it', () => {
+  const progress = new SourceProgress(10_000);
+  progress.afterBatch('t', 0, 100, false, 0);
+  progress.afterBatch('t', 1, 200, true, 0);
+  assert.deepEqual(progress.idleDue(5_000), [], 'not quiet for long enough yet');
+  assert.deepEqual(
+    progress.idleDue(20_000),
+    [{ source: 't/1', eventTime: 200, idle: true }],
+    'partition 0 has a backlog',
+  );
+  progress.markIdle('t/1');
+  assert.deepEqual(progress.idleDue(30_000), [], 'announced once');
+  progress.afterBatch('t', 1, 300, true, 40_000);
+  assert.deepEqual(progress.idleDue(45_000), []);
+  assert.deepEqual(progress.idleDue(50_000), [{ source: 't/1', eventTime: 300, idle: true }]);
+});
+
+test('partitions no longer owned are forgotten; sources parse back with dotted topic names', () => {
+  const progress = new SourceProgress(1);
+  progress.afterBatch('a.b', 0, 1, true, 0);
+  progress.afterBatch('a.b', 1, 1, true, 0);
+  progress.retain({ 'a.b': [1] });
+  assert.deepEqual(
+    progress.idleDue(10).map((m) => m.source),
+    ['a.b/1'],
+  );
+  assert.deepEqual(parseSource('a.b/12'), { topic: 'a.b', partition: 12 });
+});

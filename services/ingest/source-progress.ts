@@ -1,0 +1,71 @@
+// How far each raw partition this instance owns got in event time, for the watermark markers
+// (shared/kafka/watermark-marker.ts). A partition is idle, and holds nobody back, once it is
+// caught up and no message arrived on it for the idle timeout — processing time, as Flink's
+// source idleness: a raw partition still being written to is never idle, however far ahead of it
+// the others are. Pure: the shell passes the clock in.
+import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
+
+interface Progress {
+  eventTime: number | null;
+  caughtUp: boolean;
+  lastBatchAt: number;
+  idle: boolean;
+}
+
+const sourceOf = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+export class SourceProgress {
+  readonly #bySource = new Map<string, Progress>();
+  readonly #idleMs: number;
+
+  constructor(idleMs: number) {
+    this.#idleMs = idleMs;
+  }
+
+  /** The marker for a committed-to-be batch of `topic/partition`: its greatest event time so far
+   *  (never lowered: a batch of older events says nothing new) and whether it reached the end. */
+  afterBatch(
+    topic: string,
+    partition: number,
+    maxEventTime: number | null,
+    caughtUp: boolean,
+    nowMs: number,
+  ): WatermarkMarker {
+    const source = sourceOf(topic, partition);
+    const before = this.#bySource.get(source)?.eventTime ?? null;
+    const eventTime =
+      maxEventTime === null ? before : before === null ? maxEventTime : Math.max(before, maxEventTime);
+    this.#bySource.set(source, { eventTime, caughtUp, lastBatchAt: nowMs, idle: false });
+    return { source, eventTime, idle: false };
+  }
+
+  /** Markers for the owned partitions that have gone idle since their last batch (each once). */
+  idleDue(nowMs: number): WatermarkMarker[] {
+    const due: WatermarkMarker[] = [];
+    for (const [source, p] of this.#bySource) {
+      if (p.idle || !p.caughtUp || nowMs - p.lastBatchAt < this.#idleMs) continue;
+      due.push({ source, eventTime: p.eventTime, idle: true });
+    }
+    return due;
+  }
+
+  /** The idle marker of `source` was written. */
+  markIdle(source: string): void {
+    const p = this.#bySource.get(source);
+    if (p) p.idle = true;
+  }
+
+  /** Forgets the partitions no longer owned; their new owner reports them. */
+  retain(assignment: Readonly<Record<string, readonly number[]>>): void {
+    const owned = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => sourceOf(topic, p))),
+    );
+    for (const source of [...this.#bySource.keys()]) if (!owned.has(source)) this.#bySource.delete(source);
+  }
+}
+
+/** `topic/partition` back into its parts (topic names may hold dots, never a slash). */
+export function parseSource(source: string): { topic: string; partition: number } {
+  const at = source.lastIndexOf('/');
+  return { topic: source.slice(0, at), partition: Number(source.slice(at + 1)) };
+}

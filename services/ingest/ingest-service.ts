@@ -190,6 +190,29 @@ export async function startIngestService(
     });
     return watermarkMarkerMessages(config.TOPIC_CANONICAL, await markerPartitions, marker);
   };
+  // After each assignment, before the first batch: every owned partition is registered from its
+  // lag (source-progress.ts), so those with a backlog are announced pending with that batch and
+  // hold the journey's watermark until their own first batch.
+  let registration: Promise<void> | null = null;
+  const registerAssigned = async (): Promise<void> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const [topic, partitions] of Object.entries(assigned)) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: config.INGEST_GROUP_ID, topics: [topic] });
+        for (const partition of partitions) {
+          const end = ends.find((o) => o.partition === partition);
+          const at = committed?.partitions.find((o) => o.partition === partition)?.offset ?? '-1';
+          if (!end) continue;
+          const from = BigInt(at) < 0n ? BigInt(end.low) : BigInt(at);
+          progress.register(topic, partition, from + 1n >= BigInt(end.high), Date.now());
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  };
   // Batches and idle announcements take turns on the partitions' producers (one transaction each).
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
@@ -231,11 +254,13 @@ export async function startIngestService(
       windows.retain(assignment);
       producers.retain(assignment);
       progress.retain(assignment);
+      registration = null;
       // The canonical topic may have gained partitions: each gets markers from now on.
       markerPartitions = null;
     },
     handler: (batch, control) =>
       exclusive(async () => {
+        let pendingSent: WatermarkMarker[] = [];
         try {
           const { producer, floor } = await claim(batch.topic, batch.partition);
           // Below the floor: committed by the partition's previous owner after kafkajs fetched the
@@ -265,6 +290,15 @@ export async function startIngestService(
           const last = messages[messages.length - 1]!;
           // Within one transaction marker of the end (a transactional producer's commit takes one).
           const caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
+          registration ??= registerAssigned().catch((err: unknown) => {
+            registration = null;
+            throw err;
+          });
+          await registration;
+          // Pending markers first: a journey reading this partition from its start meets a marker
+          // before any event, so it never mistakes it for a stream without markers.
+          const pending = progress.unannounced();
+          pendingSent = pending;
           const marker = progress.afterBatch(
             batch.topic,
             batch.partition,
@@ -273,7 +307,11 @@ export async function startIngestService(
             Date.now(),
           );
           const committed = await producer.sendWithOffsets(
-            [...result.outputs, ...(await markersOf(marker))],
+            [
+              ...(await Promise.all(pending.map(markersOf))).flat(),
+              ...result.outputs,
+              ...(await markersOf(marker)),
+            ],
             {
               groupId: config.INGEST_GROUP_ID,
               topic: batch.topic,
@@ -309,6 +347,7 @@ export async function startIngestService(
             metrics.junkIdentifiers.inc({ stage: 'ingest' }, result.junkIdentifiers);
         } catch (err) {
           windows.drop(batch.topic, batch.partition);
+          progress.unannounce(pendingSent);
           if (isFencedError(err) || err instanceof StaleBatchError) {
             // A newer holder of the partition's transactional id exists. Forget the producer; a
             // heartbeat tells whether this member is still the partition's owner: if not, it throws

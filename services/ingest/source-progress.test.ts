@@ -43,3 +43,25 @@ test('partitions no longer owned are forgotten; sources parse back with dotted t
   );
   assert.deepEqual(parseSource('a.b/12'), { topic: 'a.b', partition: 12 });
 });
+
+test('owned partitions are registered from their lag: a backlog is announced pending once, an empty one turns idle', () => {
+  const progress = new SourceProgress(10_000);
+  progress.register('t', 0, false, 0);
+  progress.register('t', 1, true, 0);
+  progress.afterBatch('t', 2, 100, false, 0);
+  const pending = progress.unannounced();
+  assert.deepEqual(pending, [
+    { source: 't/0', eventTime: null, idle: false },
+    { source: 't/1', eventTime: null, idle: false },
+  ]);
+  assert.deepEqual(progress.unannounced(), [], 'once');
+  progress.unannounce(pending);
+  assert.equal(progress.unannounced().length, 2, 'again after the batch carrying them failed');
+  assert.deepEqual(
+    progress.idleDue(20_000).map((m) => m.source),
+    ['t/1'],
+    'the empty partition; the backlog stays pending',
+  );
+  progress.register('t', 2, true, 0);
+  assert.equal(progress.afterBatch('t', 2, null, true, 1).eventTime, 100, 'a known partition is kept');
+});

@@ -10,6 +10,8 @@ interface Progress {
   caughtUp: boolean;
   lastBatchAt: number;
   idle: boolean;
+  /** A marker for it was written (or is in the batch about to be). */
+  announced: boolean;
 }
 
 const sourceOf = (topic: string, partition: number): string => `${topic}/${partition}`;
@@ -35,8 +37,43 @@ export class SourceProgress {
     const before = this.#bySource.get(source)?.eventTime ?? null;
     const eventTime =
       maxEventTime === null ? before : before === null ? maxEventTime : Math.max(before, maxEventTime);
-    this.#bySource.set(source, { eventTime, caughtUp, lastBatchAt: nowMs, idle: false });
+    this.#bySource.set(source, { eventTime, caughtUp, lastBatchAt: nowMs, idle: false, announced: true });
     return { source, eventTime, idle: false };
+  }
+
+  /** An owned partition before its first batch, from its lag at assignment: with a backlog it is
+   *  pending (it holds the watermark until its first batch says how far it got), caught up it turns
+   *  idle after the timeout. Known partitions are left as they are. */
+  register(topic: string, partition: number, caughtUp: boolean, nowMs: number): void {
+    const source = sourceOf(topic, partition);
+    if (this.#bySource.has(source)) return;
+    this.#bySource.set(source, {
+      eventTime: null,
+      caughtUp,
+      lastBatchAt: nowMs,
+      idle: false,
+      announced: false,
+    });
+  }
+
+  /** Pending markers for the registered partitions not announced yet, to go with the next batch
+   *  of any partition: the journey then knows they exist before the others move time on. */
+  unannounced(): WatermarkMarker[] {
+    const out: WatermarkMarker[] = [];
+    for (const [source, p] of this.#bySource) {
+      if (p.announced) continue;
+      p.announced = true;
+      out.push({ source, eventTime: p.eventTime, idle: false });
+    }
+    return out;
+  }
+
+  /** The batch carrying `unannounced()` markers was not committed: they go with the next one. */
+  unannounce(markers: readonly WatermarkMarker[]): void {
+    for (const m of markers) {
+      const p = this.#bySource.get(m.source);
+      if (p && p.eventTime === null) p.announced = false;
+    }
   }
 
   /** Markers for the owned partitions that have gone idle since their last batch (each once). */
@@ -52,7 +89,10 @@ export class SourceProgress {
   /** The idle marker of `source` was written. */
   markIdle(source: string): void {
     const p = this.#bySource.get(source);
-    if (p) p.idle = true;
+    if (p) {
+      p.idle = true;
+      p.announced = true;
+    }
   }
 
   /** Forgets the partitions no longer owned; their new owner reports them. */

@@ -22,6 +22,7 @@ import type { JourneyEffect } from './journey-effects.ts';
 import type { JourneyMap } from './journey-map.ts';
 import { matchesAny, EventView } from './match-condition.ts';
 import { journeyKeyOf, reduceJourney } from './reduce-journey.ts';
+import { markersSeen } from './input-watermarks.ts';
 
 export interface JourneyContext {
   map: JourneyMap;
@@ -100,8 +101,12 @@ export function applyJourneyStep(
   const { key, kind } = journeyKeyOf(event);
   if (event.account_id && person) fold(store, person, event.account_id, 'account', ctx.map);
 
-  // The watermark this event brings (the shell stores the same value after this step).
-  const now = Math.max(store.watermark, event.event_time - ctx.map.lateness_minutes * 60_000);
+  // The watermark this event brings (the shell stores the same value after this step) — unless the
+  // input carries the raw partitions' progress (input-watermarks.ts): then only that moves time,
+  // and an event ahead of the others announces nothing for its account before they catch up.
+  const now = markersSeen(store.inputs)
+    ? store.watermark
+    : Math.max(store.watermark, event.event_time - ctx.map.lateness_minutes * 60_000);
   const reduced = reduceJourney(store.states.get(key), event, now, ctx.map);
   out.effects.push(...reduced.effects);
   let state = reduced.state;

@@ -204,3 +204,11 @@ test('without markers (the greatest event time read) the same backlog flaps: wha
     `accounts behind are declared at risk: ${atRisk(backlog.transitions)} entries, in order ${atRisk(ordered.transitions)}`,
   );
 });
+
+test('a raw partition no marker has named yet holds the watermark (another ingest instance not heard from)', () => {
+  const marks: InputMarks = new Map();
+  applyMarker(marks, 0, marker('behavior/0', 5_000));
+  assert.equal(inputWatermark(marks, [0], 0, ['behavior/0', 'behavior/1']), null);
+  applyMarker(marks, 0, marker('behavior/1', null, true));
+  assert.equal(inputWatermark(marks, [0], 0, ['behavior/0', 'behavior/1']), 5_000);
+});

@@ -46,20 +46,24 @@ export function allInputsIdle(marks: InputMarks): boolean {
 /**
  * The event time up to which every input has arrived, minus `latenessMs`; null while some input
  * partition cannot say yet (a canonical partition not read since the markers began, a raw
- * partition before its first event). `partitions`: the canonical partitions this instance owns
- * (none known: those the markers came from).
+ * partition before its first event or not heard of yet. `partitions`: the canonical partitions
+ * this instance owns (none known: those the markers came from); `expected`: every raw partition
+ * (`topic/partition`) — one no ingest has reported yet (a second ingest instance that has not
+ * written its first batch) may hold older events.
  * Once every raw partition is idle nothing is held back: the greatest event time read decides.
  */
 export function inputWatermark(
   marks: InputMarks,
   partitions: readonly number[],
   latenessMs: number,
+  expected: readonly string[] = [],
 ): number | null {
   let least = Infinity;
   let greatest = -Infinity;
   for (const partition of partitions.length > 0 ? partitions : [...marks.keys()]) {
     const sources = marks.get(partition);
     if (!sources || sources.size === 0) return null;
+    for (const source of expected) if (!sources.has(source)) return null;
     for (const mark of sources.values()) {
       if (mark.eventTime !== null) greatest = Math.max(greatest, mark.eventTime);
       if (mark.idle) continue;

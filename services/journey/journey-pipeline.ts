@@ -137,7 +137,8 @@ export function processJourneyBatch(
         }
         applyMarker(state.accounts.inputs, message.partition, marker);
         state.accounts.inputsDirty.add(message.partition);
-        const at = inputWatermark(state.accounts.inputs, state.accounts.inputPartitions, lateness);
+        const { inputs, inputPartitions, inputSources } = state.accounts;
+        const at = inputWatermark(inputs, inputPartitions, lateness, inputSources);
         if (at !== null) state.accounts.watermark = Math.max(state.accounts.watermark, at);
         sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
         count('marker');
@@ -187,6 +188,8 @@ export function processJourneyBatch(
         return;
       }
       const event = resolved.outcome.event;
+      // Behind what was already declared final: what it would have changed stays announced.
+      if (event.event_time < state.accounts.watermark) count('late:behind_watermark');
       applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
       // Without markers (a canonical stream the ingest did not write), the greatest event time read.
       if (!markersSeen(state.accounts.inputs))

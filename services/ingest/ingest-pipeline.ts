@@ -18,6 +18,10 @@ import { REPLAYED_HEADER } from '../shared/kafka/dead-letter.ts';
 import { encodeCanonicalStep } from './encode-canonical-step.ts';
 import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { normaliseEventStep } from './normalise-event-step.ts';
+import { splitSegmentBatch } from './split-segment-batch.ts';
+
+/** On a dead letter of one call of a Segment batch: the call's index in the batch. */
+export const BATCH_INDEX_HEADER = 'dlq_batch_index';
 
 export interface IngestTopology {
   sourceByTopic: ReadonlyMap<string, InputSource>;
@@ -66,11 +70,16 @@ export async function processIngestBatch(
   for (const message of messages) {
     const source = topology.sourceByTopic.get(message.topic);
     if (!source) throw new Error(`no input source configured for topic ${message.topic}`);
-    const toDeadLetter = (step: string, failed: DeadLetterCause, schemaId?: number): void => {
+    const toDeadLetter = (
+      step: string,
+      failed: DeadLetterCause,
+      schemaId?: number,
+      letter: ConsumedMessage = message,
+    ): void => {
       result.outputs.push(
         deadLetterMessage(
           topology.dlqTopic,
-          message,
+          letter,
           { reason: failed.reason, detail: failed.detail, step, schemaId: schemaId ?? null },
           nowMs,
         ),
@@ -109,7 +118,7 @@ async function processIngestMessage(
   lookupSchema: LookupSchema,
   dedup: DedupWindow,
   result: IngestBatchResult,
-  toDeadLetter: (step: string, failed: DeadLetterCause, schemaId?: number) => void,
+  toDeadLetter: (step: string, failed: DeadLetterCause, schemaId?: number, letter?: ConsumedMessage) => void,
 ): Promise<void> {
   const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
   const decoded = await decodeMessageStep(message.value, lookupSchema, config.limits);
@@ -117,13 +126,70 @@ async function processIngestMessage(
   if (decoded.kind === 'dlq') return toDeadLetter('decodeMessageStep', decoded);
   if (decoded.kind === 'drop') return count(`drop:${decoded.reason}`);
   const schemaId = decoded.value.format === 'avro' ? decoded.value.schemaId : undefined;
+  // A Segment batch envelope: each call goes its own way, a bad one to the DLQ alone, as a message
+  // of its own (the call with the envelope's context) that replay-dlq can re-feed.
+  const calls = source === 'behavior' ? splitSegmentBatch(decoded.value.payload) : null;
+  if (calls === null)
+    return processIngestEvent(
+      message,
+      source,
+      decoded.value.payload,
+      schemaId,
+      topology,
+      config,
+      dedup,
+      result,
+      toDeadLetter,
+    );
+  if (calls.length === 0) return count('drop:empty_batch');
+  for (const [index, call] of calls.entries()) {
+    // The dead letter of a call: the call alone (with the envelope's context), the batch index in
+    // a header; the source offset is the batch's.
+    const letter: ConsumedMessage = {
+      ...message,
+      value: Buffer.from(JSON.stringify(call.kind === 'call' ? call.payload : null)),
+      headers: { ...message.headers, [BATCH_INDEX_HEADER]: Buffer.from(String(index)) },
+    };
+    const callDeadLetter = (step: string, failed: DeadLetterCause): void =>
+      toDeadLetter(step, { ...failed, detail: `batch[${index}]: ${failed.detail}` }, undefined, letter);
+    if (call.kind === 'invalid') {
+      callDeadLetter('splitSegmentBatch', { reason: 'invalid_field', detail: call.detail });
+      continue;
+    }
+    // The bulkhead, per call: a defect raised by one call dead-letters that call only.
+    try {
+      processIngestEvent(
+        message,
+        source,
+        call.payload,
+        undefined,
+        topology,
+        config,
+        dedup,
+        result,
+        callDeadLetter,
+      );
+    } catch (err) {
+      if (isInfrastructureFault(err)) throw err;
+      callDeadLetter('processIngestEvent', internalError(err));
+    }
+  }
+}
 
-  const normalised = normaliseEventStep(
-    source,
-    decoded.value.payload,
-    { receivedTime: message.timestampMs },
-    config,
-  );
+/** Normalise -> drop duplicates -> encode, for one event (a message, or one call of a batch). */
+function processIngestEvent(
+  message: ConsumedMessage,
+  source: InputSource,
+  payload: unknown,
+  schemaId: number | undefined,
+  topology: IngestTopology,
+  config: IngestConfig,
+  dedup: DedupWindow,
+  result: IngestBatchResult,
+  toDeadLetter: (step: string, failed: DeadLetterCause, schemaId?: number) => void,
+): void {
+  const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
+  const normalised = normaliseEventStep(source, payload, { receivedTime: message.timestampMs }, config);
   if (normalised.kind === 'dlq') return toDeadLetter('normaliseEventStep', normalised, schemaId);
   if (normalised.kind === 'retry')
     throw new TransientIngestError(normalised.reason, { cause: normalised.cause });

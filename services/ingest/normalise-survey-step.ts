@@ -1,5 +1,6 @@
 // NPS / CSAT / CES answer (JSON or Avro per schemas/survey_response.avsc) -> canonical JourneyEvent.
-import type { ScoreKind } from '../shared/generated/avro-types.ts';
+// Delighted (`event_type: "survey_response.*"`) and Typeform (`event_type: "form_response"`)
+// webhooks are recognised per message and mapped by their own files.
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
 import { checkMessageShape } from './check-payload-limits.ts';
@@ -9,6 +10,8 @@ import { checkTimestampWindow, optTime } from './event-time.ts';
 import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-config.ts';
 import { newJourneyEvent } from './new-journey-event.ts';
 import { PayloadError, runNormaliser } from './payload-error.ts';
+import { isDelightedResponse, mapDelightedResponse } from './normalise-delighted-response.ts';
+import { isTypeformResponse, mapTypeformResponse } from './normalise-typeform-response.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
 import {
   isPayloadObject,
@@ -18,17 +21,7 @@ import {
   optString,
   requireValue,
 } from './read-payload-fields.ts';
-
-/** Accepted score range per survey kind: NPS 0-10, CSAT 1-5, CES 1-7. */
-export const SCORE_RANGE: Readonly<Record<ScoreKind, readonly [number, number]>> = {
-  nps: [0, 10],
-  csat: [1, 5],
-  ces: [1, 7],
-};
-
-function isScoreKind(kind: string): kind is ScoreKind {
-  return Object.hasOwn(SCORE_RANGE, kind);
-}
+import { checkScoreRange, isScoreKind } from './survey-score-range.ts';
 
 function mapSurvey(
   payload: unknown,
@@ -37,14 +30,13 @@ function mapSurvey(
 ): StepResult<NormalisedEvent> {
   if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
   checkMessageShape(payload, config.limits);
+  if (isDelightedResponse(payload)) return mapDelightedResponse(payload, meta, config);
+  if (isTypeformResponse(payload)) return mapTypeformResponse(payload, meta, config);
   const surveyId = requireValue(optIdentifier(payload, 'survey_id'), 'survey_id');
   const kind = requireValue(optString(payload, 'survey_kind'), 'survey_kind').trim().toLowerCase();
   if (!isScoreKind(kind)) throw new PayloadError('unsupported_event_type', `survey_kind "${kind}"`);
   const score = requireValue(optNumber(payload, 'score'), 'score');
-  const [min, max] = SCORE_RANGE[kind];
-  if (score < min || score > max) {
-    throw new PayloadError('invalid_field', `score: ${score} outside the ${kind} range ${min}-${max}`);
-  }
+  checkScoreRange(kind, score, 'score');
 
   const respondent = optObject(payload, 'respondent') ?? {};
   const { ids, junk } = collectIdentifiers(

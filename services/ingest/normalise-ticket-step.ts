@@ -2,6 +2,8 @@
 // -> canonical JourneyEvent. The requester's external_id is the product user id and the
 // organization's external_id the product account id; Zendesk's own ids stay as
 // ticket_requester_id and properties.organization_id (they are not product account ids).
+// A Zendesk event webhook (`type: "zen:event-type:…"`) is recognised per message and mapped by
+// normalise-zendesk-event.ts.
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
 import { checkMessageShape } from './check-payload-limits.ts';
@@ -10,6 +12,7 @@ import { sourceEventId } from './event-id.ts';
 import { checkTimestampWindow, optTime } from './event-time.ts';
 import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-config.ts';
 import { newJourneyEvent } from './new-journey-event.ts';
+import { isZendeskEvent, mapZendeskEvent } from './normalise-zendesk-event.ts';
 import { PayloadError, runNormaliser } from './payload-error.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
 import {
@@ -36,6 +39,7 @@ function mapTicket(
 ): StepResult<NormalisedEvent> {
   if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
   checkMessageShape(payload, config.limits);
+  if (isZendeskEvent(payload)) return mapZendeskEvent(payload, meta, config);
   const ticketId = requireValue(optIdentifier(payload, 'ticket_id'), 'ticket_id');
   if (ticketId.length > config.limits.maxIdentifierLength) {
     throw new PayloadError('identifier_too_long', `ticket_id: ${ticketId.length} characters`);
@@ -119,7 +123,8 @@ function mapTicket(
   return ok({ event, junkIdentifiers: junk });
 }
 
-/** Step: a ticket change -> canonical event (id tickets:<ticket id>:<kind>:<updated_at ms>). */
+/** Step: a ticket change -> canonical event (id tickets:<ticket id>:<kind>:<updated_at ms>, or
+ *  tickets:zendesk:<event id> for a Zendesk event webhook). */
 export function normaliseTicketStep(
   payload: unknown,
   meta: IngestMessageMeta,

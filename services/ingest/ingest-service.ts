@@ -188,16 +188,23 @@ export async function startIngestService(
       markerPartitions = null;
       throw err;
     });
-    return watermarkMarkerMessages(config.TOPIC_CANONICAL, await markerPartitions, marker);
+    return watermarkMarkerMessages(config.TOPIC_CANONICAL, await markerPartitions, {
+      ...marker,
+      ...(rawInputs ? { inputs: rawInputs } : {}),
+    });
   };
   // After each assignment, before the first batch: every owned partition is registered from its
   // lag (source-progress.ts), so those with a backlog are announced pending with that batch and
   // hold the journey's watermark until their own first batch.
   let registration: Promise<void> | null = null;
+  // Every raw topic read, with its partition count, named in each marker (watermark-marker.ts).
+  let rawInputs: Record<string, number> | null = null;
   const registerAssigned = async (): Promise<void> => {
     const admin = kafka.admin();
     await admin.connect();
     try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...sourceByTopic.keys()] });
+      rawInputs = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
       for (const [topic, partitions] of Object.entries(assigned)) {
         const ends = await admin.fetchTopicOffsets(topic);
         const [committed] = await admin.fetchOffsets({ groupId: config.INGEST_GROUP_ID, topics: [topic] });

@@ -42,8 +42,9 @@ export class SourceProgress {
   }
 
   /** An owned partition before its first batch, from its lag at assignment: with a backlog it is
-   *  pending (it holds the watermark until its first batch says how far it got), caught up it turns
-   *  idle after the timeout. Known partitions are left as they are. */
+   *  announced pending (it holds the watermark until its first batch says how far it got); caught
+   *  up, nothing is said (the journey keeps what it knew of it) and it is announced idle after the
+   *  timeout. Known partitions are left as they are. */
   register(topic: string, partition: number, caughtUp: boolean, nowMs: number): void {
     const source = sourceOf(topic, partition);
     if (this.#bySource.has(source)) return;
@@ -52,7 +53,7 @@ export class SourceProgress {
       caughtUp,
       lastBatchAt: nowMs,
       idle: false,
-      announced: false,
+      announced: caughtUp,
     });
   }
 

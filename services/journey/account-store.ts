@@ -30,8 +30,6 @@ export interface AccountStore {
   inputsDirty: Set<number>;
   /** The canonical partitions this instance owns (set by the shell at each assignment). */
   inputPartitions: number[];
-  /** Every raw partition (`topic/partition`) the ingest reads (set by the shell); empty: any. */
-  inputSources: string[];
 }
 
 export const createAccountStore = (): AccountStore => ({
@@ -44,7 +42,6 @@ export const createAccountStore = (): AccountStore => ({
   inputs: new Map(),
   inputsDirty: new Set(),
   inputPartitions: [],
-  inputSources: [],
 });
 
 export function putState(store: AccountStore, state: AccountState): void {

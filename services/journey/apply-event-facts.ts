@@ -32,6 +32,7 @@ import { betterChampion, touchOrder, touchesBeforeSignup, wins } from './fact-or
 import { matchesAny, matchesEvent } from './match-condition.ts';
 import type { EventView } from './match-condition.ts';
 import { segmentOf } from './segment-account.ts';
+import { evidenceKey } from './stage-timeline.ts';
 
 const NOT_ACTIVITY = new Set(['identify', 'group', 'alias']);
 export const isActivity = (view: EventView): boolean =>
@@ -87,6 +88,11 @@ function applyStageFacts(s: AccountState, view: EventView, map: JourneyMap): voi
       const current = s.conversions[stage.id];
       if (!current || t < current[0] || (t === current[0] && c.event < current[1]))
         s.conversions = { ...s.conversions, [stage.id]: [t, c.event] };
+    }
+    for (const c of stage.evidence) {
+      const id = evidenceKey(stage.id);
+      if ('activation' in c || !matchesEvent(c, view)) continue;
+      if (s.entryMet[id] === undefined || t < s.entryMet[id]) s.entryMet = { ...s.entryMet, [id]: t };
     }
     stage.entry.forEach((c, i) => {
       const id = `${stage.id}#${i}`;

@@ -1,7 +1,7 @@
 // Step: one resolved event -> the account's journey state, stage effects and churn re-score.
 // Identity merges announced with the event fold the absorbed person's state into the survivor
 // first; a person's pre-account state folds into the account the first time an event names it.
-import { churnsAccount } from './account-mrr.ts';
+import { accountMrrAt, churnsAccount } from './account-mrr.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { IdentityEffect } from '../identity/identity-core.ts';
 import { recordChurn } from '../churn/record-churn.ts';
@@ -55,6 +55,14 @@ function fold(
   const into = store.states.get(intoKey);
   putState(store, into ? foldMerge(into, from, map) : { ...from, key: intoKey, kind: intoKind });
   deleteState(store, fromKey);
+}
+
+/** Whether the account has a churn score: every account past the first stage (a prospect), and
+ * one bearing MRR wherever the map put it (a customer the map has no evidence rule for). */
+export function isScored(state: AccountState, at: number, map: JourneyMap): boolean {
+  if (state.kind !== 'account') return false;
+  if (state.stage === map.stages.find((st) => st.signal === 'billing_churn')?.id) return false;
+  return state.stage !== map.stages[0]?.id || accountMrrAt(state.subscriptionMrr, at) > 0;
 }
 
 /** Re-scores the account at `at` and folds the score into its alert state. */
@@ -123,7 +131,7 @@ export function applyJourneyStep(
           reasonCode: null,
         }),
       );
-    } else if (state.stage !== ctx.map.stages[0]?.id) {
+    } else if (isScored(state, event.event_time, ctx.map)) {
       state = rescore(state, Math.max(event.event_time, state.churn?.scoredAt ?? 0), ctx, out);
     }
   }

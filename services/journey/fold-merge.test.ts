@@ -44,7 +44,8 @@ const account = () =>
     [
       ev('Logged In', 3, { person_id: 'p2' }),
       ev('group', 3, { type: 'group', traits_json: '{"employees":300}' }),
-      billing('customer.subscription.created', 3, { plan: 'team', seats: 5, mrr_cents: 5000 }),
+      // A trial (no MRR yet): no evidence of a paying customer (see stage-evidence.test.ts).
+      billing('customer.subscription.created', 3, { plan: 'team', seats: 5, mrr_cents: 0 }),
     ],
     { until: at(3.5) },
   ).state;

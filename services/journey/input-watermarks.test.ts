@@ -205,10 +205,13 @@ test('without markers (the greatest event time read) the same backlog flaps: wha
   );
 });
 
-test('a raw partition no marker has named yet holds the watermark (another ingest instance not heard from)', () => {
+test('the markers list every raw partition: one not heard of yet holds the watermark, one no longer read is forgotten', () => {
   const marks: InputMarks = new Map();
-  applyMarker(marks, 0, marker('behavior/0', 5_000));
-  assert.equal(inputWatermark(marks, [0], 0, ['behavior/0', 'behavior/1']), null);
+  applyMarker(marks, 0, { ...marker('behavior/0', 5_000), inputs: { behavior: 2, old: 1 } });
+  assert.equal(inputWatermark(marks, [0], 0), null, 'behavior/1: another ingest instance, not heard of yet');
   applyMarker(marks, 0, marker('behavior/1', null, true));
-  assert.equal(inputWatermark(marks, [0], 0, ['behavior/0', 'behavior/1']), 5_000);
+  assert.equal(inputWatermark(marks, [0], 0), null, 'old/0 not heard of either');
+  applyMarker(marks, 0, { ...marker('behavior/0', 6_000), inputs: { behavior: 2 } });
+  assert.equal(inputWatermark(marks, [0], 0), 6_000, 'the topic no longer read is forgotten');
+  assert.deepEqual([...marks.get(0)!.keys()].sort(), ['behavior/0', 'behavior/1']);
 });

@@ -32,6 +32,20 @@ export function applyMarker(marks: InputMarks, partition: number, marker: Waterm
         ? marker.eventTime
         : Math.max(before, marker.eventTime);
   sources.set(marker.source, { eventTime, idle: marker.idle });
+  if (marker.inputs) expectInputs(sources, marker.inputs);
+}
+
+/** The ingest's raw topics as its marker lists them: a partition not heard of yet is pending (it
+ * holds the watermark until it reports); one of a topic no longer read is forgotten. */
+function expectInputs(sources: Map<string, SourceMark>, inputs: Readonly<Record<string, number>>): void {
+  for (const source of [...sources.keys()]) {
+    const at = source.lastIndexOf('/');
+    const count = inputs[source.slice(0, at)];
+    if (count === undefined || Number(source.slice(at + 1)) >= count) sources.delete(source);
+  }
+  for (const [topic, count] of Object.entries(inputs))
+    for (let p = 0; p < count; p++)
+      if (!sources.has(`${topic}/${p}`)) sources.set(`${topic}/${p}`, { eventTime: null, idle: false });
 }
 
 /** Whether the input carries markers: from the first one on, only markers move the watermark. */
@@ -46,24 +60,21 @@ export function allInputsIdle(marks: InputMarks): boolean {
 /**
  * The event time up to which every input has arrived, minus `latenessMs`; null while some input
  * partition cannot say yet (a canonical partition not read since the markers began, a raw
- * partition before its first event or not heard of yet. `partitions`: the canonical partitions
- * this instance owns (none known: those the markers came from); `expected`: every raw partition
- * (`topic/partition`) — one no ingest has reported yet (a second ingest instance that has not
- * written its first batch) may hold older events.
+ * partition before its first event or not heard of yet (the markers list every raw partition:
+ * one no ingest instance has reported yet may hold older events). `partitions`: the canonical
+ * partitions this instance owns (none known: those the markers came from).
  * Once every raw partition is idle nothing is held back: the greatest event time read decides.
  */
 export function inputWatermark(
   marks: InputMarks,
   partitions: readonly number[],
   latenessMs: number,
-  expected: readonly string[] = [],
 ): number | null {
   let least = Infinity;
   let greatest = -Infinity;
   for (const partition of partitions.length > 0 ? partitions : [...marks.keys()]) {
     const sources = marks.get(partition);
     if (!sources || sources.size === 0) return null;
-    for (const source of expected) if (!sources.has(source)) return null;
     for (const mark of sources.values()) {
       if (mark.eventTime !== null) greatest = Math.max(greatest, mark.eventTime);
       if (mark.idle) continue;

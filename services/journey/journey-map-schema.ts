@@ -34,6 +34,10 @@ const stageSchema = z
     entry: z.array(conditionSchema).default([]),
     /** Any one moves the account on to the next ordinary stage. */
     conversion: z.array(conditionSchema).default([]),
+    /** Any one shows the account is already at least here, whatever was seen before (a customer
+     *  base older than the pipeline: a paid invoice, an active subscription): the stages before
+     *  are passed at that time, entry conditions included. */
+    evidence: z.array(conditionSchema).default([]),
     stall_days: z.number().int().positive().optional(),
     voice_question: z.string().min(1),
     revenue: z.string().min(1),

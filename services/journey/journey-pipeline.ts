@@ -137,8 +137,8 @@ export function processJourneyBatch(
         }
         applyMarker(state.accounts.inputs, message.partition, marker);
         state.accounts.inputsDirty.add(message.partition);
-        const { inputs, inputPartitions, inputSources } = state.accounts;
-        const at = inputWatermark(inputs, inputPartitions, lateness, inputSources);
+        const { inputs, inputPartitions } = state.accounts;
+        const at = inputWatermark(inputs, inputPartitions, lateness);
         if (at !== null) state.accounts.watermark = Math.max(state.accounts.watermark, at);
         sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
         count('marker');

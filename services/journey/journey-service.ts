@@ -86,23 +86,6 @@ export async function restoreAccounts(config: PipelineConfig, log: Logger): Prom
   return store;
 }
 
-/** Every raw partition the ingest reads, as the watermark markers name them (`topic/partition`). */
-async function rawPartitions(
-  kafka: ReturnType<typeof createKafka>,
-  config: PipelineConfig,
-): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const raw = [config.TOPIC_BEHAVIOR, config.TOPIC_TICKETS, config.TOPIC_SURVEYS, config.TOPIC_BILLING];
-    const { topics } = await admin.fetchTopicMetadata({ topics: raw.filter((t) => existing.has(t)) });
-    return topics.flatMap((t) => t.partitions.map((p) => `${t.name}/${p.partitionId}`)).sort();
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export function journeyTopologyFrom(config: PipelineConfig, eventSchemaId: number): JourneyTopology {
   return {
     resolvedTopic: config.JOURNEY_RESOLVED_OUTPUT === 'off' ? null : config.TOPIC_RESOLVED,
@@ -227,7 +210,6 @@ export async function startJourneyService(
     state.graph = graph;
     state.accounts = accounts;
     state.accounts.inputPartitions = canonicalPartitions;
-    state.accounts.inputSources = await rawPartitions(kafka, config);
     restoreNeeded = false;
     replay.reopen();
     metrics.unreadableStates.inc(state.accounts.unreadableStates);

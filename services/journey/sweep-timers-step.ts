@@ -8,7 +8,7 @@ import { stageIndex } from './journey-map.ts';
 import type { JourneyMap } from './journey-map.ts';
 import { putState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
-import { rescore } from './apply-journey-step.ts';
+import { isScored, rescore } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
 
 function stallDue(state: AccountState, now: number, map: JourneyMap): boolean {
@@ -39,9 +39,7 @@ export function sweepTimersStep(
     const advanced = advanceTime(state, now, ctx.map);
     let next = advanced.state;
     out.effects.push(...advanced.effects);
-    const churned = next.stage === ctx.map.stages.find((s) => s.signal === 'billing_churn')?.id;
-    if (next.kind === 'account' && !churned && next.stage !== ctx.map.stages[0]?.id)
-      next = rescore(next, now, ctx, out);
+    if (isScored(next, now, ctx.map)) next = rescore(next, now, ctx, out);
     if (next !== state) putState(store, { ...next, key });
   }
   store.lastSweep = now;

@@ -17,6 +17,9 @@ export interface WatermarkMarker {
   eventTime: number | null;
   /** Caught up and nothing appended to it for the idle timeout: it holds nobody back. */
   idle: boolean;
+  /** Every raw topic the ingest reads, with its partition count: the journey then expects a
+   *  marker from each of their partitions (one not heard of yet may hold older events). */
+  inputs?: Record<string, number>;
 }
 
 export function isWatermarkMarker(headers: Readonly<Record<string, unknown>> | undefined): boolean {
@@ -45,7 +48,18 @@ export function decodeWatermarkMarker(value: Buffer | null): WatermarkMarker | n
     const parsed = JSON.parse(value.toString('utf8')) as Partial<WatermarkMarker>;
     if (typeof parsed.source !== 'string' || typeof parsed.idle !== 'boolean') return null;
     if (parsed.eventTime !== null && !Number.isFinite(parsed.eventTime)) return null;
-    return { source: parsed.source, eventTime: parsed.eventTime ?? null, idle: parsed.idle };
+    const inputs =
+      typeof parsed.inputs === 'object' && parsed.inputs !== null
+        ? Object.fromEntries(
+            Object.entries(parsed.inputs).filter(([, n]) => Number.isInteger(n) && n > 0 && n <= 100_000),
+          )
+        : undefined;
+    return {
+      source: parsed.source,
+      eventTime: parsed.eventTime ?? null,
+      idle: parsed.idle,
+      ...(inputs ? { inputs } : {}),
+    };
   } catch {
     return null;
   }

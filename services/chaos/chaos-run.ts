@@ -15,6 +15,7 @@ import { ensureTopics } from '../shared/kafka/topics.ts';
 import { migrate } from '../sink/migrate.ts';
 import { chaosStream } from './chaos-stream.ts';
 import { countTopicEvents, deadLetters, stageState, stateDifferences, storedEvents } from './chaos-oracle.ts';
+import { InputsIdleProbe } from './inputs-idle.ts';
 import { PipelineProcesses } from './pipeline-processes.ts';
 import { groupAtEnd } from './group-at-end.ts';
 
@@ -74,6 +75,8 @@ function chaosEnv(base: Record<string, string | undefined>, prefix: string, scen
     // A killed instance's partitions move on after 10 s instead of 30 s.
     KAFKA_SESSION_TIMEOUT_MS: '10000',
     UNSAFE_NEGATIVE_CONTROL: scenario.negativeControl ?? 'none',
+    // The raw partition is announced idle soon after the stream ends: the drain waits for it.
+    INGEST_IDLE_SECONDS: '2',
   };
 }
 
@@ -142,12 +145,21 @@ export async function runScenario(
 
     // Drained: both groups at the end of their topics (a stage that exited is started again).
     const deadline = Date.now() + 600_000;
+    const inputs = new InputsIdleProbe(kafka, config.TOPIC_CANONICAL);
     for (;;) {
       processes.restartExited();
       const ingestDone = await groupAtEnd(kafka, config.INGEST_GROUP_ID, [config.TOPIC_BEHAVIOR]);
       const journeyDone =
         ingestDone && (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]));
-      if (journeyDone && (await storedEvents(clickhouse)).events >= sent) break;
+      // Everything stored, and time as far as the data takes it: the markers say the raw partition
+      // is idle and the journey has read them (else two runs' states are compared mid-way).
+      if (
+        journeyDone &&
+        (await storedEvents(clickhouse)).events >= sent &&
+        (await inputs.allIdle()) &&
+        (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+      )
+        break;
       if (journeyDone && scenario.negativeControl) {
         // A broken run may never store everything: settled twice in a row is the end.
         await wait(2_000);

@@ -6,7 +6,7 @@ import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { advanceTime } from './advance-time.ts';
 import type { JourneyEffect } from './journey-effects.ts';
-import { at, b2b, ev, midnight, ofKind, run, transitions } from './journey-test-events.ts';
+import { at, b2b, b2bEveryDay, ev, midnight, ofKind, run, transitions } from './journey-test-events.ts';
 
 /** Advances in `step`-sized ticks from `from` to `to`, collecting effects. */
 function tick(state: AccountState, from: number, to: number, step: number) {
@@ -24,10 +24,10 @@ const engaged = () =>
   run([ev('Signed Up', 0), ev('Logged In', 0), ev('Logged In', 1), ev('Logged In', 2)], { until: at(2) })
     .state;
 
-test('inactivity: at-risk at the midnight after 14 whole days without activity', () => {
+test('inactivity: at-risk at the midnight after 14 whole days without activity (every day counted)', () => {
   const state = engaged(); // engagement entered day 2, last active day 2
-  assert.equal(advanceTime(state, midnight(17) - 1, b2b).state.stage, 'engagement');
-  const { state: risky, effects } = advanceTime(state, midnight(17), b2b);
+  assert.equal(advanceTime(state, midnight(17) - 1, b2bEveryDay).state.stage, 'engagement');
+  const { state: risky, effects } = advanceTime(state, midnight(17), b2bEveryDay);
   assert.equal(risky.stage, 'churn-risk');
   assert.deepEqual(
     effects.map((e) => [e.kind, e.at]),
@@ -100,11 +100,11 @@ test('accounts still in the first stage are never at risk', () => {
   );
 });
 
-test('usage drop: the 7-day active-day rate falls below 0.4x the 28-day rate', () => {
+test('usage drop: the 7-day active-day rate falls below 0.4x the 28-day rate (every day counted)', () => {
   const events = [ev('Signed Up', 0)];
   for (let d = 0; d < 28; d++) events.push(ev('Logged In', d));
   events.push(ev('Logged In', 29));
-  const { state, effects } = run(events, { until: at(36) });
+  const { state, effects } = run(events, { until: at(36), map: b2bEveryDay });
   // midnight of day 34: days 27..33 hold 2 active days (2/7 = 0.29) vs days 6..33 holding 23
   // (0.4 x 23/28 = 0.33); the day before, 3/7 = 0.43 vs 0.34 did not fire.
   assert.deepEqual(

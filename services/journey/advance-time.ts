@@ -16,7 +16,7 @@ import { effectId } from './journey-effects.ts';
 import type { JourneyEffect } from './journey-effects.ts';
 import { ordinaryStages, signalStage, stageIndex } from './journey-map.ts';
 import type { JourneyMap } from './journey-map.ts';
-import { inactivityFiresAt, usageDropFiresAt } from './risk-signals.ts';
+import { inactivityFiresAt, usageDropFiresAt, usageRecoveredAt } from './risk-signals.ts';
 import { settleMarkers } from './settle-markers.ts';
 import { ordinaryChain, riskExitTime } from './stage-timeline.ts';
 import type { StagePoint } from './stage-timeline.ts';
@@ -81,12 +81,20 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
   if (c !== undefined)
     out.push({ kind: 'move', at: c, to: { stage: churned, at: c, reason: 'billing_churn' }, churnedAt: c });
   if (s.stage === atRisk) {
-    const exit = riskExitTime(s, map);
+    // A usage drop with an exit_ratio is left when the usage is back (risk-signals.ts), else on
+    // renewed activity.
+    const byRates = s.riskSignal === 'usage_drop' && map.churn_risk.usage_drop?.exit_ratio !== undefined;
+    const days = activeDaysOf(s.weeks).filter((d) => d < dayOf(now));
+    const exit = byRates ? usageRecoveredAt(s, days, now, map) : riskExitTime(s, map);
     if (exit !== null)
       out.push({
         kind: 'move',
         at: exit,
-        to: { ...returnPoint(s, chain, exit, map), at: exit, reason: 'activity_resumed' },
+        to: {
+          ...returnPoint(s, chain, exit, map),
+          at: exit,
+          reason: byRates ? 'usage_recovered' : 'activity_resumed',
+        },
         churnedAt: null,
         riskExitAt: exit,
       });

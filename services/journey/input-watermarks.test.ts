@@ -167,7 +167,8 @@ function replay(stream: readonly ConsumedMessage[]) {
 function inOrder(): Chunk[] {
   const chunks: Chunk[] = [];
   const step = 4;
-  for (let i = 0; i < RAW['behavior/0']!.length; i += step)
+  const longest = Math.max(RAW['behavior/0']!.length, RAW['behavior/1']!.length);
+  for (let i = 0; i < longest; i += step)
     for (const source of ['behavior/0', 'behavior/1']) chunks.push({ source, from: i, to: i + step });
   return chunks;
 }

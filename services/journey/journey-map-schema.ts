@@ -84,10 +84,35 @@ export const journeyMapSchema = z
             baseline_days: z.number().int().positive().max(56),
             below_ratio: z.number().positive().max(1),
             min_baseline_active_days: z.number().int().positive(),
+            /** Below the ratio at this many consecutive midnights before entering (hysteresis). */
+            enter_days: z.number().int().positive().max(28).default(1),
+            /** A drop is left only once the recent rate is back above this share of the baseline
+             *  the drop was measured against, at `exit_days` consecutive midnights. Absent: left
+             *  on activity (exit_active_days), as an inactivity episode. */
+            exit_ratio: z.number().positive().max(2).optional(),
+            exit_days: z.number().int().positive().max(28).default(1),
           })
           .strict()
           .optional(),
         exit_active_days: z.number().int().positive().max(7).default(1),
+        /** Days not counted for risk, as neither active nor inactive (seasonal dips). */
+        quiet_days: z
+          .object({
+            weekends: z.boolean().default(false),
+            periods: z
+              .array(
+                z
+                  .object({
+                    from: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD'),
+                    to: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD'),
+                  })
+                  .strict(),
+              )
+              .max(12)
+              .default([]),
+          })
+          .strict()
+          .default({ weekends: false, periods: [] }),
       })
       .strict(),
     churned: z
@@ -135,6 +160,12 @@ export const journeyMapSchema = z
         code: 'custom',
         path: ['churn_risk', 'usage_drop', 'baseline_days'],
         message: 'must be longer than recent_days',
+      });
+    if (usage?.exit_ratio !== undefined && usage.exit_ratio <= usage.below_ratio)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['churn_risk', 'usage_drop', 'exit_ratio'],
+        message: 'must be above below_ratio (the band between them is the hysteresis)',
       });
     if (usage && usage.min_baseline_active_days > usage.baseline_days)
       ctx.addIssue({

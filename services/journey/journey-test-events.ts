@@ -11,6 +11,25 @@ import type { JourneyMap } from './journey-map.ts';
 import { reduceJourney } from './reduce-journey.ts';
 
 export const b2b = loadJourneyMap('config/journeys/b2b-saas.yaml');
+
+/** The shipped map with the churn-risk rules it had before #15: every calendar day counts, one
+ * midnight below the ratio enters, activity leaves. For tests of the arithmetic itself. */
+export const b2bEveryDay: JourneyMap = {
+  ...b2b,
+  churn_risk: {
+    inactive_days: 14,
+    usage_drop: {
+      recent_days: 7,
+      baseline_days: 28,
+      below_ratio: 0.4,
+      min_baseline_active_days: 8,
+      enter_days: 1,
+      exit_days: 1,
+    },
+    exit_active_days: 2,
+    quiet_days: { weekends: false, periods: [] },
+  },
+};
 /** Monday 2026-01-05 09:00 UTC. */
 export const T0 = Date.UTC(2026, 0, 5, 9);
 export const HOUR_MS = 3_600_000;

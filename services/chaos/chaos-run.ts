@@ -171,6 +171,7 @@ export async function runScenario(
       }
       await wait(250);
     }
+    await inputs.stop();
     const recoverySeconds = (Date.now() - faultsEnded) / 1000;
     const stored = await storedEvents(clickhouse);
     const canonical = await countTopicEvents(kafka, config.TOPIC_CANONICAL, sent, 60_000);

@@ -1,9 +1,8 @@
 // The oracle's view of event time: whether the markers on the canonical topic
 // (shared/kafka/watermark-marker.ts) say every raw partition is idle — the point from which the
 // journey's time has moved as far as the data takes it, so two runs of the same stream can be
-// compared. Reads the canonical topic incrementally (read committed) from where it left off.
-import type { Kafka } from 'kafkajs';
-import { readPartitionRanges } from '../shared/kafka/read-partition-ranges.ts';
+// compared. One consumer (read committed, a throw-away group) follows the topic from its start.
+import type { Consumer, Kafka } from 'kafkajs';
 import { decodeWatermarkMarker, isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import { allInputsIdle, applyMarker, markersSeen } from '../journey/input-watermarks.ts';
 import type { InputMarks } from '../journey/input-watermarks.ts';
@@ -11,30 +10,56 @@ import type { InputMarks } from '../journey/input-watermarks.ts';
 export class InputsIdleProbe {
   readonly #kafka: Kafka;
   readonly #topic: string;
-  readonly #next = new Map<number, bigint>();
+  /** Next offset to read per partition (past the last batch, markers included). */
+  readonly #position = new Map<number, bigint>();
   readonly marks: InputMarks = new Map();
+  #consumer: Consumer | null = null;
 
   constructor(kafka: Kafka, canonicalTopic: string) {
     this.#kafka = kafka;
     this.#topic = canonicalTopic;
   }
 
+  async #start(): Promise<void> {
+    const consumer = this.#kafka.consumer({
+      groupId: `inputs-idle-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      allowAutoTopicCreation: false,
+    });
+    this.#consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.#topic, fromBeginning: true });
+    // Batch-end events fire for batches holding only transaction markers too (which never reach
+    // eachBatch): the position passes a topic that ends in a commit or an abort.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const { partition, lastOffset } = event.payload as { partition: number; lastOffset: string };
+      const next = BigInt(lastOffset) + 1n;
+      if (next > (this.#position.get(partition) ?? 0n)) this.#position.set(partition, next);
+    });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          if (!isWatermarkMarker(m.headers)) continue;
+          const marker = decodeWatermarkMarker(m.value);
+          if (marker) applyMarker(this.marks, batch.partition, marker);
+        }
+      },
+    });
+  }
+
+  /** Every raw partition idle, as far as the topic's committed end (within a commit marker). */
   async allIdle(): Promise<boolean> {
+    if (!this.#consumer) await this.#start();
     const admin = this.#kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(this.#topic).finally(() => admin.disconnect());
-    const ranges = offsets.map((o) => ({
-      topic: this.#topic,
-      partition: o.partition,
-      from: this.#next.get(o.partition) ?? BigInt(o.low),
-      to: BigInt(o.high),
-    }));
-    await readPartitionRanges(this.#kafka, ranges, (record) => {
-      if (!isWatermarkMarker(record.headers)) return;
-      const marker = decodeWatermarkMarker(record.value);
-      if (marker) applyMarker(this.marks, record.partition, marker);
-    });
-    for (const r of ranges) this.#next.set(r.partition, r.to);
-    return markersSeen(this.marks) && allInputsIdle(this.marks);
+    const atEnd = offsets.every(
+      (o) =>
+        BigInt(o.high) === BigInt(o.low) || (this.#position.get(o.partition) ?? -1n) + 1n >= BigInt(o.high),
+    );
+    return atEnd && markersSeen(this.marks) && allInputsIdle(this.marks);
+  }
+
+  async stop(): Promise<void> {
+    await this.#consumer?.disconnect();
   }
 }

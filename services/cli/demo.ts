@@ -16,6 +16,7 @@ import { migrate } from '../sink/migrate.ts';
 import { produceWorkload } from '../workload/produce-workload.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { printJourneyReport } from './journey-report.ts';
+import { allInputsIdle, markersSeen } from '../journey/input-watermarks.ts';
 import { progressBar } from './terminal-table.ts';
 
 export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig {
@@ -38,6 +39,8 @@ export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig 
     INGEST_GROUP_ID: `${prefix}-ingest`,
     JOURNEY_GROUP_ID: `${prefix}-journey`,
     CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? 'journey_demo',
+    // The raw partitions are announced idle soon after the workload ends: the report waits for it.
+    INGEST_IDLE_SECONDS: '3',
   });
 }
 
@@ -124,6 +127,16 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     process.stdout.write('\n');
+    // Time moves as far as the data takes it once every raw partition is idle (the watermark is
+    // the least over them): the report waits for that, not only for the rows.
+    const timeStarted = Date.now();
+    while (!(markersSeen(journey.state.accounts.inputs) && allInputsIdle(journey.state.accounts.inputs))) {
+      if (Date.now() - timeStarted > 120_000) {
+        out('    note: the raw partitions were not all idle after 2 minutes; the report may lag');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   } finally {
     await ingest.stop();
     await journey.stop();

@@ -50,6 +50,13 @@ function returnPoint(s: AccountState, chain: readonly StagePoint[], at: number, 
   return behind ? { stage: announced.id, at, reason: reached.reason } : reached;
 }
 
+/** The first ordinary stage an account can go at risk from (churn_risk.from_stage; default the
+ * second: a prospect is never at risk). */
+function riskFromIndex(map: JourneyMap): number {
+  const from = map.churn_risk.from_stage;
+  return from === undefined ? 1 : Math.max(1, ordinaryStages(map).findIndex((st) => st.id === from));
+}
+
 function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
   const out: Next[] = [];
   const churned = signalStage(map, 'billing_churn').id;
@@ -105,7 +112,7 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
   if (next) out.push({ kind: 'move', at: next.at, to: next, churnedAt: null });
   if (index < 0 && !stage)
     out.push({ kind: 'move', at: s.stageEnteredAt, to: returnPoint(s, chain, now, map), churnedAt: null });
-  if (ordinaryStages(map).findIndex((st) => st.id === s.stage) >= 1) {
+  if (ordinaryStages(map).findIndex((st) => st.id === s.stage) >= riskFromIndex(map)) {
     const refDay = dayOf(Math.max(s.stageEnteredAt, s.lastRiskExitAt ?? -Infinity));
     const days = activeDaysOf(s.weeks).filter((d) => d < dayOf(now));
     const inactive = inactivityFiresAt(s, refDay, days, map);

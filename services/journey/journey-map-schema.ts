@@ -95,6 +95,9 @@ export const journeyMapSchema = z
           .strict()
           .optional(),
         exit_active_days: z.number().int().positive().max(7).default(1),
+        /** The first ordinary stage from which an account can go at risk (default: the second —
+         *  a prospect never is). E.g. engagement: a sign-up that never took off stalls instead. */
+        from_stage: z.string().optional(),
         /** Days not counted for risk, as neither active nor inactive (seasonal dips). */
         quiet_days: z
           .object({
@@ -153,6 +156,13 @@ export const journeyMapSchema = z
         code: 'custom',
         path: ['stages', 0, 'entry'],
         message: 'the first stage is entered by any event',
+      });
+    const from = map.churn_risk.from_stage;
+    if (from !== undefined && !map.stages.some((st, i) => st.id === from && !st.signal && i > 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['churn_risk', 'from_stage'],
+        message: 'must name an ordinary stage after the first',
       });
     const usage = map.churn_risk.usage_drop;
     if (usage && usage.baseline_days <= usage.recent_days)

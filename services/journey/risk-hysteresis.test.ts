@@ -87,3 +87,15 @@ test('the year-end holiday and weekends are not inactivity', () => {
     'without quiet days: at risk',
   );
 });
+
+test('from_stage: a sign-up that never took off stalls in activation, an engaged account goes at risk', () => {
+  const signedUp = run([ev('Signed Up', 0), ev('Logged In', 0)], { until: at(40) });
+  assert.equal(signedUp.state.stage, 'activation');
+  assert.deepEqual(ofKind(signedUp.effects, 'at_risk'), []);
+  assert.deepEqual(
+    ofKind(signedUp.effects, 'stall').map((e) => e.stage),
+    ['activation'],
+  );
+  const engaged = run([ev('Signed Up', 0), ...weekdays(0, 10)], { until: at(40) });
+  assert.equal(ofKind(engaged.effects, 'at_risk')[0]?.stage, 'engagement');
+});

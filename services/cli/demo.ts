@@ -152,7 +152,9 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
   out(
     `  ${Object.keys(truth.accounts).length} accounts; paying at the end ${truth.retained.length}; cancelled churners ${truth.churners.length}; decaying towards a cancellation ${truth.decaying.length}; trials expired ${truth.trialsExpired.length}`,
   );
-  out(`  experiment ${truth.experiment.id}: planted relative lift ${(lift * 100).toFixed(0)} % on activation`);
+  out(
+    `  experiment ${truth.experiment.id}: planted relative lift ${(lift * 100).toFixed(0)} % on activation`,
+  );
   out(
     '\nThe local stack is still running: explore with the queries above (database ' +
       config.CLICKHOUSE_DATABASE +

@@ -54,7 +54,12 @@ function returnPoint(s: AccountState, chain: readonly StagePoint[], at: number, 
  * second: a prospect is never at risk). */
 function riskFromIndex(map: JourneyMap): number {
   const from = map.churn_risk.from_stage;
-  return from === undefined ? 1 : Math.max(1, ordinaryStages(map).findIndex((st) => st.id === from));
+  return from === undefined
+    ? 1
+    : Math.max(
+        1,
+        ordinaryStages(map).findIndex((st) => st.id === from),
+      );
 }
 
 function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {

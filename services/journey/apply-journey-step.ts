@@ -131,7 +131,11 @@ export function applyJourneyStep(
           reasonCode: null,
         }),
       );
-    } else if (isScored(state, event.event_time, ctx.map)) {
+    } else if (isScored(state, event.event_time, ctx.map) && (event.source !== 'behavior' || !state.churn)) {
+      // Billing, tickets and surveys re-score at once (a failed payment, an urgent ticket). Product
+      // activity changes the score by the day: the interval sweep re-scores accounts with new facts
+      // (JOURNEY_SWEEP_MINUTES of event time), not every event — scoring every event of every
+      // customer was most of the journey's work once an existing customer base is scored.
       state = rescore(state, Math.max(event.event_time, state.churn?.scoredAt ?? 0), ctx, out);
     }
   }

@@ -14,13 +14,25 @@ export const EVERY_DAY: RiskCalendar = { weekends: false, periods: [] };
 
 const monthDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(5, 10);
 
+/** Per calendar, the days already looked up: timers ask about the same few hundred days for every
+ * account (a date formatted per day per account was most of a sweep's time). */
+const memo = new WeakMap<RiskCalendar, Map<number, boolean>>();
+
 export function isCounted(day: number, calendar: RiskCalendar): boolean {
   if (calendar.weekends && weekdayOf(day) >= 5) return false;
   if (calendar.periods.length === 0) return true;
-  const md = monthDay(day);
-  return !calendar.periods.some(({ from, to }) =>
-    from <= to ? md >= from && md <= to : md >= from || md <= to,
-  );
+  let days = memo.get(calendar);
+  if (!days) memo.set(calendar, (days = new Map()));
+  let counted = days.get(day);
+  if (counted === undefined) {
+    const md = monthDay(day);
+    counted = !calendar.periods.some(({ from, to }) =>
+      from <= to ? md >= from && md <= to : md >= from || md <= to,
+    );
+    if (days.size > 100_000) days.clear();
+    days.set(day, counted);
+  }
+  return counted;
 }
 
 /** The day on which the n-th counted day after `day` falls (a year of quiet days at most). */

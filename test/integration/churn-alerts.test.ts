@@ -157,10 +157,15 @@ test('urgent tickets and failed payments each raise one alert with their reason;
       `${account}: one alert per band crossed (${bands.join(', ')})`,
     );
   }
-  assert.match(
-    ticketAlerts[0]!.reasons.find((r) => r.factor === 'urgent_tickets')!.text,
-    /8 high\/urgent tickets/,
+  // The reason as of the crossing: however many of the eight tickets were read by then (the
+  // account is scored per ticket once time has reached it, or once with all of them if the tickets
+  // arrive first; input-watermarks.ts) — at least the three that cross the band.
+  const named = Number(
+    /(\d+) high\/urgent tickets/.exec(
+      ticketAlerts[0]!.reasons.find((r) => r.factor === 'urgent_tickets')!.text,
+    )?.[1],
   );
+  assert.ok(named >= 3 && named <= 8, `urgent tickets named in the alert: ${named}`);
   assert.match(
     paymentAlerts[0]!.reasons.find((r) => r.factor === 'payment_failures')!.text,
     /2 failed payments/,

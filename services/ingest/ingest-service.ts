@@ -228,8 +228,18 @@ export async function startIngestService(
     return next;
   };
   const owns = (topic: string, partition: number): boolean => assigned[topic]?.includes(partition) ?? false;
+  const register = (): Promise<void> => {
+    registration ??= registerAssigned().catch((err: unknown) => {
+      registration = null;
+      throw err;
+    });
+    return registration;
+  };
   const announceIdle = (): Promise<void> =>
     exclusive(async () => {
+      // Registered after every assignment even when no batch comes (a restart with nothing left
+      // to read): else the partitions are never announced idle and the journey's time stands still.
+      if (Object.values(assigned).some((partitions) => partitions.length > 0)) await register();
       for (const marker of progress.idleDue(Date.now())) {
         const { topic, partition } = parseSource(marker.source);
         if (!owns(topic, partition)) continue;
@@ -297,11 +307,7 @@ export async function startIngestService(
           const last = messages[messages.length - 1]!;
           // Within one transaction marker of the end (a transactional producer's commit takes one).
           const caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
-          registration ??= registerAssigned().catch((err: unknown) => {
-            registration = null;
-            throw err;
-          });
-          await registration;
+          await register();
           // Pending markers first: a journey reading this partition from its start meets a marker
           // before any event, so it never mistakes it for a stream without markers.
           const pending = progress.unannounced();

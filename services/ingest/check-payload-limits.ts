@@ -3,6 +3,8 @@
 // cannot exhaust the stack.
 import type { IngestLimits } from './ingest-config.ts';
 import { PayloadError } from './payload-error.ts';
+import type { PayloadObject } from './read-payload-fields.ts';
+import { isPayloadObject, optStringList } from './read-payload-fields.ts';
 
 // The path of a value is only spelled out when a limit is broken: building it for every node was
 // the ingest core's largest single cost.
@@ -55,6 +57,12 @@ export function checkMessageShape(message: unknown, limits: IngestLimits): void 
   walk(message, 1, null, limits);
 }
 
+/** Throws PayloadError(invalid_field) when the message is not a JSON object, else checkMessageShape. */
+export function checkMessageObject(payload: unknown, limits: IngestLimits): asserts payload is PayloadObject {
+  if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
+  checkMessageShape(payload, limits);
+}
+
 function countKeys(value: unknown, budget: number): number {
   if (typeof value !== 'object' || value === null) return 0;
   let count = 0;
@@ -76,4 +84,25 @@ export function checkPropertyCount(freeForm: ReadonlyArray<unknown>, limits: Ing
       throw new PayloadError('too_many_properties', `more than ${limits.maxPropertyCount} properties`);
     }
   }
+}
+
+/** Throws PayloadError(identifier_too_long) when a source's own id (a ticket, response or event id)
+ *  is longer than maxIdentifierLength. */
+export function checkIdentifierLength(id: string, path: string, limits: IngestLimits): void {
+  if (id.length > limits.maxIdentifierLength) {
+    throw new PayloadError('identifier_too_long', `${path}: ${id.length} characters`);
+  }
+}
+
+/** A ticket's tags: the string list at obj[key] (optStringList), PayloadError(too_many_properties)
+ *  past maxPropertyCount items, since checkPropertyCount counts object keys, not array items. */
+export function optTagList(obj: PayloadObject, key: string, path: string, limits: IngestLimits): string[] {
+  const tags = optStringList(obj, key, path);
+  if (tags.length > limits.maxPropertyCount) {
+    throw new PayloadError(
+      'too_many_properties',
+      `${path}: ${tags.length}, limit ${limits.maxPropertyCount}`,
+    );
+  }
+  return tags;
 }

@@ -1,5 +1,7 @@
 // A canonical JourneyEvent with every optional column empty; normalisers fill what they know.
 import type { EventSource, Identifiers, JourneyEvent } from '../shared/generated/avro-types.ts';
+import { checkTimestampWindow } from './event-time.ts';
+import type { IngestLimits, IngestMessageMeta } from './ingest-config.ts';
 
 export interface JourneyEventCore {
   source: EventSource;
@@ -53,4 +55,25 @@ export function newJourneyEvent(core: JourneyEventCore): JourneyEvent {
     person_id: null,
     account_id: null,
   };
+}
+
+/**
+ * newJourneyEvent for a message received at meta.receivedTime whose event happened at eventTime,
+ * once checkTimestampWindow has accepted that time (PayloadError timestamp_out_of_window if not).
+ */
+export function newReceivedEvent(
+  core: Omit<JourneyEventCore, 'event_time' | 'received_time'>,
+  eventTime: number,
+  meta: IngestMessageMeta,
+  limits: IngestLimits,
+): JourneyEvent {
+  checkTimestampWindow(eventTime, meta.receivedTime, limits);
+  return newJourneyEvent({
+    source: core.source,
+    type: core.type,
+    name: core.name,
+    event_time: eventTime,
+    received_time: meta.receivedTime,
+    ids: core.ids,
+  });
 }

@@ -6,24 +6,23 @@
 import type { ScoreKind } from '../shared/generated/avro-types.ts';
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
+import { checkIdentifierLength } from './check-payload-limits.ts';
 import { collectIdentifiers, hasAnyIdentifier } from './collect-identifiers.ts';
 import { contentEventId, sourceEventId } from './event-id.ts';
-import { checkTimestampWindow } from './event-time.ts';
 import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-config.ts';
-import { newJourneyEvent } from './new-journey-event.ts';
+import { newSurveyEvent } from './new-survey-event.ts';
 import { PayloadError } from './payload-error.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
 import type { PayloadObject } from './read-payload-fields.ts';
 import {
   optIdentifier,
   optInteger,
-  optNumber,
   optObject,
   optString,
   optStringList,
   requireValue,
 } from './read-payload-fields.ts';
-import { checkScoreRange } from './survey-score-range.ts';
+import { requireScore } from './survey-score-range.ts';
 
 const DELIGHTED_EVENT_PREFIX = 'survey_response.';
 const DELIGHTED_EVENTS = new Set(['survey_response.created', 'survey_response.updated']);
@@ -74,8 +73,7 @@ export function mapDelightedResponse(
       `Delighted survey_type "${surveyType}" has no canonical score kind (mapped: ${Object.keys(SURVEY_TYPE_KIND).join(', ')})`,
     );
   }
-  const score = requireValue(optNumber(data, 'score', 'event_data.score'), 'event_data.score');
-  checkScoreRange(kind, score, 'event_data.score');
+  const score = requireScore(data, 'score', 'event_data.score', kind);
 
   const person = optObject(data, 'person', 'event_data.person') ?? {};
   const personProperties = optObject(data, 'person_properties', 'event_data.person_properties') ?? {};
@@ -94,18 +92,8 @@ export function mapDelightedResponse(
   const createdAt = optUnixSeconds(data, 'created_at', 'event_data.created_at');
   const updatedAt = optUnixSeconds(data, 'updated_at', 'event_data.updated_at');
   const eventTime = requireValue(createdAt ?? updatedAt, 'event_data.created_at');
-  checkTimestampWindow(eventTime, meta.receivedTime, config.limits);
 
-  const event = newJourneyEvent({
-    source: 'surveys',
-    type: 'survey',
-    name: `survey.${kind}`,
-    event_time: eventTime,
-    received_time: meta.receivedTime,
-    ids,
-  });
-  event.score_kind = kind;
-  event.score = score;
+  const event = newSurveyEvent({ kind, score, ids }, eventTime, meta, config.limits);
   const comment = optString(data, 'comment', 'event_data.comment');
   if (comment !== undefined && comment.trim() !== '') event.comment = scrubEmailsInText(comment, config.pii);
   const responseId = optIdentifier(data, 'id', 'event_data.id');
@@ -122,9 +110,7 @@ export function mapDelightedResponse(
   // .updated adds is kept only when its .created was not received). Without a response id,
   // Delighted's event_id; without either, the content hash.
   const eventId = responseId === undefined ? optIdentifier(payload, 'event_id') : `response:${responseId}`;
-  if (eventId !== undefined && eventId.length > config.limits.maxIdentifierLength) {
-    throw new PayloadError('identifier_too_long', `event id: ${eventId.length} characters`);
-  }
+  if (eventId !== undefined) checkIdentifierLength(eventId, 'event id', config.limits);
   event.event_id =
     eventId === undefined || eventId.trim() === ''
       ? contentEventId(event)

@@ -6,23 +6,16 @@
 // normalise-zendesk-event.ts.
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
-import { checkMessageShape } from './check-payload-limits.ts';
+import { checkIdentifierLength, checkMessageObject, optTagList } from './check-payload-limits.ts';
 import { collectIdentifiers, hasAnyIdentifier } from './collect-identifiers.ts';
 import { sourceEventId } from './event-id.ts';
-import { checkTimestampWindow, optTime } from './event-time.ts';
+import { optTime } from './event-time.ts';
 import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-config.ts';
-import { newJourneyEvent } from './new-journey-event.ts';
+import { newReceivedEvent } from './new-journey-event.ts';
 import { isZendeskEvent, mapZendeskEvent } from './normalise-zendesk-event.ts';
 import { PayloadError, runNormaliser } from './payload-error.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
-import {
-  isPayloadObject,
-  optIdentifier,
-  optObject,
-  optString,
-  optStringList,
-  requireValue,
-} from './read-payload-fields.ts';
+import { optIdentifier, optObject, optString, requireValue } from './read-payload-fields.ts';
 
 const TICKET_KINDS = new Set(['created', 'updated', 'solved', 'satisfaction_rated']);
 /** Zendesk CSAT is binary: good -> 1, bad -> 0 (offered / unoffered carry no score). */
@@ -37,23 +30,13 @@ function mapTicket(
   meta: IngestMessageMeta,
   config: IngestConfig,
 ): StepResult<NormalisedEvent> {
-  if (!isPayloadObject(payload)) throw new PayloadError('invalid_field', 'message: expected a JSON object');
-  checkMessageShape(payload, config.limits);
+  checkMessageObject(payload, config.limits);
   if (isZendeskEvent(payload)) return mapZendeskEvent(payload, meta, config);
   const ticketId = requireValue(optIdentifier(payload, 'ticket_id'), 'ticket_id');
-  if (ticketId.length > config.limits.maxIdentifierLength) {
-    throw new PayloadError('identifier_too_long', `ticket_id: ${ticketId.length} characters`);
-  }
+  checkIdentifierLength(ticketId, 'ticket_id', config.limits);
   const kind = requireValue(optString(payload, 'event_kind'), 'event_kind');
   if (!TICKET_KINDS.has(kind)) throw new PayloadError('unsupported_event_type', `event_kind "${kind}"`);
-  const tags = optStringList(payload, 'tags');
-  // checkPropertyCount counts object keys, not array items: the tags are counted here.
-  if (tags.length > config.limits.maxPropertyCount) {
-    throw new PayloadError(
-      'too_many_properties',
-      `tags: ${tags.length}, limit ${config.limits.maxPropertyCount}`,
-    );
-  }
+  const tags = optTagList(payload, 'tags', 'tags', config.limits);
 
   const requester = optObject(payload, 'requester') ?? {};
   const organization = optObject(payload, 'organization') ?? {};
@@ -78,16 +61,13 @@ function mapTicket(
       : kind === 'solved'
         ? requireValue(solvedAt ?? updatedAt, 'solved_at')
         : requireValue(updatedAt, 'updated_at');
-  checkTimestampWindow(eventTime, meta.receivedTime, config.limits);
 
-  const event = newJourneyEvent({
-    source: 'tickets',
-    type: 'ticket',
-    name: `ticket.${kind}`,
-    event_time: eventTime,
-    received_time: meta.receivedTime,
-    ids,
-  });
+  const event = newReceivedEvent(
+    { source: 'tickets', type: 'ticket', name: `ticket.${kind}`, ids },
+    eventTime,
+    meta,
+    config.limits,
+  );
   event.event_id = sourceEventId('tickets', ticketId, kind, String(updatedAt ?? eventTime));
   event.ticket_id = ticketId;
   event.ticket_status = lower(optString(payload, 'status'));

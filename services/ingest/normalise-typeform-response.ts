@@ -11,23 +11,17 @@
 import type { ScoreKind } from '../shared/generated/avro-types.ts';
 import type { StepResult } from '../shared/results.ts';
 import { ok } from '../shared/results.ts';
+import { checkIdentifierLength } from './check-payload-limits.ts';
 import { collectIdentifiers, hasAnyIdentifier } from './collect-identifiers.ts';
 import { sourceEventId } from './event-id.ts';
-import { checkTimestampWindow, optTime } from './event-time.ts';
+import { optTime } from './event-time.ts';
 import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-config.ts';
-import { newJourneyEvent } from './new-journey-event.ts';
+import { newSurveyEvent } from './new-survey-event.ts';
 import { PayloadError } from './payload-error.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
 import type { PayloadObject } from './read-payload-fields.ts';
-import {
-  isPayloadObject,
-  optIdentifier,
-  optNumber,
-  optObject,
-  optString,
-  requireValue,
-} from './read-payload-fields.ts';
-import { checkScoreRange } from './survey-score-range.ts';
+import { isPayloadObject, optIdentifier, optObject, optString, requireValue } from './read-payload-fields.ts';
+import { checkScoreRange, requireScore } from './survey-score-range.ts';
 
 const SCALE_FIELD_TYPES = new Set(['opinion_scale', 'rating']);
 const KIND_REF = /^(nps|csat|ces)(?:[_-].*)?$/i;
@@ -104,9 +98,7 @@ export function mapTypeformResponse(
     optIdentifier(formResponse, 'token', 'form_response.token'),
     'form_response.token',
   );
-  if (token.length > config.limits.maxIdentifierLength) {
-    throw new PayloadError('identifier_too_long', `form_response.token: ${token.length} characters`);
-  }
+  checkIdentifierLength(token, 'form_response.token', config.limits);
   const fields = fieldsById(formResponse);
   const answers = objectList(formResponse, 'answers', 'form_response.answers');
 
@@ -118,7 +110,8 @@ export function mapTypeformResponse(
     const field = answerField(answer, path, fields);
     const kind = scoreKindOf(field);
     if (kind !== undefined && scored === undefined) {
-      const score = requireValue(optNumber(answer, 'number', `${path}.number`), `${path}.number`);
+      // Its range is checked once every answer is read (below).
+      const score = requireScore(answer, 'number', `${path}.number`);
       scored = { kind, score, field, path: `${path}.number` };
     }
     if (answer.type === 'email') emailAnswer ??= optString(answer, 'email', `${path}.email`);
@@ -150,18 +143,13 @@ export function mapTypeformResponse(
     optTime(formResponse, 'submitted_at', 'form_response.submitted_at'),
     'form_response.submitted_at',
   );
-  checkTimestampWindow(submittedAt, meta.receivedTime, config.limits);
 
-  const event = newJourneyEvent({
-    source: 'surveys',
-    type: 'survey',
-    name: `survey.${scored.kind}`,
-    event_time: submittedAt,
-    received_time: meta.receivedTime,
-    ids,
-  });
-  event.score_kind = scored.kind;
-  event.score = scored.score;
+  const event = newSurveyEvent(
+    { kind: scored.kind, score: scored.score, ids },
+    submittedAt,
+    meta,
+    config.limits,
+  );
   if (comment !== undefined && comment.trim() !== '') event.comment = scrubEmailsInText(comment, config.pii);
   event.survey_stage = optString(hidden, 'journey_stage', 'form_response.hidden.journey_stage') ?? null;
   event.properties_json = JSON.stringify({

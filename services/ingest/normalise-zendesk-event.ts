@@ -6,22 +6,16 @@
 // the same requester with their external_id or email (docs/ingest.md "Vendor formats").
 import type { StepResult } from '../shared/results.ts';
 import { drop, ok } from '../shared/results.ts';
+import { checkIdentifierLength, optTagList } from './check-payload-limits.ts';
 import { collectIdentifiers, hasAnyIdentifier } from './collect-identifiers.ts';
 import { contentEventId, sourceEventId } from './event-id.ts';
-import { checkTimestampWindow, optTime } from './event-time.ts';
+import { optTime } from './event-time.ts';
 import type { IngestConfig, IngestMessageMeta, NormalisedEvent } from './ingest-config.ts';
-import { newJourneyEvent } from './new-journey-event.ts';
+import { newReceivedEvent } from './new-journey-event.ts';
 import { PayloadError } from './payload-error.ts';
 import { scrubEmailsInText } from './pseudonymise-email.ts';
 import type { PayloadObject } from './read-payload-fields.ts';
-import {
-  optBoolean,
-  optIdentifier,
-  optObject,
-  optString,
-  optStringList,
-  requireValue,
-} from './read-payload-fields.ts';
+import { optBoolean, optIdentifier, optObject, optString, requireValue } from './read-payload-fields.ts';
 
 export const ZENDESK_EVENT_PREFIX = 'zen:event-type:';
 
@@ -75,19 +69,12 @@ function mapUserEvent(
     config,
   );
   if (ids.user_id === null && ids.email_hash === null) return drop('zendesk_user_without_product_id');
-  const eventTime = requireValue(
-    optTime(payload, 'time') ?? optTime(detail, 'updated_at', 'detail.updated_at'),
-    'time',
+  const event = newReceivedEvent(
+    { source: 'tickets', type: 'identify', name: `zendesk.${type}`, ids },
+    eventTimeOf(payload, detail),
+    meta,
+    config.limits,
   );
-  checkTimestampWindow(eventTime, meta.receivedTime, config.limits);
-  const event = newJourneyEvent({
-    source: 'tickets',
-    type: 'identify',
-    name: `zendesk.${type}`,
-    event_time: eventTime,
-    received_time: meta.receivedTime,
-    ids,
-  });
   event.properties_json = JSON.stringify({
     zendesk_event_type: `${ZENDESK_EVENT_PREFIX}${type}`,
     zendesk_account_id: optIdentifier(payload, 'account_id'),
@@ -105,6 +92,11 @@ function mapUserEvent(
 function optZendeskId(obj: PayloadObject, key: string, path: string): string | undefined {
   const id = optIdentifier(obj, key, path);
   return id === undefined || id === '0' || id.trim() === '' ? undefined : id;
+}
+
+/** When the event happened: its `time`, else the detail's updated_at. */
+function eventTimeOf(payload: PayloadObject, detail: PayloadObject): number {
+  return requireValue(optTime(payload, 'time') ?? optTime(detail, 'updated_at', 'detail.updated_at'), 'time');
 }
 
 function lower(v: string | undefined): string | null {
@@ -145,16 +137,8 @@ export function mapZendeskEvent(
   const detail = requireValue(optObject(payload, 'detail'), 'detail');
   const event = optObject(payload, 'event') ?? {};
   const ticketId = requireValue(optIdentifier(detail, 'id', 'detail.id'), 'detail.id');
-  if (ticketId.length > config.limits.maxIdentifierLength) {
-    throw new PayloadError('identifier_too_long', `detail.id: ${ticketId.length} characters`);
-  }
-  const tags = optStringList(detail, 'tags', 'detail.tags');
-  if (tags.length > config.limits.maxPropertyCount) {
-    throw new PayloadError(
-      'too_many_properties',
-      `detail.tags: ${tags.length}, limit ${config.limits.maxPropertyCount}`,
-    );
-  }
+  checkIdentifierLength(ticketId, 'detail.id', config.limits);
+  const tags = optTagList(detail, 'tags', 'detail.tags', config.limits);
 
   const { ids, junk } = collectIdentifiers(
     { ticket_requester_id: optZendeskId(detail, 'requester_id', 'detail.requester_id') },
@@ -172,20 +156,12 @@ export function mapZendeskEvent(
   const kind =
     mapping === 'status' ? (status !== null && SOLVED_STATUSES.has(status) ? 'solved' : 'updated') : mapping;
 
-  const eventTime = requireValue(
-    optTime(payload, 'time') ?? optTime(detail, 'updated_at', 'detail.updated_at'),
-    'time',
+  const journeyEvent = newReceivedEvent(
+    { source: 'tickets', type: 'ticket', name: `ticket.${kind}`, ids },
+    eventTimeOf(payload, detail),
+    meta,
+    config.limits,
   );
-  checkTimestampWindow(eventTime, meta.receivedTime, config.limits);
-
-  const journeyEvent = newJourneyEvent({
-    source: 'tickets',
-    type: 'ticket',
-    name: `ticket.${kind}`,
-    event_time: eventTime,
-    received_time: meta.receivedTime,
-    ids,
-  });
   journeyEvent.ticket_id = ticketId;
   journeyEvent.ticket_status = status;
   journeyEvent.ticket_priority = lower(
@@ -220,9 +196,7 @@ export function mapZendeskEvent(
   // Zendesk's event id is stable across its redeliveries, so a retry dedupes; without one, the
   // content hash does the same.
   const eventId = optIdentifier(payload, 'id');
-  if (eventId !== undefined && eventId.length > config.limits.maxIdentifierLength) {
-    throw new PayloadError('identifier_too_long', `id: ${eventId.length} characters`);
-  }
+  if (eventId !== undefined) checkIdentifierLength(eventId, 'id', config.limits);
   journeyEvent.event_id =
     eventId === undefined || eventId.trim() === ''
       ? contentEventId(journeyEvent)

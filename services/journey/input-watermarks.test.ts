@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_CHURN_CONFIG } from '../churn/churn-config.ts';
 import { DEFAULT_IDENTITY_CONFIG, createIdentityGraph } from '../identity/identity-core.ts';
 import { confluentFrame, journeyEventType } from '../ingest/encode-canonical-step.ts';
-import { newJourneyEvent, noIdentifiers } from '../ingest/new-journey-event.ts';
+import { noIdentifiers } from '../ingest/new-journey-event.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
@@ -17,7 +17,7 @@ import { applyMarker, allInputsIdle, inputWatermark } from './input-watermarks.t
 import type { InputMarks } from './input-watermarks.ts';
 import { DAY_MS } from './account-state.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
-import { T0, b2b } from './journey-test-events.ts';
+import { T0, b2b, ev } from './journey-test-events.ts';
 import { TEST_SCHEMA_ID, testTopology } from './journey-test-topology.ts';
 
 const marker = (source: string, eventTime: number | null, idle = false): WatermarkMarker => ({
@@ -67,19 +67,14 @@ test('the markers survive a restore from the journey changelog', () => {
 
 const type = journeyEventType();
 
+/** A product event of the account's user, not yet resolved to a person or account. */
 function login(account: string, name: string, day: number): JourneyEvent {
-  const time = T0 + Math.round(day * DAY_MS);
-  return {
-    ...newJourneyEvent({
-      source: 'behavior',
-      type: 'track',
-      name,
-      event_time: time,
-      received_time: time,
-      ids: { ...noIdentifiers(), user_id: `u-${account}`, account_id: account },
-    }),
+  return ev(name, day, {
+    ids: { ...noIdentifiers(), user_id: `u-${account}`, account_id: account },
     event_id: `${account}-${name}-${day}`,
-  };
+    person_id: null,
+    account_id: null,
+  });
 }
 
 /** Raw partition k holds its accounts' events in time order: sign-up, then a login a day until the

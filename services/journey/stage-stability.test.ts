@@ -11,18 +11,7 @@ import { b2b, b2bEveryDay, ev, run } from './journey-test-events.ts';
 import { weekdayOf } from './account-state.ts';
 import { DAY_MS } from './account-state.ts';
 import { T0 } from './journey-test-events.ts';
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../workload/prng.ts';
 
 const FIRST_DAY = -56; // 2025-11-10, a Monday: four weeks of baseline before the quarter
 const QUARTER = { from: -28, to: 63 }; // 2025-12-08 .. 2026-03-09: 91 days, New Year inside
@@ -38,8 +27,8 @@ type Kind = 'steady' | 'decaying' | 'stopping';
  * lower over the holiday); a decaying account fades to a tenth over weeks 3-7 of the quarter, a
  * stopping one stops in week 5. */
 function logins(kind: Kind, seed: number): JourneyEvent[] {
-  const rnd = random(seed);
-  const level = 0.35 + 0.55 * rnd();
+  const rng = new Rng(seed); // the workload generator's seeded stream: the same days on every run
+  const level = 0.35 + 0.55 * rng.float();
   const account = `acc_${kind}_${seed}`;
   const out: JourneyEvent[] = [];
   for (let day = FIRST_DAY; day < QUARTER.to; day++) {
@@ -48,7 +37,8 @@ function logins(kind: Kind, seed: number): JourneyEvent[] {
     const q = day - QUARTER.from;
     if (kind === 'decaying' && q > 21) p *= Math.max(0.1, 1 - (q - 21) / 28);
     if (kind === 'stopping' && q > 35) p = 0;
-    if (rnd() < p) out.push(ev('Logged In', day + 0.4, { account_id: account, person_id: `p_${account}` }));
+    if (rng.float() < p)
+      out.push(ev('Logged In', day + 0.4, { account_id: account, person_id: `p_${account}` }));
   }
   out.unshift(ev('Signed Up', FIRST_DAY, { account_id: account, person_id: `p_${account}` }));
   return out;

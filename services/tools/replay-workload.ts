@@ -24,6 +24,7 @@ import { generateHistory } from '../workload/generate-workload.ts';
 import { topicOf } from '../workload/produce-workload.ts';
 import type { ProfileName, WorkloadProfile } from '../workload/workload-profile.ts';
 import type { GroundTruth } from '../workload/ground-truth.ts';
+import type { RawMessage } from '../workload/workload-message.ts';
 
 export interface ReplayOptions {
   profile: ProfileName | WorkloadProfile;
@@ -72,7 +73,18 @@ export async function replayWorkload(
   options: ReplayOptions,
   sink: (rows: RowsByTable) => Promise<void>,
 ): Promise<ReplaySummary> {
-  const batchSize = options.batchSize ?? 500;
+  const workload = generateHistory(options.profile, options.seed, options.startMs, options.overrides);
+  const summary = await replayMessages(config, workload.messages, sink, options.batchSize);
+  return { ...summary, truth: workload.truth() };
+}
+
+/** Any raw messages (in send order) through the ingest and journey cores. */
+export async function replayMessages(
+  config: PipelineConfig,
+  messages: Iterable<RawMessage>,
+  sink: (rows: RowsByTable) => Promise<void>,
+  batchSize = 500,
+): Promise<Omit<ReplaySummary, 'truth'>> {
   const avro = localAvroTypes();
   const typeById = new Map(Object.values(avro).map((t) => [t.id, t.type]));
   const ingestTopology: IngestTopology = {
@@ -96,7 +108,6 @@ export async function replayWorkload(
     maxAgeMs: Math.max(1, config.INGEST_DEDUP_WINDOW_MINUTES) * 60_000,
   });
 
-  const workload = generateHistory(options.profile, options.seed, options.startMs, options.overrides);
   const summary = { messages: 0, canonical: 0, deadLetters: 0 };
   let rawOffset = 0;
   let canonicalOffset = 0;
@@ -117,7 +128,7 @@ export async function replayWorkload(
     await sink(result.rows);
   };
 
-  for (const raw of workload.messages) {
+  for (const raw of messages) {
     summary.messages++;
     const message: OutboundMessage = {
       topic: topicOf(config, raw.topic),
@@ -128,5 +139,5 @@ export async function replayWorkload(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
-  return { ...summary, truth: workload.truth() };
+  return summary;
 }

@@ -6,7 +6,7 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo bench chaos clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench chaos churn-baselines clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
@@ -14,6 +14,7 @@ help:
 	@echo "make stack-up | stack-down | stack-status   the local Kafka + Schema Registry + ClickHouse stack"
 	@echo "make generate      regenerate TypeScript types from schemas/*.avsc"
 	@echo "make chaos         fault-injection suite on the local stack (CHAOS_ARGS=\"--profile reduced\"); docs/reliability.md"
+	@echo "make churn-baselines  the churn model vs single-signal baselines on four churn mechanisms (docs/churn.md)"
 	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
 
 node_modules/.installed: package.json package-lock.json
@@ -86,6 +87,10 @@ CHAOS_ARGS ?= --profile full
 chaos: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	node services/chaos/chaos-main.ts $(CHAOS_ARGS)
+
+churn-baselines: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/tools/churn-baselines-main.ts $(WORKLOADS)
 
 clean: stack-down
 	rm -rf .local node_modules

@@ -7,6 +7,8 @@ import type { ChurnSignals } from './churn-signals.ts';
 export const CHURN_BASELINES = {
   /** The drop of recent activity against its baseline (1 - trend ratio). */
   usage_trend: (s: ChurnSignals) => (s.usageTrendRatio === null ? 0 : 1 - s.usageTrendRatio),
+  /** The drop of weekly active users against the 4 weeks before (1 - trend ratio). */
+  people_trend: (s: ChurnSignals) => 1 - (s.activeUsersTrend ?? 1),
   /** Days since anyone at the account was active. */
   inactivity: (s: ChurnSignals, at: number) =>
     s.daysSinceLastActivity === null ? 1e6 : s.daysSinceLastActivity + elapsedDays(s, at),

@@ -40,6 +40,7 @@ export const DEFAULT_CHURN_CONFIG: ChurnConfig = {
     bias: -4,
     weights: {
       usage_decline: 3,
+      people_decline: 2,
       inactivity: 2.5,
       seat_underuse: 1,
       ticket_volume: 1.5,

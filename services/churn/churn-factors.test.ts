@@ -17,6 +17,7 @@ describe('churn factors', () => {
     const f = churnFeatures(
       healthySignals({
         usageTrendRatio: 0.36,
+        activeUsersTrend: 0.25,
         daysSinceLastActivity: 12,
         activeSeats: 5,
         paidSeats: 20,
@@ -33,6 +34,7 @@ describe('churn factors', () => {
       T,
     );
     assert.ok(Math.abs(f.usage_decline - 0.64) < 1e-12);
+    assert.equal(f.people_decline, 0.75);
     assert.equal(f.inactivity, 12 / 30);
     assert.equal(f.seat_underuse, 0.75);
     assert.equal(f.ticket_volume, 0.4);

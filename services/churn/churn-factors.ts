@@ -7,6 +7,7 @@ import type { ChurnSignals } from './churn-signals.ts';
 
 export const CHURN_FACTORS = [
   'usage_decline',
+  'people_decline',
   'inactivity',
   'seat_underuse',
   'ticket_volume',
@@ -57,6 +58,7 @@ export function churnFeatures(signals: ChurnSignals, now: number): ChurnFeatures
   const f60 = Math.max(signals.failedPayments60d, f30);
   return {
     usage_decline: signals.usageTrendRatio === null ? 0 : clamp01(1 - signals.usageTrendRatio),
+    people_decline: clamp01(1 - (signals.activeUsersTrend ?? 1)),
     inactivity: lastActive === null ? 1 : clamp01(lastActive / S.inactivityDays),
     seat_underuse: signals.paidSeats <= 0 ? 0 : clamp01(1 - signals.activeSeats / signals.paidSeats),
     ticket_volume: clamp01(signals.tickets30d / S.tickets),
@@ -83,6 +85,13 @@ export function describeFactor(factor: ChurnFactor, signals: ChurnSignals, now: 
       return ratio <= 1
         ? `usage down ${pct(1 - ratio)}% vs 4-week baseline`
         : `usage up ${pct(ratio - 1)}% vs 4-week baseline`;
+    }
+    case 'people_decline': {
+      const ratio = signals.activeUsersTrend ?? null;
+      if (ratio === null) return 'no weekly-users baseline yet';
+      return ratio <= 1
+        ? `weekly active users down ${pct(1 - ratio)}% vs the 4 weeks before`
+        : `weekly active users up ${pct(ratio - 1)}% vs the 4 weeks before`;
     }
     case 'inactivity': {
       const days = inactiveDays(signals.daysSinceLastActivity, elapsed);

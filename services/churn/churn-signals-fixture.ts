@@ -11,6 +11,7 @@ export const healthySignals = (overrides: Partial<ChurnSignals> = {}): ChurnSign
   asOf: FIXTURE_AS_OF,
   mrr: 1000,
   usageTrendRatio: 1,
+  activeUsersTrend: 1,
   daysSinceLastActivity: 0,
   activeSeats: 20,
   paidSeats: 20,
@@ -31,6 +32,7 @@ export const arbitrarySignals = (): fc.Arbitrary<ChurnSignals> =>
   fc
     .record({
       usageTrendRatio: fc.option(fc.double({ min: 0, max: 5, noNaN: true })),
+      activeUsersTrend: fc.option(fc.double({ min: 0, max: 5, noNaN: true })),
       daysSinceLastActivity: fc.option(fc.double({ min: 0, max: 400, noNaN: true })),
       activeSeats: fc.nat(200),
       paidSeats: fc.nat(200),

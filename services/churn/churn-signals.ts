@@ -15,6 +15,10 @@ export interface ChurnSignals {
    * the mapper uses consistently). 1 = steady, 0.36 = down 64 %, > 1 = growing. null = no baseline
    * yet (account younger than the baseline window, or no activity in it). */
   readonly usageTrendRatio: number | null;
+  /** Weekly active persons over the last 2 completed weeks / over the 4 weeks before them (1 =
+   * steady, 0.5 = half the people). null = not enough history, or nobody active in the baseline.
+   * Optional: snapshots written before it existed read as null. */
+  readonly activeUsersTrend?: number | null;
   /** Whole or fractional days since any user of the account was last active; null = never active. */
   readonly daysSinceLastActivity: number | null;
 
@@ -56,7 +60,7 @@ export function churnSignalProblems(signals: ChurnSignals): string[] {
     problems.push('account must be a non-empty string');
   const check = (name: keyof ChurnSignals, min: number, max: number, nullable: boolean): void => {
     const value = signals[name];
-    if (value === null && nullable) return;
+    if ((value === null || value === undefined) && nullable) return;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
       problems.push(
         `${name} must be a number in [${min}, ${max}]${nullable ? ' or null' : ''}, got ${value}`,
@@ -66,6 +70,7 @@ export function churnSignalProblems(signals: ChurnSignals): string[] {
   check('asOf', 0, many, false);
   check('mrr', 0, many, false);
   check('usageTrendRatio', 0, many, true);
+  check('activeUsersTrend', 0, many, true);
   check('daysSinceLastActivity', 0, many, true);
   check('activeSeats', 0, many, false);
   check('paidSeats', 0, many, false);

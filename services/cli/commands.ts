@@ -26,6 +26,7 @@ import {
   formatChurnReport,
   loadChurnSamples,
 } from '../tools/churn-model.ts';
+import { compareWithBaselines, formatBaselineTable } from '../tools/churn-baseline-report.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { runDemo } from './demo.ts';
 
@@ -272,12 +273,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   churn: {
     summary:
-      'churn fit | churn evaluate [--horizon-days 28] [--step-days 7] [--out FILE]: fit weights / report AUC on ClickHouse history',
+      'churn fit | churn evaluate [--baselines] [--horizon-days 28] [--step-days 7] [--out FILE]: fit weights / report AUC on ClickHouse history (with --baselines: against every single-signal ranking)',
     run: async (ctx) => {
       const mode = ctx.args[0];
       if (mode !== 'fit' && mode !== 'evaluate') {
         console.error(
-          'usage: journey churn fit|evaluate [--horizon-days 28] [--step-days 7] [--out config/churn.fitted.yaml]',
+          'usage: journey churn fit|evaluate [--baselines] [--horizon-days 28] [--step-days 7] [--out config/churn.fitted.yaml]',
         );
         return 2;
       }
@@ -287,8 +288,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
           horizonDays: Number(flag(ctx.args, '--horizon-days') ?? 28),
           stepDays: Number(flag(ctx.args, '--step-days') ?? 7),
         });
-        const report = fitAndEvaluate(samples, journeyContextFrom(ctx.config).churn);
+        const churnConfig = journeyContextFrom(ctx.config).churn;
+        const report = fitAndEvaluate(samples, churnConfig);
         console.log(formatChurnReport(report));
+        if (ctx.args.includes('--baselines')) {
+          const comparison = compareWithBaselines(samples, churnConfig);
+          console.log(
+            `\nagainst single-signal baselines, mean held-out AUC over ${comparison.splits} account splits:`,
+          );
+          console.log(formatBaselineTable([{ name: ctx.config.CLICKHOUSE_DATABASE, comparison }]));
+        }
         const out = flag(ctx.args, '--out');
         if (mode === 'fit' && out) {
           writeFileSync(out, fittedModelYaml(report.fitted));

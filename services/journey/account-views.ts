@@ -1,7 +1,7 @@
 // Read-only views computed from an account's journey state as of `now`: usage trend, active vs
 // paid seats, weekly activity, time in stage, champion activity. For rows, churn signals and the
 // CLI; none of them changes state.
-import { DAY_MS, dayOf } from './account-state.ts';
+import { DAY_MS, dayOf, weekOfDay } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { activeDaysOf, estimateUsers, memberKey, popcount } from './bounded-sets.ts';
 
@@ -21,6 +21,26 @@ export function usageTrend(s: AccountState, now: number): number | null {
   if (now - s.firstSeenAt < 14 * DAY_MS) return null;
   const baseline = activeDaysWithin(s, now, 28) / 28;
   return baseline > 0 ? activeDaysWithin(s, now, 7) / 7 / baseline : null;
+}
+
+/**
+ * Weekly active persons over the last `recent` completed weeks / their mean over the `baseline`
+ * completed weeks before those: the trend of how many people use the product, where usageTrend
+ * follows on which days anyone does (a team of twenty keeps every weekday active while half of it
+ * leaves). null until the account has that much history, or when the baseline weeks had nobody.
+ */
+export function activeUsersTrend(s: AccountState, now: number, recent = 2, baseline = 4): number | null {
+  const current = weekOfDay(dayOf(now));
+  const firstWeek = weekOfDay(dayOf(s.firstSeenAt));
+  if (firstWeek > current - recent - baseline) return null;
+  const users = new Map(s.weeks.map(([week, , bits]) => [week, estimateUsers(bits)]));
+  const mean = (from: number, weeks: number): number => {
+    let sum = 0;
+    for (let w = from; w > from - weeks; w--) sum += users.get(w) ?? 0;
+    return sum / weeks;
+  };
+  const base = mean(current - recent - 1, baseline);
+  return base > 0 ? mean(current - 1, recent) / base : null;
 }
 
 /** Distinct persons active in the last `days` days (seat use). */

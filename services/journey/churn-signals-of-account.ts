@@ -3,7 +3,7 @@
 import type { ChurnSignals } from '../churn/churn-signals.ts';
 import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
-import { activeSeats, championLastActiveDay, usageTrend } from './account-views.ts';
+import { activeSeats, activeUsersTrend, championLastActiveDay, usageTrend } from './account-views.ts';
 
 const countSince = (times: readonly number[], since: number): number =>
   times.filter((t) => t >= since).length;
@@ -28,6 +28,7 @@ export function churnSignalsOf(state: AccountState, now: number): ChurnSignals {
     asOf: now,
     mrr: state.mrrCents / 100,
     usageTrendRatio: usageTrend(state, now),
+    activeUsersTrend: activeUsersTrend(state, now),
     daysSinceLastActivity: Math.max(0, (now - state.lastActivityAt) / DAY_MS),
     activeSeats: activeSeats(state, now, 30),
     paidSeats: state.seats ?? 0,

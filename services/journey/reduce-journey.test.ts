@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DAY_MS } from './account-state.ts';
-import { activeSeats, usageTrend, weeklyActivity } from './account-views.ts';
+import { activeSeats, activeUsersTrend, usageTrend, weeklyActivity } from './account-views.ts';
 import { loadJourneyMap } from './journey-map.ts';
 import { reduceJourney } from './reduce-journey.ts';
 import { at, b2b, billing, ev, HOUR_MS, ofKind, run, transitions } from './journey-test-events.ts';
@@ -275,4 +275,17 @@ test('usage trend compares the last 7 days with the 28-day baseline', () => {
   const { state } = run(events);
   // last 7 days (22..28): 1 active day; 28 days (1..28): 21 active days
   assert.equal(usageTrend(state, at(28) + HOUR_MS), 1 / 7 / (21 / 28));
+});
+
+test('active users trend: weekly active persons, last 2 completed weeks over the 4 before', () => {
+  // Six persons every weekday for six weeks, then two of them for two more weeks.
+  const events = [];
+  for (let d = 0; d < 56; d++)
+    for (let p = 0; p < (d < 42 ? 6 : 2); p++) events.push(ev('Logged In', d, { person_id: `p${p}` }));
+  const { state } = run(events);
+  assert.equal(activeUsersTrend(state, at(20)), null, 'not six completed weeks of history yet');
+  const trend = activeUsersTrend(state, at(56) + HOUR_MS);
+  assert.ok(trend !== null && Math.abs(trend - 2 / 6) < 0.05, `trend ${trend}`);
+  const steady = activeUsersTrend(state, at(42) + HOUR_MS);
+  assert.ok(steady !== null && Math.abs(steady - 1) < 0.05, `steady ${steady}`);
 });

@@ -4,13 +4,13 @@
 import { loadConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { MECHANISM_WORKLOADS } from '../workload/mechanisms/mechanism-specs.ts';
-import { runMechanismWorkload } from './churn-mechanisms.ts';
+import { MECHANISM_RUN, runMechanismWorkload } from './churn-mechanisms.ts';
 import { formatBaselineTable } from './churn-baseline-report.ts';
 
 const only = process.argv.slice(2);
 const config = loadConfig({
   ...process.env,
-  PII_HMAC_KEY: process.env['PII_HMAC_KEY'] ?? 'churn-baselines-hmac-key-0123456789',
+  PII_HMAC_KEY: MECHANISM_RUN.hmacKey,
 });
 const client = createClickHouse(config, { database: null });
 const rows = [];
@@ -19,11 +19,7 @@ try {
     const database = `${config.CLICKHOUSE_DATABASE}_churn_${spec.name.replace(/[^A-Za-z0-9]/g, '_')}`;
     await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     const started = Date.now();
-    const result = await runMechanismWorkload(config, client, spec, {
-      database,
-      seed: 1,
-      startMs: Date.UTC(2026, 8, 1),
-    });
+    const result = await runMechanismWorkload(config, client, spec, { ...MECHANISM_RUN, database });
     const byMechanism = new Map<string, number>();
     for (const c of result.churners) byMechanism.set(c.mechanism, (byMechanism.get(c.mechanism) ?? 0) + 1);
     console.log(

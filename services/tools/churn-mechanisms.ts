@@ -18,6 +18,14 @@ import type { BaselineComparison } from './churn-baseline-report.ts';
 
 const CHURN_TABLES = ['churn_scores', 'churn_outcomes'];
 
+/** The run docs/churn.md quotes: seed, start (the window spans the year-end holiday) and the
+ * pseudonymisation key (person ids, hence the seat sketches, depend on it). */
+export const MECHANISM_RUN = {
+  seed: 1,
+  startMs: Date.UTC(2026, 8, 1),
+  hmacKey: 'churn-baselines-hmac-key-0123456789',
+} as const;
+
 export interface MechanismResult {
   name: string;
   description: string;

@@ -78,6 +78,7 @@ export async function runSuite(
       log(
         `chaos ${profile.name}: ${scenario.name} (${profile.events} events at ${profile.ratePerSecond}/s) ...`,
       );
+      const started = Date.now();
       const f = await runScenario(
         scenario,
         { events: profile.events, ratePerSecond: profile.ratePerSecond, seed: 7, runId, startMs },
@@ -85,7 +86,9 @@ export async function runSuite(
       );
       if (scenario.name === 'undisturbed') baseline = f.state;
       figures.push(f);
-      log(formatTable([f]).split('\n').slice(1).join('\n'));
+      log(
+        `${formatTable([f]).split('\n').slice(1).join('\n')}   (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
     }
   } finally {
     // Whatever happened, the stack is left whole for what runs next.

@@ -173,11 +173,18 @@ export async function runScenario(
     }
     await inputs.stop();
     const recoverySeconds = (Date.now() - faultsEnded) / 1000;
-    const stored = await storedEvents(clickhouse);
-    const canonical = await countTopicEvents(kafka, config.TOPIC_CANONICAL, sent, 60_000);
-    const resolved = await countTopicEvents(kafka, config.TOPIC_RESOLVED, stored.events, 60_000);
     await groupAtEnd(kafka, `${config.JOURNEY_GROUP_ID}-dlq-summary`, [config.TOPIC_DLQ]);
-    const state = await stageState(clickhouse);
+    // Drained and the dead letters mirrored: the stages have nothing left to do, so they stop
+    // while the oracle reads the topics and tables (a graceful stop takes seconds per process).
+    const stopped = processes.stopAll();
+    const stored = await storedEvents(clickhouse);
+    const [canonical, resolved, state, deadLettered] = await Promise.all([
+      countTopicEvents(kafka, config.TOPIC_CANONICAL, sent, 60_000),
+      countTopicEvents(kafka, config.TOPIC_RESOLVED, stored.events, 60_000),
+      stageState(clickhouse),
+      deadLetters(clickhouse),
+    ]);
+    await stopped;
     const diffs = baseline ? stateDifferences(baseline, state) : [];
     if (diffs.length > 0) notes.push(`state differs, e.g. ${diffs.slice(0, 2).join('; ')}`);
     return {
@@ -186,7 +193,7 @@ export async function runScenario(
       stored: stored.events,
       duplicated: stored.rows - stored.events,
       lost: sent - stored.events,
-      deadLettered: await deadLetters(clickhouse),
+      deadLettered,
       topicDuplicates: canonical.messages - canonical.distinct + (resolved.messages - resolved.distinct),
       stateDiffs: diffs.length,
       recoverySeconds,

@@ -152,8 +152,11 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
   out(
     `  ${Object.keys(truth.accounts).length} accounts; paying at the end ${truth.retained.length}; cancelled churners ${truth.churners.length}; decaying towards a cancellation ${truth.decaying.length}; trials expired ${truth.trialsExpired.length}`,
   );
+  const { control, treatment } = truth.experiment.variants;
+  const rate = (v: { exposed: number; activated: number }): number =>
+    v.exposed > 0 ? v.activated / v.exposed : 0;
   out(
-    `  experiment ${truth.experiment.id}: planted relative lift ${(lift * 100).toFixed(0)} % on activation`,
+    `  experiment ${truth.experiment.id}: planted relative lift ${(lift * 100).toFixed(0)} % on the funnel's last step (so on activation); as it happened: control ${control.activated}/${control.exposed} activated (${rate(control).toFixed(3)}), treatment ${treatment.activated}/${treatment.exposed} (${rate(treatment).toFixed(3)}), lift ${rate(control) > 0 ? ((rate(treatment) / rate(control) - 1) * 100).toFixed(1) : 'n/a'} %`,
   );
   out(
     '\nThe local stack is still running: explore with the queries above (database ' +

@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { runMetricQuery } from '../sink/metric-queries.ts';
 import { loadJourneyMap } from '../journey/journey-map.ts';
+import { funnelStepName } from '../journey/settle-markers.ts';
 import { formatTable } from './terminal-table.ts';
 
 type Row = Record<string, unknown>;
@@ -61,11 +62,28 @@ export async function printJourneyReport(
     const experiments = await read(
       'SELECT DISTINCT arrayJoin(mapKeys(experiments)) AS id FROM account_state FINAL WHERE deleted = 0 ORDER BY id',
     );
+    // An experiment is read per funnel step (each step's own conversion, the population that
+    // reached the step before it), where a lift planted on one step stands out from the noise of
+    // the whole funnel, and then over the whole funnel.
+    const steps = map.funnel.steps.map(funnelStepName);
     for (const { id } of experiments) {
+      const rows: Row[] = [];
+      for (let i = 1; i < steps.length; i++)
+        for (const row of await metric('experiment_conversion', {
+          experiment: String(id),
+          from_step: steps[i - 1]!,
+          target_step: steps[i]!,
+        }))
+          rows.push({ step: `${steps[i - 1]} -> ${steps[i]}`, ...row });
+      for (const row of await metric('experiment_conversion', {
+        experiment: String(id),
+        target_step: steps[steps.length - 1]!,
+      }))
+        rows.push({ step: `exposed -> ${steps[steps.length - 1]}`, ...row });
       out(
         formatTable(
-          `Experiment ${String(id)}: activation by variant, lift and two-proportion z-test`,
-          await metric('experiment_conversion', { experiment: String(id), target_stage: 'engagement' }),
+          `Experiment ${String(id)}: ${map.funnel.name} funnel by variant, each step's conversion, lift and two-proportion z-test`,
+          rows,
         ),
       );
     }

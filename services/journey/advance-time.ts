@@ -8,7 +8,7 @@
 // Stages never move backwards: ordinary stages only move forward in the map's order; the signal
 // stages (churn-risk, churned) are left back to the furthest ordinary stage reached; no entry
 // time precedes the current stage's entry.
-import { churnsAccount, reactivatesAccount } from './account-mrr.ts';
+import { accountMrrAt, churnsAccount, hasMrrData, reactivatesAccount } from './account-mrr.ts';
 import { DAY_MS, dayOf } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { activeDaysOf } from './bounded-sets.ts';
@@ -122,11 +122,16 @@ function candidates(s: AccountState, now: number, map: JourneyMap): Next[] {
     const days = activeDaysOf(s.weeks).filter((d) => d < dayOf(now));
     const inactive = inactivityFiresAt(s, refDay, days, map);
     const drop = usageDropFiresAt(s, refDay, days, now, map);
-    out.push(
+    const risk: Next =
       drop !== null && drop < inactive
         ? { kind: 'risk', at: drop, signal: 'usage_drop' }
-        : { kind: 'risk', at: inactive, signal: 'inactivity' },
-    );
+        : { kind: 'risk', at: inactive, signal: 'inactivity' };
+    if (
+      !map.churn_risk.customers_only ||
+      !hasMrrData(s.subscriptionMrr) ||
+      accountMrrAt(s.subscriptionMrr, risk.at) > 0
+    )
+      out.push(risk);
   }
   return out;
 }

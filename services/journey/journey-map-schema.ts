@@ -98,6 +98,10 @@ export const journeyMapSchema = z
         /** The first ordinary stage from which an account can go at risk (default: the second —
          *  a prospect never is). E.g. engagement: a sign-up that never took off stalls instead. */
         from_stage: z.string().optional(),
+        /** Only a customer goes at risk: an account bearing MRR at the time, or one that never
+         *  sent billing (a product without it). A running or lost trial, whose MRR is 0, is a
+         *  conversion question (stalls), not a customer about to leave. */
+        customers_only: z.boolean().default(false),
         /** Days not counted for risk, as neither active nor inactive (seasonal dips). */
         quiet_days: z
           .object({

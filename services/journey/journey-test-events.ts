@@ -27,6 +27,7 @@ export const b2bEveryDay: JourneyMap = {
       exit_days: 1,
     },
     exit_active_days: 2,
+    customers_only: false,
     quiet_days: { weekends: false, periods: [] },
   },
 };

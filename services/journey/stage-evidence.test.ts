@@ -46,3 +46,32 @@ test('an account used for days without a sign-up seen (activated) is past acquis
   assert.ok(transitions(effects).includes('acquisition->activation'));
   assert.ok(isScored(state, at(4), b2b));
 });
+
+test('customers_only: a lost trial that goes quiet is not at risk; a paying customer or a product without billing is', () => {
+  const sub = (name: string, day: number, mrr: number) =>
+    billing(name, day, { mrr_cents: mrr, properties_json: JSON.stringify({ subscription_id: 'sub_1' }) });
+  const active = [ev('Signed Up', 0), ...[0, 1, 2, 3, 4, 7, 8, 9, 10, 11].map((d) => ev('Logged In', d))];
+  const quiet = { until: at(70) };
+  const stageOf = (billingEvents: ReturnType<typeof billing>[]) =>
+    run(
+      [...active, ...billingEvents].sort((a, b) => a.event_time - b.event_time),
+      quiet,
+    ).state;
+
+  const lostTrial = stageOf([
+    sub('customer.subscription.created', 0, 0),
+    sub('customer.subscription.deleted', 14, 0),
+  ]);
+  assert.equal(b2b.churn_risk.customers_only, true);
+  assert.notEqual(lostTrial.stage, 'churn-risk', 'a lost trial is not a customer about to leave');
+  const paying = stageOf([sub('customer.subscription.created', 0, 5_000)]);
+  assert.equal(paying.stage, 'churn-risk');
+  assert.equal(stageOf([]).stage, 'churn-risk', 'no billing at all: the product decides');
+  const anyAccount = run(
+    [...active, sub('customer.subscription.created', 0, 0), sub('customer.subscription.deleted', 14, 0)].sort(
+      (a, b) => a.event_time - b.event_time,
+    ),
+    { ...quiet, map: { ...b2b, churn_risk: { ...b2b.churn_risk, customers_only: false } } },
+  ).state;
+  assert.equal(anyAccount.stage, 'churn-risk', 'without customers_only the lost trial goes at risk');
+});

@@ -68,6 +68,16 @@ const cases: Array<{
     oracle: (c) => acc.experimentConversion(states, c, EXPERIMENT, 'control', 'activation'),
   },
   {
+    name: 'experiment_conversion',
+    keys: ['cut_value', 'variant'],
+    params: { experiment: EXPERIMENT, from_step: 'Created Project', target_step: 'Created Report' },
+    oracle: (c) =>
+      acc.experimentConversion(states, c, EXPERIMENT, 'control', 'activation', {
+        from: 'Created Project',
+        target: 'Created Report',
+      }),
+  },
+  {
     name: 'churn_score_distribution',
     keys: ['cut_value', 'bucket_from'],
     oracle: (c) => churn.churnScoreDistribution(states, churnScoreRows(), c, 10),
@@ -80,7 +90,7 @@ const cases: Array<{
 ];
 
 for (const { name, keys, params, oracle } of cases)
-  test(`${name} equals the JS computation for every cut`, async () => {
+  test(`${name}${params?.['target_step'] ? ` (${String(params['from_step'])} -> ${String(params['target_step'])})` : ''} equals the JS computation for every cut`, async () => {
     for (const cut of CUTS) {
       const expected = oracle(cut);
       if (cut === 'all' && expected.length === 0) throw new Error(`${name}: the fixture gives no rows`);

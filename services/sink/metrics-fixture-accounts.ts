@@ -22,6 +22,8 @@ export interface AccountSketch {
   stalled: boolean;
   mrrCents: number;
   variant: string;
+  /** Onboarding funnel steps reached: [step, time]. */
+  steps?: Array<[string, string]>;
 }
 
 export const ACCOUNTS: AccountSketch[] = [
@@ -40,6 +42,11 @@ export const ACCOUNTS: AccountSketch[] = [
     stalled: false,
     mrrCents: 15000,
     variant: 'treatment',
+    steps: [
+      ['Signed Up', '2026-01-07 10:00'],
+      ['Created Project', '2026-01-07 11:00'],
+      ['Created Report', '2026-01-09 09:00'],
+    ],
   },
   {
     key: 'acc_2',
@@ -57,6 +64,10 @@ export const ACCOUNTS: AccountSketch[] = [
     stalled: false,
     mrrCents: 0,
     variant: 'control',
+    steps: [
+      ['Signed Up', '2026-01-06 10:00'],
+      ['Created Project', '2026-01-06 12:00'],
+    ],
   },
   {
     key: 'acc_3',
@@ -72,6 +83,11 @@ export const ACCOUNTS: AccountSketch[] = [
     stalled: true,
     mrrCents: 6000,
     variant: 'treatment',
+    steps: [
+      ['Signed Up', '2026-01-04 10:00'],
+      ['Created Project', '2026-01-05 10:00'],
+      ['Created Report', '2026-01-06 10:00'],
+    ],
   },
   {
     key: 'acc_4',
@@ -83,6 +99,11 @@ export const ACCOUNTS: AccountSketch[] = [
     stalled: true,
     mrrCents: 0,
     variant: 'control',
+    steps: [
+      ['Signed Up', '2026-01-08 10:00'],
+      ['Created Project', '2026-01-08 11:00'],
+      ['Created Report', '2026-01-10 09:00'],
+    ],
   },
   {
     key: 'acc_5',
@@ -97,6 +118,7 @@ export const ACCOUNTS: AccountSketch[] = [
     stalled: true,
     mrrCents: 30000,
     variant: 'treatment',
+    steps: [['Signed Up', '2026-01-03 08:00']],
   },
   {
     key: 'acc_6',
@@ -135,6 +157,7 @@ export function sketchState(a: AccountSketch): AccountState {
     firstTouch: { channel: a.channel, source: '', campaign: '', at: t(first![1]) },
     signupAt: a.signup ? t(a.signup) : null,
     experiments: { [EXPERIMENT]: a.variant },
+    funnel: Object.fromEntries((a.steps ?? []).map(([step, at]) => [step, t(at)])),
   };
 }
 

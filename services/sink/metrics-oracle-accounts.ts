@@ -175,14 +175,19 @@ export function experimentConversion(
   experiment: string,
   control: string,
   target: string,
+  steps: { from?: string; target?: string } = {},
 ): Row[] {
   const rows: Row[] = [];
-  const assigned = [...states.values()].filter((s) => experiment in s.experiments);
+  const assigned = [...states.values()].filter(
+    (s) => experiment in s.experiments && (steps.from === undefined || steps.from in s.funnel_steps),
+  );
+  const converted = (s: AccountStateRow): boolean =>
+    steps.target === undefined ? entered(s, target) : steps.target in s.funnel_steps;
   for (const [cut_value, group] of groupBy(assigned, (s) => cutOf(cut, s))) {
     const stats = [...groupBy(group, (s) => s.experiments[experiment]!)].map(([variant, g]) => ({
       variant,
       n: g.length,
-      conversions: g.filter((s) => entered(s, target)).length,
+      conversions: g.filter(converted).length,
     }));
     const c = stats.find((s) => s.variant === control) ?? { n: 0, conversions: 0 }; // no control in this cut: NaN -> null
     for (const s of stats) {

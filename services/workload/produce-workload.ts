@@ -6,6 +6,7 @@ import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { CompressionTypes } from 'kafkajs';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { rawTopicMaxBytes } from '../shared/kafka/message-limits.ts';
 import { schemaRegistry } from '../ingest/ingest-service.ts';
 import { inputAvroType, inputSchemaText } from '../ingest/input-avro.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
@@ -78,6 +79,12 @@ export async function produceWorkload(
   });
   await producer.connect();
   const batchSize = options.batchSize ?? 1000;
+  // The broker refuses a partition's record batch over the topic's max.message.bytes, and one
+  // request carries each partition's messages as one batch: the oversized poison messages
+  // (message_too_large, up to twice the ingest limit) must not share one. A request is capped
+  // by its bytes as well as its count, with room for the records' framing.
+  const maxRequestBytes = rawTopicMaxBytes(config.INGEST_MAX_MESSAGE_BYTES) - 65_536;
+  let pendingBytes = 0;
   let pending: Array<{
     topic: string;
     key: string;
@@ -102,15 +109,20 @@ export async function produceWorkload(
     });
     sent += pending.length;
     pending = [];
+    pendingBytes = 0;
   };
   try {
     for (const message of workload.messages) {
       if (message.malformed) malformedDeliveries++;
       else if (options.collectEventIds && message.eventId) eventIds.add(message.eventId);
+      const value = encodeRawMessage(message, avro);
+      const bytes = value.length + Buffer.byteLength(message.key) + 64;
+      if (pendingBytes + bytes > maxRequestBytes) await flush();
+      pendingBytes += bytes;
       pending.push({
         topic: topicOf(config, message.topic),
         key: message.key,
-        value: encodeRawMessage(message, avro),
+        value,
         timestamp: String(message.sendTimeMs),
         headers: { produced_at: String(Date.now()) },
       });

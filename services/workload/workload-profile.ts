@@ -156,7 +156,7 @@ export const PROFILES: Readonly<Record<'tiny' | 'demo' | 'bench', WorkloadProfil
     ...BASE,
     name: 'demo',
     establishedAccounts: 80,
-    newAccounts: 220,
+    newAccounts: 600,
     users: { min: 1, alpha: 2.3, max: 40 },
     sessionsPerUserDay: 0.4,
   },

@@ -146,32 +146,36 @@ export async function runScenario(
     // Drained: both groups at the end of their topics (a stage that exited is started again).
     const deadline = Date.now() + 600_000;
     const inputs = new InputsIdleProbe(kafka, config.TOPIC_CANONICAL);
-    for (;;) {
-      processes.restartExited();
-      const ingestDone = await groupAtEnd(kafka, config.INGEST_GROUP_ID, [config.TOPIC_BEHAVIOR]);
-      const journeyDone =
-        ingestDone && (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]));
-      // Everything stored, and time as far as the data takes it: the markers say the raw partition
-      // is idle and the journey has read them (else two runs' states are compared mid-way).
-      if (
-        journeyDone &&
-        (await storedEvents(clickhouse)).events >= sent &&
-        (await inputs.allIdle()) &&
-        (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
-      )
-        break;
-      if (journeyDone && scenario.negativeControl) {
-        // A broken run may never store everything: settled twice in a row is the end.
-        await wait(2_000);
-        if (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) break;
+    // Stopped whatever happens: a probe left running keeps the process (and the test) alive.
+    try {
+      for (;;) {
+        processes.restartExited();
+        const ingestDone = await groupAtEnd(kafka, config.INGEST_GROUP_ID, [config.TOPIC_BEHAVIOR]);
+        const journeyDone =
+          ingestDone && (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]));
+        // Everything stored, and time as far as the data takes it: the markers say the raw partition
+        // is idle and the journey has read them (else two runs' states are compared mid-way).
+        if (
+          journeyDone &&
+          (await storedEvents(clickhouse)).events >= sent &&
+          (await inputs.allIdle()) &&
+          (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+        )
+          break;
+        if (journeyDone && scenario.negativeControl) {
+          // A broken run may never store everything: settled twice in a row is the end.
+          await wait(2_000);
+          if (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) break;
+        }
+        if (Date.now() > deadline) {
+          notes.push('did not drain within 10 minutes');
+          break;
+        }
+        await wait(250);
       }
-      if (Date.now() > deadline) {
-        notes.push('did not drain within 10 minutes');
-        break;
-      }
-      await wait(250);
+    } finally {
+      await inputs.stop();
     }
-    await inputs.stop();
     const recoverySeconds = (Date.now() - faultsEnded) / 1000;
     await groupAtEnd(kafka, `${config.JOURNEY_GROUP_ID}-dlq-summary`, [config.TOPIC_DLQ]);
     // Drained and the dead letters mirrored: the stages have nothing left to do, so they stop

@@ -46,12 +46,27 @@ export class InputsIdleProbe {
     });
   }
 
-  /** Every raw partition idle, as far as the topic's committed end (within a commit marker). */
+  /** Every raw partition idle, as far as the topic's committed end (within a commit marker).
+   *  False while the broker cannot answer (a restart: not known to be idle yet). */
   async allIdle(): Promise<boolean> {
-    if (!this.#consumer) await this.#start();
+    if (!this.#consumer)
+      try {
+        await this.#start();
+      } catch {
+        await this.stop().catch(() => undefined);
+        this.#consumer = null;
+        return false;
+      }
     const admin = this.#kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(this.#topic).finally(() => admin.disconnect());
+    let offsets: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
+    try {
+      await admin.connect();
+      offsets = await admin.fetchTopicOffsets(this.#topic);
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
     const atEnd = offsets.every(
       (o) =>
         BigInt(o.high) === BigInt(o.low) || (this.#position.get(o.partition) ?? -1n) + 1n >= BigInt(o.high),

@@ -27,6 +27,8 @@ import {
   loadChurnSamples,
 } from '../tools/churn-model.ts';
 import { compareWithBaselines, formatBaselineTable } from '../tools/churn-baseline-report.ts';
+import { BACKFILL_SOURCES, runBackfill } from '../tools/backfill.ts';
+import type { InputSource } from '../ingest/ingest-config.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { runDemo } from './demo.ts';
 
@@ -175,6 +177,29 @@ export const COMMANDS: Record<string, CommandSpec> = {
         console.error((err as Error).message);
         return 2;
       }
+    },
+  },
+  backfill: {
+    summary:
+      'backfill <behavior|tickets|surveys|billing> <file.ndjson> [--dry-run] [--allow-dead-letters]: import history into a raw topic, checked by the ingest, in event-time order',
+    run: async (ctx) => {
+      const [source, file] = ctx.args.filter((a) => !a.startsWith('--'));
+      if (!BACKFILL_SOURCES.includes(source as InputSource) || file === undefined) {
+        console.error(
+          'usage: journey backfill <behavior|tickets|surveys|billing> <file.ndjson> [--dry-run] [--allow-dead-letters]',
+        );
+        return 2;
+      }
+      return runBackfill(
+        ctx.config,
+        source as InputSource,
+        file,
+        {
+          dryRun: ctx.args.includes('--dry-run'),
+          allowDeadLetters: ctx.args.includes('--allow-dead-letters'),
+        },
+        (line) => console.log(line),
+      );
     },
   },
   'replay-dlq': {

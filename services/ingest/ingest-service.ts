@@ -248,10 +248,20 @@ export async function startIngestService(
           progress.markIdle(marker.source);
       }
     });
+  // A broker outage fails every check until it is back: one warning for the outage, not one per check.
+  let idleChecksFailing = false;
   const idleTimer = setInterval(
     () =>
-      void announceIdle().catch((err: unknown) =>
-        stageLog.warn({ err }, 'idle raw partitions not announced; retried at the next check'),
+      void announceIdle().then(
+        () => {
+          if (idleChecksFailing) stageLog.info('idle checks work again');
+          idleChecksFailing = false;
+        },
+        (err: unknown) => {
+          if (idleChecksFailing) stageLog.debug({ err }, 'idle raw partitions still not announced');
+          else stageLog.warn({ err }, 'idle raw partitions not announced; retried at every check');
+          idleChecksFailing = true;
+        },
       ),
     Math.max(500, Math.min(5_000, (config.INGEST_IDLE_SECONDS * 1000) / 4)),
   );

@@ -22,9 +22,8 @@ import type { IngestTopology } from './ingest-pipeline.ts';
 import { registryLookup } from './lookup-registry-schema.ts';
 import { warmDedupWindows } from './warm-dedup-windows.ts';
 import { parseExchangeRates } from './convert-mrr.ts';
-import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
-import { SourceProgress, parseSource } from './source-progress.ts';
+import { IngestWatermarks } from './ingest-watermarks.ts';
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
   return {
@@ -167,59 +166,6 @@ export async function startIngestService(
       stageLog.info({ ...warmed, seconds: (Date.now() - started) / 1000 }, 'dedup windows warmed');
   };
 
-  // Event-time progress per owned raw partition, written to every canonical partition after each
-  // batch (watermark-marker.ts): the journey's watermark is the least of them.
-  const progress = new SourceProgress(config.INGEST_IDLE_SECONDS * 1000);
-  const canonicalPartitions = async (): Promise<number> => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [config.TOPIC_CANONICAL] });
-      return topics[0]?.partitions.length ?? 0;
-    } finally {
-      await admin.disconnect();
-    }
-  };
-  // Fetched once, again after each rebalance (the topic may have gained partitions), and again
-  // after a failed fetch (the broker was away): the batch that needed it is retried.
-  let markerPartitions: Promise<number> | null = null;
-  const markersOf = async (marker: WatermarkMarker) => {
-    markerPartitions ??= canonicalPartitions().catch((err: unknown) => {
-      markerPartitions = null;
-      throw err;
-    });
-    return watermarkMarkerMessages(config.TOPIC_CANONICAL, await markerPartitions, {
-      ...marker,
-      ...(rawInputs ? { inputs: rawInputs } : {}),
-    });
-  };
-  // After each assignment, before the first batch: every owned partition is registered from its
-  // lag (source-progress.ts), so those with a backlog are announced pending with that batch and
-  // hold the journey's watermark until their own first batch.
-  let registration: Promise<void> | null = null;
-  // Every raw topic read, with its partition count, named in each marker (watermark-marker.ts).
-  let rawInputs: Record<string, number> | null = null;
-  const registerAssigned = async (): Promise<void> => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [...sourceByTopic.keys()] });
-      rawInputs = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
-      for (const [topic, partitions] of Object.entries(assigned)) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId: config.INGEST_GROUP_ID, topics: [topic] });
-        for (const partition of partitions) {
-          const end = ends.find((o) => o.partition === partition);
-          const at = committed?.partitions.find((o) => o.partition === partition)?.offset ?? '-1';
-          if (!end) continue;
-          const from = BigInt(at) < 0n ? BigInt(end.low) : BigInt(at);
-          progress.register(topic, partition, from + 1n >= BigInt(end.high), Date.now());
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  };
   // Batches and idle announcements take turns on the partitions' producers (one transaction each).
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
@@ -227,45 +173,19 @@ export async function startIngestService(
     turn = next.catch(() => undefined);
     return next;
   };
-  const owns = (topic: string, partition: number): boolean => assigned[topic]?.includes(partition) ?? false;
-  const register = (): Promise<void> => {
-    registration ??= registerAssigned().catch((err: unknown) => {
-      registration = null;
-      throw err;
-    });
-    return registration;
-  };
-  const announceIdle = (): Promise<void> =>
-    exclusive(async () => {
-      // Registered after every assignment even when no batch comes (a restart with nothing left
-      // to read): else the partitions are never announced idle and the journey's time stands still.
-      if (Object.values(assigned).some((partitions) => partitions.length > 0)) await register();
-      for (const marker of progress.idleDue(Date.now())) {
-        const { topic, partition } = parseSource(marker.source);
-        if (!owns(topic, partition)) continue;
-        const { producer } = await claim(topic, partition);
-        if (await producer.sendWithOffsets(await markersOf(marker), null, async () => owns(topic, partition)))
-          progress.markIdle(marker.source);
-      }
-    });
-  // A broker outage fails every check until it is back: one warning for the outage, not one per check.
-  let idleChecksFailing = false;
-  const idleTimer = setInterval(
-    () =>
-      void announceIdle().then(
-        () => {
-          if (idleChecksFailing) stageLog.info('idle checks work again');
-          idleChecksFailing = false;
-        },
-        (err: unknown) => {
-          if (idleChecksFailing) stageLog.debug({ err }, 'idle raw partitions still not announced');
-          else stageLog.warn({ err }, 'idle raw partitions not announced; retried at every check');
-          idleChecksFailing = true;
-        },
-      ),
-    Math.max(500, Math.min(5_000, (config.INGEST_IDLE_SECONDS * 1000) / 4)),
-  );
-  idleTimer.unref();
+  // Event-time progress per owned raw partition, written to every canonical partition after each
+  // batch (ingest-watermarks.ts): the journey's watermark is the least of them.
+  const watermarks = new IngestWatermarks({
+    kafka,
+    config,
+    sourceByTopic,
+    log: stageLog,
+    assigned: () => assigned,
+    claim,
+    exclusive,
+  });
+  const { progress } = watermarks;
+  watermarks.startIdleChecks();
 
   const running = await runBatchConsumer({
     kafka,
@@ -280,10 +200,7 @@ export async function startIngestService(
       assigned = assignment;
       windows.retain(assignment);
       producers.retain(assignment);
-      progress.retain(assignment);
-      registration = null;
-      // The canonical topic may have gained partitions: each gets markers from now on.
-      markerPartitions = null;
+      watermarks.onAssignment(assignment);
     },
     handler: (batch, control) =>
       exclusive(async () => {
@@ -317,7 +234,7 @@ export async function startIngestService(
           const last = messages[messages.length - 1]!;
           // Within one transaction marker of the end (a transactional producer's commit takes one).
           const caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
-          await register();
+          await watermarks.register();
           // Pending markers first: a journey reading this partition from its start meets a marker
           // before any event, so it never mistakes it for a stream without markers.
           const pending = progress.unannounced();
@@ -331,9 +248,9 @@ export async function startIngestService(
           );
           const committed = await producer.sendWithOffsets(
             [
-              ...(await Promise.all(pending.map(markersOf))).flat(),
+              ...(await Promise.all(pending.map((m) => watermarks.markersOf(m)))).flat(),
               ...result.outputs,
-              ...(await markersOf(marker)),
+              ...(await watermarks.markersOf(marker)),
             ],
             {
               groupId: config.INGEST_GROUP_ID,
@@ -394,7 +311,7 @@ export async function startIngestService(
   return {
     ...running,
     stop: async () => {
-      clearInterval(idleTimer);
+      watermarks.stopIdleChecks();
       await running.stop();
       await turn;
       await producers.disconnectAll();

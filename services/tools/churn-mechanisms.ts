@@ -15,6 +15,7 @@ import { replayMessages } from './replay-workload.ts';
 import { loadChurnSamples } from './churn-model.ts';
 import { compareWithBaselines } from './churn-baseline-report.ts';
 import type { BaselineComparison } from './churn-baseline-report.ts';
+import type { RowsByTable } from '../journey/journey-pipeline.ts';
 
 const CHURN_TABLES = ['churn_scores', 'churn_outcomes'];
 
@@ -25,6 +26,26 @@ export const MECHANISM_RUN = {
   startMs: Date.UTC(2026, 8, 1),
   hmacKey: 'churn-baselines-hmac-key-0123456789',
 } as const;
+
+/** A replay sink that keeps only the churn history (scores and outcomes) in `database`, each batch
+ * under its own dedup token. */
+export function churnHistorySink(
+  client: ClickHouseClient,
+  database: string,
+): (rows: RowsByTable) => Promise<void> {
+  let batch = 0;
+  return async (rows) => {
+    const churnRows = new Map([...rows].filter(([table]) => CHURN_TABLES.includes(table)));
+    if (churnRows.size === 0) return;
+    const n = String(batch++);
+    await writeRows(
+      client,
+      churnRows,
+      { topic: 'replay', partition: 0, firstOffset: n, lastOffset: n },
+      { database },
+    );
+  };
+}
 
 export interface MechanismResult {
   name: string;
@@ -44,23 +65,7 @@ export async function runMechanismWorkload(
   const { database } = options;
   await migrate(client, { database });
   const workload = generateMechanismWorkload(spec, options.seed, options.startMs);
-  let batch = 0;
-  const replay = await replayMessages(
-    config,
-    workload.messages,
-    async (rows) => {
-      const churnRows = new Map([...rows].filter(([table]) => CHURN_TABLES.includes(table)));
-      if (churnRows.size === 0) return;
-      const n = String(batch++);
-      await writeRows(
-        client,
-        churnRows,
-        { topic: 'replay', partition: 0, firstOffset: n, lastOffset: n },
-        { database },
-      );
-    },
-    5_000,
-  );
+  const replay = await replayMessages(config, workload.messages, churnHistorySink(client, database), 5_000);
   const samples = await loadChurnSamples(client, database, { horizonDays: 28, stepDays: 7 });
   return {
     name: spec.name,

@@ -14,14 +14,12 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../services/shared/config/config.ts';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import { migrate } from '../../services/sink/migrate.ts';
-import { writeRows } from '../../services/sink/write-rows.ts';
 import { journeyContextFrom } from '../../services/journey/journey-service.ts';
 import { replayWorkload } from '../../services/tools/replay-workload.ts';
 import type { ChurnModelReport } from '../../services/tools/churn-model.ts';
 import { fitAndEvaluate, formatChurnReport, loadChurnSamples } from '../../services/tools/churn-model.ts';
+import { churnHistorySink } from '../../services/tools/churn-mechanisms.ts';
 import { uniqueName } from '../support/stack.ts';
-
-const CHURN_TABLES = ['churn_scores', 'churn_outcomes'];
 
 test('planted churners: default and fitted weights rank them on held-out accounts (AUC reported)', async (t) => {
   const database = uniqueName('churn_model').replace(/[^A-Za-z0-9_]/g, '_');
@@ -34,7 +32,6 @@ test('planted churners: default and fitted weights rank them on held-out account
   t.after(() => client.close());
   await migrate(client, { database });
 
-  let batch = 0;
   const replay = await replayWorkload(
     config,
     {
@@ -44,16 +41,7 @@ test('planted churners: default and fitted weights rank them on held-out account
       startMs: Date.UTC(2026, 0, 1),
       batchSize: 2_000,
     },
-    async (rows) => {
-      const churnRows = new Map([...rows].filter(([table]) => CHURN_TABLES.includes(table)));
-      const n = String(batch++);
-      await writeRows(
-        client,
-        churnRows,
-        { topic: 'replay', partition: 0, firstOffset: n, lastOffset: n },
-        { database },
-      );
-    },
+    churnHistorySink(client, database),
   );
   assert.ok(replay.truth.churners.length >= 30, `planted churners: ${replay.truth.churners.length}`);
 

@@ -31,6 +31,7 @@ import { BACKFILL_SOURCES, runBackfill } from '../tools/backfill.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { runDemo } from './demo.ts';
+import { startCollector } from '../collector/collector-service.ts';
 
 export interface CommandSpec {
   summary: string;
@@ -119,6 +120,22 @@ async function runServices(ctx: CommandContext, starters: Starter[]): Promise<nu
   return 0;
 }
 
+/** `journey collect` until SIGTERM/SIGINT: requests in flight are answered, then the producer closes. */
+async function runCollector(ctx: CommandContext): Promise<number> {
+  let onSignal: (signal: string) => void = () => undefined;
+  const signalled = new Promise<string>((resolve) => (onSignal = resolve));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  const collector = await startCollector(ctx.config, ctx.log);
+  ctx.log.info({ signal: await signalled }, 'shutting down');
+  setTimeout(() => {
+    ctx.log.error('shutdown grace period exceeded');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
+  await collector.close();
+  return 0;
+}
+
 const flag = (args: string[], name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -136,6 +153,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   journey: {
     summary: 'run the journey stage (identity graph, journey state, churn, ClickHouse writes)',
     run: (ctx) => runServices(ctx, [startJourneyService]),
+  },
+  collect: {
+    summary:
+      'run the HTTP collector (Segment tracking API, Stripe, Zendesk, Delighted and Typeform webhooks -> raw topics; docs/collect.md)',
+    run: (ctx) => runCollector(ctx),
   },
   topics: {
     summary: "create the pipeline's topics (partitions, compaction for changelogs, retention)",

@@ -25,8 +25,10 @@ export interface RunningPipeline {
 export async function runningPipeline(
   t: TestContext,
   overrides: Record<string, string> = {},
+  /** A configuration from freshPipeline already in use (its topics hold input): run on it. */
+  prepared?: PipelineConfig,
 ): Promise<RunningPipeline> {
-  const { config } = await freshPipeline(overrides);
+  const config = prepared ?? (await freshPipeline(overrides)).config;
   const log = createLogger('silent');
   let journey = await startJourneyService(config, log, createMetrics(false));
   t.after(() => journey.stop());

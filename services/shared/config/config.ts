@@ -222,6 +222,63 @@ export const CONFIG_VARIABLES = {
     "Stable instance name (pod name): part of the stages' Kafka client ids. Transactional ids do not depend on it (the ingest's are per raw partition, the journey's is `<JOURNEY_GROUP_ID>-writer`).",
   ],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
+  COLLECTOR_PORT: [
+    int(0),
+    '8088',
+    'Port of `journey collect` (the HTTP collection edge: Segment API, vendor webhooks, and its /healthz, /readyz, /metrics).',
+  ],
+  COLLECTOR_TLS_CERT_FILE: [
+    z.string().optional(),
+    undefined,
+    'PEM certificate: the collector serves HTTPS (usually TLS ends at the ingress instead).',
+  ],
+  COLLECTOR_TLS_KEY_FILE: [z.string().optional(), undefined, 'PEM key of COLLECTOR_TLS_CERT_FILE.'],
+  COLLECTOR_SEGMENT_WRITE_KEYS: [
+    z.string().optional(),
+    undefined,
+    'Comma-separated Segment write keys the collector accepts (HTTP basic auth user, or `writeKey` in the body; secret; or _FILE). None: the Segment endpoints answer 401.',
+  ],
+  COLLECTOR_STRIPE_SECRETS: [
+    z.string().optional(),
+    undefined,
+    'Comma-separated Stripe webhook signing secrets (`whsec_...`); several during a rotation (secret; or _FILE).',
+  ],
+  COLLECTOR_STRIPE_TOLERANCE_SECONDS: [
+    int(1),
+    '300',
+    "Largest age of a `Stripe-Signature` timestamp (replayed deliveries are refused); Stripe's own default.",
+  ],
+  COLLECTOR_ZENDESK_SECRETS: [
+    z.string().optional(),
+    undefined,
+    'Comma-separated Zendesk webhook signing secrets (secret; or _FILE).',
+  ],
+  COLLECTOR_TYPEFORM_SECRETS: [
+    z.string().optional(),
+    undefined,
+    'Comma-separated Typeform webhook secrets (secret; or _FILE).',
+  ],
+  COLLECTOR_DELIGHTED_TOKENS: [
+    z.string().optional(),
+    undefined,
+    'Comma-separated tokens for Delighted webhooks, which are not signed: the URL carries one as `?token=` (secret; or _FILE).',
+  ],
+  COLLECTOR_MAX_BODY_BYTES: [
+    int(1024),
+    '524288',
+    'Largest request body, after gzip is undone (Segment allows 500 KB per batch); larger is 413.',
+  ],
+  COLLECTOR_MAX_BATCH_EVENTS: [int(1), '2500', 'Most calls in one Segment batch; more is 413.'],
+  COLLECTOR_RATE_PER_KEY: [
+    int(0),
+    '0',
+    'Requests per second per write key or webhook source (bursts of twice that); over it is 429 with Retry-After. 0: unlimited.',
+  ],
+  COLLECTOR_ACK_TIMEOUT_MS: [
+    int(100),
+    '10000',
+    'How long a request waits for Kafka to acknowledge its write before it is answered 503 with Retry-After (the vendor retries; the ingest drops the duplicate if the write landed after all).',
+  ],
   UNSAFE_NEGATIVE_CONTROL: [
     z.enum(['none', 'dedup_off', 'commit_before_insert', 'fence_by_instance']),
     'none',
@@ -243,6 +300,11 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'SCHEMA_REGISTRY_PASSWORD',
   'CLICKHOUSE_PASSWORD',
   'PII_HMAC_KEY',
+  'COLLECTOR_SEGMENT_WRITE_KEYS',
+  'COLLECTOR_STRIPE_SECRETS',
+  'COLLECTOR_ZENDESK_SECRETS',
+  'COLLECTOR_TYPEFORM_SECRETS',
+  'COLLECTOR_DELIGHTED_TOKENS',
 ]);
 
 /** URL variables: the password of a `scheme://user:password@host` value is a secret too — masked

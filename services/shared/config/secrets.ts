@@ -31,5 +31,7 @@ export function readSecret(
   const file = env[`${name}_FILE`];
   const value = file ? readFile(file).trim() : env[name];
   registerSecret(value);
+  // A list of secrets (the collector's keys): each one is masked on its own too.
+  for (const part of value?.split(',') ?? []) registerSecret(part.trim());
   return value;
 }

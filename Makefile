@@ -6,7 +6,7 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo bench chaos churn-baselines clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench bench-collect chaos churn-baselines clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
@@ -16,6 +16,7 @@ help:
 	@echo "make chaos         fault-injection suite on the local stack (CHAOS_ARGS=\"--profile reduced\"); docs/reliability.md"
 	@echo "make churn-baselines  the churn model vs single-signal baselines on four churn mechanisms (docs/churn.md)"
 	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
+	@echo "make bench-collect  the HTTP collector vs a bare HTTP-to-Kafka passthrough (BENCH_COLLECT_ARGS=\"--runs 3\")"
 
 node_modules/.installed: package.json package-lock.json
 	@# npm ci refuses this lock: chdb lists optional per-platform packages that the registry does not
@@ -80,6 +81,12 @@ BENCH_ARGS ?=
 bench: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	node services/bench/bench-main.ts $(BENCH_ARGS)
+
+# The collector (`journey collect`) against a bare HTTP-to-Kafka passthrough, side by side:
+# Segment batches of 100 calls from autocannon (docs/performance.md, "Collector").
+bench-collect: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/bench/collector/bench-collector-main.ts $(BENCH_COLLECT_ARGS)
 
 # The full fault-injection suite (kill -9 loops, ClickHouse, broker and registry outages, negative
 # controls; docs/reliability.md). A reduced run is part of `make test` (test/chaos/chaos.test.ts).

@@ -60,7 +60,7 @@ test('Segment batch: one message per call, envelope context merged, receivedAt s
     assert.equal(call['writeKey'], undefined);
     assert.ok(call['receivedAt']);
     assert.ok(!String(m.value).includes('wk_live'));
-    assert.equal(m.headers?.['journey-source'], 'segment');
+    assert.equal(String(m.headers?.['journey-source']), 'segment');
   }
   assert.equal(out.response, '{"success":true}');
 });

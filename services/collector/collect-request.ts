@@ -118,10 +118,7 @@ export function collectRequest(input: CollectInput, rules: CollectorRules): Coll
     rules.topics[SOURCE_TOPIC[source]],
     webhookKey(source, parsed.value),
     input.body,
-    {
-      source,
-      input,
-    },
+    requestHeaders(source, input),
   );
   return { status: 200, source, caller: source, messages: [message], response: '{"received":true}' };
 }
@@ -192,23 +189,21 @@ function webhookKey(source: CollectorSource, body: Json): string | null {
   }
 }
 
-function rawMessage(
+/** The headers every message of a request carries, encoded once per request. */
+function requestHeaders(source: CollectorSource, input: CollectInput): Record<string, Buffer> {
+  return {
+    'journey-source': Buffer.from(source),
+    'journey-received-at': Buffer.from(new Date(input.nowMs).toISOString()),
+    'journey-request-id': Buffer.from(input.requestId),
+  };
+}
+
+const rawMessage = (
   topic: string,
   key: string | null,
   value: Buffer | string,
-  { source, input }: { source: CollectorSource; input: CollectInput },
-): OutboundMessage {
-  return {
-    topic,
-    key,
-    value,
-    headers: {
-      'journey-source': source,
-      'journey-received-at': new Date(input.nowMs).toISOString(),
-      'journey-request-id': input.requestId,
-    },
-  };
-}
+  headers: Record<string, Buffer>,
+): OutboundMessage => ({ topic, key, value, headers });
 
 function collectSegment(input: CollectInput, rules: CollectorRules): CollectOutcome {
   const parsed = parseJson(input.body);
@@ -243,9 +238,9 @@ function collectSegment(input: CollectInput, rules: CollectorRules): CollectOutc
   }
   const receivedAt = new Date(input.nowMs).toISOString();
   const topic = rules.topics.behavior;
+  const headers = requestHeaders('segment', input);
   const messages = calls.map((call) => {
-    if (!isObject(call))
-      return rawMessage(topic, null, JSON.stringify(call) ?? 'null', { source: 'segment', input });
+    if (!isObject(call)) return rawMessage(topic, null, JSON.stringify(call) ?? 'null', headers);
     // What Segment's API adds on receipt: the server's receive time (the ingest corrects the
     // device clock with receivedAt - sentAt) and a messageId when the library sent none (from the
     // call's content: a retried request gets the same id, so the ingest drops the duplicate).
@@ -253,7 +248,7 @@ function collectSegment(input: CollectInput, rules: CollectorRules): CollectOutc
     if (stamped['messageId'] === undefined)
       stamped['messageId'] =
         `collector-${createHash('sha256').update(JSON.stringify(call)).digest('hex').slice(0, 32)}`;
-    return rawMessage(topic, segmentKey(stamped), JSON.stringify(stamped), { source: 'segment', input });
+    return rawMessage(topic, segmentKey(stamped), JSON.stringify(stamped), headers);
   });
   const caller = `segment:${rules.segmentWriteKeys.findIndex((k) => oneOf(writeKey, [k]))}`;
   return { status: 200, source: 'segment', caller, messages, response: '{"success":true}' };

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COMMANDS } from '../../services/cli/commands.ts';
+import { SECRET_VARIABLES } from '../../services/shared/config/config.ts';
 import {
   STAND_IN_SECRET,
   checkPipelineEnv,
@@ -44,9 +45,18 @@ const envOf = (s: ComposeService): Record<string, string> =>
   Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 
 test('the compose file has the stack: Kafka, registry, ClickHouse, the stages, Prometheus, Grafana', () => {
-  for (const name of ['kafka', 'schema-registry', 'clickhouse', 'ingest', 'journey', 'prometheus', 'grafana'])
+  for (const name of [
+    'kafka',
+    'schema-registry',
+    'clickhouse',
+    'ingest',
+    'journey',
+    'collector',
+    'prometheus',
+    'grafana',
+  ])
     assert.ok(compose.services[name], name);
-  assert.deepEqual(pipeline.map(([n]) => n).sort(), ['ingest', 'journey', 'migrate', 'topics']);
+  assert.deepEqual(pipeline.map(([n]) => n).sort(), ['collector', 'ingest', 'journey', 'migrate', 'topics']);
 });
 
 test('every image is pinned to a version tag', () => {
@@ -86,7 +96,15 @@ test('depends_on names existing services with conditions they can meet', () => {
     assert.equal(deps.topics?.condition, 'service_completed_successfully', stage);
     assert.equal(deps.migrate?.condition, 'service_completed_successfully', stage);
   }
+  // The collector writes the raw topics: they exist (with their partitions) before it starts.
+  const collectorDeps = compose.services.collector!.depends_on!;
+  assert.equal(collectorDeps.topics?.condition, 'service_completed_successfully');
+  assert.equal(collectorDeps.kafka?.condition, 'service_healthy');
 });
+
+/** The port a pipeline service serves /readyz and /metrics on: `collect` has its own. */
+const probePort = (s: ComposeService, config: { HTTP_PORT: number; COLLECTOR_PORT: number }): number =>
+  s.command?.[0] === 'collect' ? config.COLLECTOR_PORT : config.HTTP_PORT;
 
 test("every pipeline container's environment passes the config schema, secrets as files", () => {
   for (const [name, s] of pipeline) {
@@ -102,11 +120,30 @@ test("every pipeline container's environment passes the config schema, secrets a
     if (!oneShot(s)) {
       assert.match(
         s.healthcheck!.test.join(' '),
-        new RegExp(`127\\.0\\.0\\.1:${config!.HTTP_PORT}/readyz`),
+        new RegExp(`127\\.0\\.0\\.1:${probePort(s, config!)}/readyz`),
         name,
       );
     }
   }
+});
+
+test('the collector: published port, every vendor secret from a mounted file, no ClickHouse password', () => {
+  const s = compose.services.collector!;
+  assert.equal(s.command?.[0], 'collect');
+  const env = envOf(s);
+  const mounted = new Map((s.secrets ?? []).map((secret) => [`/run/secrets/${secret}`, STAND_IN_SECRET]));
+  const { problems, config } = checkPipelineEnv(env, mounted);
+  assert.deepEqual(problems, []);
+  assert.ok(
+    s.ports?.includes(`${config!.COLLECTOR_PORT}:${config!.COLLECTOR_PORT}`),
+    'COLLECTOR_PORT is published',
+  );
+  for (const name of [...SECRET_VARIABLES].filter((v) => v.startsWith('COLLECTOR_'))) {
+    const file = env[`${name}_FILE`];
+    assert.ok(file && mounted.has(file), `${name}_FILE is a mounted secret`);
+    assert.equal(config![name as keyof typeof config], STAND_IN_SECRET, `${name} is read from ${file}`);
+  }
+  assert.ok(!s.secrets?.includes('clickhouse_password'), 'the collector never talks to ClickHouse');
 });
 
 test('the checks above catch a typo, a bad value and a plain secret', () => {
@@ -133,14 +170,17 @@ test('the checks above catch a typo, a bad value and a plain secret', () => {
   );
 });
 
-test('Prometheus scrapes every stage at its HTTP_PORT and loads rule files that exist', () => {
+test('Prometheus scrapes every stage at its HTTP_PORT (the collector at COLLECTOR_PORT) and loads rule files that exist', () => {
   const prometheus = readYaml<{
     rule_files: string[];
     scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
   }>('deploy/prometheus/prometheus.yml');
   const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
-  for (const [name, s] of pipeline.filter(([, s]) => !oneShot(s)))
-    assert.ok(targets.includes(`${name}:${envOf(s).HTTP_PORT}`), `${name} is scraped`);
+  for (const [name, s] of pipeline.filter(([, s]) => !oneShot(s))) {
+    const port = s.command?.[0] === 'collect' ? envOf(s).COLLECTOR_PORT : envOf(s).HTTP_PORT;
+    assert.ok(port, `${name}: its port is set`);
+    assert.ok(targets.includes(`${name}:${port}`), `${name} is scraped`);
+  }
   const mounts = compose.services.prometheus!.volumes ?? [];
   for (const file of prometheus.rule_files) {
     assert.ok(repoFileExists(`deploy/prometheus/${file}`), file);

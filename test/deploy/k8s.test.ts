@@ -21,133 +21,16 @@ import {
   repoPath,
 } from './deploy-support.ts';
 import { podSpecOf, renderKustomization, strategicMerge } from './kustomize-render.ts';
-import type { K8sObject, Rendered } from './kustomize-render.ts';
-
-const MODEL_PACKAGES: Record<string, string> = {
-  v1: 'kubernetes-models/v1',
-  'apps/v1': 'kubernetes-models/apps/v1',
-  'batch/v1': 'kubernetes-models/batch/v1',
-  'policy/v1': 'kubernetes-models/policy/v1',
-  'keda.sh/v1alpha1': '@kubernetes-models/keda/keda.sh/v1alpha1',
-  'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
-};
-
-async function schemaProblems(o: K8sObject): Promise<string | undefined> {
-  const pkg = MODEL_PACKAGES[o.apiVersion];
-  if (!pkg) return `${o.apiVersion} has no schema package`;
-  const mod = (await import(`${pkg}/${o.kind}`)) as Record<
-    string,
-    new (data: unknown) => { validate(): void }
-  >;
-  const Model = mod[o.kind];
-  if (!Model) return `${o.apiVersion} ${o.kind}: unknown kind`;
-  try {
-    new Model(o).validate();
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-interface Container {
-  name: string;
-  image: string;
-  args?: string[];
-  ports?: Array<{ name?: string; containerPort: number }>;
-  env?: Array<{ name: string; value?: string; valueFrom?: Record<string, Record<string, string>> }>;
-  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
-  readinessProbe?: { httpGet?: { path: string; port: number | string } };
-  livenessProbe?: { httpGet?: { path: string; port: number | string } };
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: {
-    readOnlyRootFilesystem?: boolean;
-    allowPrivilegeEscalation?: boolean;
-    capabilities?: { drop?: string[] };
-  };
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
-}
-interface PodSpec {
-  containers: Container[];
-  initContainers?: Container[];
-  securityContext?: { runAsNonRoot?: boolean };
-  volumes?: Array<{
-    name: string;
-    configMap?: { name: string };
-    secret?: { secretName: string };
-    emptyDir?: object;
-  }>;
-}
-
-const OVERLAY_SECRETS = new Map([
-  [repoPath('k8s/overlays/production/secrets/pii-hmac-key'), STAND_IN_SECRET],
-  [repoPath('k8s/overlays/production/secrets/clickhouse-password'), STAND_IN_SECRET],
-]);
-const RENDERINGS: Array<[string, string]> = [
-  ['base', 'k8s/base'],
-  ['production overlay', 'k8s/overlays/production'],
-];
-const PIPELINE_IMAGE = /(^|\/)journey-pipeline:/;
-
-function find(objects: K8sObject[], kind: string, name: string): K8sObject | undefined {
-  return objects.find((o) => o.kind === kind && o.metadata.name === name);
-}
-
-/** The data of a ConfigMap or Secret by the name a pod refers to (undefined: not in the rendering). */
-function dataOf(r: Rendered, kind: 'ConfigMap' | 'Secret', name: string): Record<string, string> | undefined {
-  const o = find(r.objects, kind, name);
-  if (!o) return undefined;
-  const data = (o.data ?? {}) as Record<string, string>;
-  return kind === 'Secret' ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, atob(v)])) : data;
-}
-
-/** The container's environment as the kubelet would build it, and the files it mounts. */
-function containerEnvironment(
-  r: Rendered,
-  pod: PodSpec,
-  c: Container,
-): { env: Record<string, string>; files: Map<string, string>; problems: string[] } {
-  const problems: string[] = [];
-  const env: Record<string, string> = {};
-  for (const from of c.envFrom ?? []) {
-    const [kind, name] = from.configMapRef
-      ? (['ConfigMap', from.configMapRef.name] as const)
-      : (['Secret', from.secretRef!.name] as const);
-    const data = dataOf(r, kind, name);
-    if (!data) problems.push(`envFrom ${kind} ${name} is not rendered`);
-    else for (const [k, v] of Object.entries(data)) env[k] = kind === 'Secret' ? v : v;
-  }
-  for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.fieldRef) env[e.name] = 'pod-0';
-    else if (e.valueFrom?.secretKeyRef)
-      problems.push(`${e.name}: secret in the environment; mount it and use _FILE`);
-    else if (e.valueFrom?.configMapKeyRef) {
-      const ref = e.valueFrom.configMapKeyRef;
-      const v = dataOf(r, 'ConfigMap', ref.name!)?.[ref.key!];
-      if (v === undefined) problems.push(`${e.name}: ConfigMap ${ref.name} has no ${ref.key}`);
-      else env[e.name] = v;
-    }
-  }
-  const files = new Map<string, string>();
-  for (const m of c.volumeMounts ?? []) {
-    const v = pod.volumes?.find((x) => x.name === m.name);
-    if (!v) {
-      problems.push(`volumeMount ${m.name}: no such volume`);
-      continue;
-    }
-    if (v.emptyDir) continue;
-    const [kind, name] = v.configMap
-      ? (['ConfigMap', v.configMap.name] as const)
-      : (['Secret', v.secret!.secretName] as const);
-    let data = dataOf(r, kind, name);
-    // The base leaves the Secret to the overlay (or to the cluster): its keys are the overlay's.
-    if (!data && kind === 'Secret')
-      data = Object.fromEntries(['pii-hmac-key', 'clickhouse-password'].map((k) => [k, STAND_IN_SECRET]));
-    if (!data) problems.push(`volume ${m.name}: ${kind} ${name} is not rendered`);
-    for (const [k, content] of Object.entries(data ?? {})) files.set(`${m.mountPath}/${k}`, content);
-  }
-  return { env, files, problems };
-}
+import type { K8sObject } from './kustomize-render.ts';
+import {
+  OVERLAY_SECRETS,
+  PIPELINE_IMAGE,
+  RENDERINGS,
+  containerEnvironment,
+  find,
+  schemaProblems,
+} from './k8s-support.ts';
+import type { PodSpec } from './k8s-support.ts';
 
 const metricNames = await exportedMetricNames();
 
@@ -164,6 +47,11 @@ for (const [label, dir] of RENDERINGS) {
       for (const want of [
         'Deployment/ingest',
         'StatefulSet/journey',
+        'Deployment/collector',
+        'Service/collector',
+        'Ingress/collector',
+        'PodDisruptionBudget/collector',
+        'HorizontalPodAutoscaler/collector',
         'Service/ingest',
         'Service/journey',
         'PodDisruptionBudget/ingest',
@@ -207,11 +95,13 @@ for (const [label, dir] of RENDERINGS) {
       assert.ok(checked >= 5, `${checked} pipeline containers`);
     });
 
-    test('probes: readiness on /readyz, liveness on /healthz, at HTTP_PORT', () => {
+    test('probes: readiness on /readyz, liveness on /healthz, at HTTP_PORT (COLLECTOR_PORT for collect)', () => {
       for (const [w, pod] of pods) {
         for (const c of pod.containers.filter((c) => PIPELINE_IMAGE.test(c.image))) {
           const { env } = containerEnvironment(r, pod, c);
-          const port = Number(env.HTTP_PORT ?? 9464);
+          // `journey collect` serves its probes and metrics on COLLECTOR_PORT, not HTTP_PORT.
+          const port =
+            c.args?.[0] === 'collect' ? Number(env.COLLECTOR_PORT ?? 8088) : Number(env.HTTP_PORT ?? 9464);
           const resolvePort = (p: number | string | undefined): number | undefined =>
             typeof p === 'number' ? p : c.ports?.find((x) => x.name === p)?.containerPort;
           assert.equal(c.readinessProbe?.httpGet?.path, '/readyz', w.metadata.name);
@@ -296,7 +186,7 @@ for (const [label, dir] of RENDERINGS) {
       const scraped = r.objects.filter(
         (o) => o.kind === 'Service' && matches(monitor.selector.matchLabels, o.metadata.labels ?? {}),
       );
-      assert.deepEqual(scraped.map((s) => s.metadata.name).sort(), ['ingest', 'journey']);
+      assert.deepEqual(scraped.map((s) => s.metadata.name).sort(), ['collector', 'ingest', 'journey']);
       for (const e of monitor.endpoints) {
         assert.equal(e.path, '/metrics');
         for (const s of scraped)

@@ -14,6 +14,7 @@ import { startIngestService } from '../ingest/ingest-service.ts';
 import { startJourneyService } from '../journey/journey-service.ts';
 import { migrate } from '../sink/migrate.ts';
 import { produceWorkload } from '../workload/produce-workload.ts';
+import { sendLiveTraffic } from './demo-live.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { printJourneyReport } from './journey-report.ts';
 import { allInputsIdle, markersSeen } from '../journey/input-watermarks.ts';
@@ -74,7 +75,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
 
   out(`journey-pipeline demo — profile ${profile}, seed ${seed}, run ${runId}`);
   out(
-    `1/5 topics (${config.TOPIC_BEHAVIOR.replace('.raw.behavior', '.*')}) and ClickHouse database ${config.CLICKHOUSE_DATABASE}`,
+    `1/6 topics (${config.TOPIC_BEHAVIOR.replace('.raw.behavior', '.*')}) and ClickHouse database ${config.CLICKHOUSE_DATABASE}`,
   );
   await ensureTopics(createKafka(config, 'demo-admin'), pipelineTopics(config));
   const admin = createClickHouse(config, { database: null });
@@ -85,13 +86,15 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
   });
   await admin.close();
 
-  out('2/5 starting the pipeline: ingest and journey (identity, state, churn, ClickHouse) stages');
+  out('2/6 starting the pipeline: ingest and journey (identity, state, churn, ClickHouse) stages');
   const metrics = createMetrics(false);
   const journey = await startJourneyService(config, quiet, metrics);
   const ingest = await startIngestService(config, quiet, metrics);
   let produced: Awaited<ReturnType<typeof produceWorkload>>;
   try {
-    out('3/5 producing the synthetic workload (Avro through the registry, and JSON)');
+    out(
+      '3/6 producing the synthetic history straight to the raw topics (Avro through the registry, and JSON)',
+    );
     produced = await produceWorkload(config, { profile, seed, endMs: Date.now() }, (done, total) => {
       process.stdout.write(progressBar('    producing', done, total));
     });
@@ -100,15 +103,22 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       `    ${produced.sent} messages: ${produced.expectedEvents} distinct valid events, ${produced.expectedDlq} malformed, ${produced.duplicates} duplicate deliveries`,
     );
 
-    out('4/5 waiting until every message is processed');
+    out('4/6 live traffic through the HTTP collector (journey collect; docs/collect.md)');
+    const live = await sendLiveTraffic(config, produced.truth, runId);
+    out(
+      `    ${live.segmentCalls} logins from Segment's analytics-node and ${live.webhooks} signed Stripe invoice.paid webhooks, each answered 200 once Kafka had it; a forged webhook ${live.refusedForged ? 'refused (400), nothing written' : 'NOT refused'}`,
+    );
+
+    out('5/6 waiting until every message is processed');
     const started = Date.now();
-    const expectedTotal = produced.expectedEvents + produced.expectedDlq;
+    const expectedEvents = produced.expectedEvents + live.eventIds.length;
+    const expectedTotal = expectedEvents + produced.expectedDlq;
     let last = -1;
     let stableSince = Date.now();
     for (;;) {
       const { events, dlq } = await countProcessed(config);
       process.stdout.write(progressBar('    processed', events + dlq, expectedTotal));
-      if (events >= produced.expectedEvents && dlq >= produced.expectedDlq) break;
+      if (events >= expectedEvents && dlq >= produced.expectedDlq) break;
       if (events + dlq !== last) {
         last = events + dlq;
         stableSince = Date.now();
@@ -117,7 +127,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       if (events + dlq >= expectedTotal && Date.now() - stableSince > 10_000) {
         process.stdout.write('\n');
         out(
-          `    note: ${events} events and ${dlq} dead letters; the generator labelled ${produced.expectedEvents} valid and ${produced.expectedDlq} malformed`,
+          `    note: ${events} events and ${dlq} dead letters; the generator labelled ${expectedEvents} valid (${live.eventIds.length} of them live) and ${produced.expectedDlq} malformed`,
         );
         break;
       }
@@ -144,7 +154,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
     await journey.stop();
   }
 
-  out('5/5 the journey');
+  out('6/6 the journey');
   await printJourneyReport(config, out);
   const truth = produced.truth;
   const lift = truth.experiment.plantedRelativeLift;

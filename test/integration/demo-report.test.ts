@@ -45,6 +45,14 @@ test('make demo: churned accounts equal the planted churners, the at-risk share 
       report,
     );
   assert.ok(truth, 'the report prints the generator truth');
+  // The live part went through the HTTP collector, and the demo waited for it in ClickHouse.
+  assert.match(report, /40 logins from Segment's analytics-node and 10 signed Stripe invoice\.paid webhooks/);
+  assert.match(report, /a forged webhook refused \(400\), nothing written/);
+  assert.doesNotMatch(
+    report,
+    /note: .* events and .* dead letters/,
+    'every event, live ones included, arrived',
+  );
   const [, , , churners, decaying] = truth.map(Number);
   const [now] = table(report, 'Accounts now');
   assert.equal(Number(now!['churned']), churners, 'churned accounts = planted cancellations');

@@ -11,6 +11,38 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import type { PipelineConfig } from '../config/config.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { createRequire } from 'node:module';
+
+// The broker's retriable error responses (kafkajs's own table: CONCURRENT_TRANSACTIONS,
+// NOT_COORDINATOR, LEADER_NOT_AVAILABLE, ...), and the two a rebalance answers with, which kafkajs
+// handles by rejoining. kafkajs logs every error response at level error and then retries or
+// rejoins by itself: for these, that line is debug.
+const REJOIN = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION']);
+const RETRIABLE_RESPONSES: ReadonlySet<string> = new Set(
+  (
+    createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
+      errorCodes: Array<{ type: string; message: string; retriable: boolean }>;
+    }
+  ).errorCodes
+    .filter((e) => e.retriable || REJOIN.has(e.type))
+    .map((e) => e.message),
+);
+
+/** A kafkajs log line that reads as an error but is not one the operator must act on. */
+export function benignKafkaLog(message: string, extra: Record<string, unknown>): boolean {
+  // Back-to-back transactions briefly overlap the broker's commit of the previous one; kafkajs
+  // retries CONCURRENT_TRANSACTIONS by itself, so it is not an error worth a log line.
+  if (
+    /concurrent operation on the same transaction|switched default partitioner|Limiting retries for the idempotent producer/.test(
+      message,
+    )
+  )
+    return true;
+  if (message.startsWith('Response ') && RETRIABLE_RESPONSES.has(String(extra['error']))) return true;
+  // A failed batch is logged by its stage, with what happens next (retried, redone by the new
+  // owner); kafkajs's own line about it is the same fact again.
+  return message === 'Error when calling eachBatch';
+}
 
 // kafkajs 2.2.4 schedules timers with negative delays on Node >= 23, which then prints a
 // TimeoutNegativeWarning per request. The timer still fires immediately, as before; silence that
@@ -71,13 +103,7 @@ export function kafkaClientConfig(config: KafkaSecurity, clientId: string, log?:
     logCreator: () => (entry) => {
       if (!kafkaLog) return;
       const { message, ...extra } = entry.log;
-      // Back-to-back transactions briefly overlap the broker's commit of the previous one; kafkajs
-      // retries CONCURRENT_TRANSACTIONS by itself, so it is not an error worth a log line.
-      const benign =
-        /concurrent operation on the same transaction|switched default partitioner|Limiting retries for the idempotent producer/.test(
-          message,
-        );
-      kafkaLog[benign ? 'debug' : (LEVEL_NAMES[entry.level] ?? 'info')](
+      kafkaLog[benignKafkaLog(message, extra) ? 'debug' : (LEVEL_NAMES[entry.level] ?? 'info')](
         { namespace: entry.namespace, ...extra },
         message,
       );

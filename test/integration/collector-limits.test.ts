@@ -1,0 +1,166 @@
+// The collector's edges, against the real broker: gzip bodies (and a gzip bomb), the rate limit
+// per write key, wrong methods and paths, a secret never logged or written, and HTTPS when
+// COLLECTOR_TLS_* are set. Every refusal writes nothing and is counted by its reason.
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startCollector } from '../../services/collector/collector-service.ts';
+import type { RunningCollector } from '../../services/collector/collector-service.ts';
+import { createCollectorMetrics } from '../../services/collector/collector-metrics.ts';
+import type { PipelineConfig } from '../../services/shared/config/config.ts';
+import { createLogger } from '../../services/shared/telemetry/logger.ts';
+import { freshPipeline } from '../support/pipeline.ts';
+import { testKafka } from '../support/stack.ts';
+
+const WRITE_KEY = 'wk_limits_0123456789';
+const auth = { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` };
+
+async function collectorOn(
+  t: TestContext,
+  overrides: Record<string, string>,
+): Promise<{ config: PipelineConfig; collector: RunningCollector; url: string; logs: string[] }> {
+  const { config } = await freshPipeline({ COLLECTOR_SEGMENT_WRITE_KEYS: WRITE_KEY, ...overrides });
+  const logs: string[] = [];
+  const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
+  const collector = await startCollector(config, log, { port: 0, metrics: createCollectorMetrics(false) });
+  t.after(() => collector.close());
+  return { config, collector, url: `http://127.0.0.1:${collector.port}`, logs };
+}
+
+async function messagesIn(topic: string): Promise<string[]> {
+  const consumer = testKafka().consumer({ groupId: `limits-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  const admin = testKafka().admin();
+  await admin.connect();
+  const total = (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+  await admin.disconnect();
+  const values: string[] = [];
+  try {
+    if (total === 0) return values;
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value?.toString() ?? '');
+          if (values.length >= total) resolve();
+        },
+      });
+    });
+    return values;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+const track = (i: number) => ({ userId: `u${i}`, event: 'Logged In', messageId: `limits-${i}` });
+
+test('gzip bodies are taken, a gzip bomb is 413, wrong methods and paths write nothing, the rate limit answers 429', async (t) => {
+  const { config, collector, url, logs } = await collectorOn(t, { COLLECTOR_RATE_PER_KEY: '1' });
+  const gz = await fetch(`${url}/v1/batch`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: gzipSync(JSON.stringify({ batch: [track(1), track(2)] })),
+  });
+  assert.equal(gz.status, 200);
+  // 10 MB of zeros gzip to ~10 KB: refused once inflated past the limit.
+  const bomb = await fetch(`${url}/v1/track`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: gzipSync(Buffer.alloc(10_000_000, 0x20)),
+  });
+  assert.equal(bomb.status, 413);
+  assert.equal((await fetch(`${url}/v1/track`)).status, 405);
+  assert.equal((await fetch(`${url}/v2/track`, { method: 'POST', body: '{}' })).status, 404);
+
+  // 1 request/s with bursts of 2 (refusals before the limit take no token): requests in a row
+  // meet a 429 within a few (50 would have to take 48 s not to).
+  const answers: Response[] = [];
+  for (let i = 3; i < 53 && !answers.some((r) => r.status === 429); i++)
+    answers.push(
+      await fetch(`${url}/v1/track`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(track(i)),
+      }),
+    );
+  const statuses = answers.map((r) => r.status);
+  assert.ok(statuses.includes(429), `statuses ${statuses.join(',')}`);
+  const limited = answers.find((r) => r.status === 429)!;
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+
+  const written = await messagesIn(config.TOPIC_BEHAVIOR);
+  const accepted = 2 + statuses.filter((s) => s === 200).length;
+  assert.equal(written.length, accepted, 'one message per accepted call, none for a refusal');
+  assert.ok(
+    written.every((v) => !v.includes(WRITE_KEY)),
+    'the write key is never written',
+  );
+  assert.ok(
+    logs.every((l) => !l.includes(WRITE_KEY)),
+    'nor logged',
+  );
+  const rejections = JSON.stringify(
+    (await collector.metrics.registry.getMetricsAsJSON()).find(
+      (m) => m.name === 'journey_collector_rejections_total',
+    ),
+  );
+  for (const reason of ['body_too_large', 'method_not_allowed', 'unknown_path', 'rate_limited'])
+    assert.ok(rejections.includes(reason), `${reason} counted`);
+});
+
+test('HTTPS with COLLECTOR_TLS_CERT_FILE and COLLECTOR_TLS_KEY_FILE', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'collector-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const { collector } = await collectorOn(t, {
+    COLLECTOR_TLS_CERT_FILE: join(dir, 'cert.pem'),
+    COLLECTOR_TLS_KEY_FILE: join(dir, 'key.pem'),
+  });
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: collector.port,
+        path: '/v1/track',
+        method: 'POST',
+        ca: readFileSync(join(dir, 'cert.pem')),
+        headers: { ...auth, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(track(1)));
+  });
+  assert.equal(status, 200);
+  // Plain HTTP to the TLS port is not served.
+  await assert.rejects(fetch(`http://127.0.0.1:${collector.port}/healthz`));
+});

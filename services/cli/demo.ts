@@ -8,7 +8,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../shared/kafka/topics.ts';
-import { createLogger } from '../shared/telemetry/logger.ts';
+import { openDemoLog } from './demo-log.ts';
 import { createMetrics } from '../shared/telemetry/metrics.ts';
 import { startIngestService } from '../ingest/ingest-service.ts';
 import { startJourneyService } from '../journey/journey-service.ts';
@@ -69,8 +69,10 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
   const seed = ctx.args.includes('--seed') ? Number(ctx.args[ctx.args.indexOf('--seed') + 1]) : 42;
   const runId = `${Date.now().toString(36)}`;
   const config = demoConfig(ctx.config, runId);
-  // Dead letters are the demo's planted poison: the report summarises them, the log need not.
-  const quiet = createLogger('error');
+  // Stage logs go to a file: the terminal shows the steps, the progress and the report (dead letters
+  // are the demo's planted poison: the report summarises them; the log has each one).
+  const demoLog = openDemoLog('.local/logs/demo.log');
+  const quiet = demoLog.log;
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
 
   out(`journey-pipeline demo — profile ${profile}, seed ${seed}, run ${runId}`);
@@ -104,7 +106,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
     );
 
     out('4/6 live traffic through the HTTP collector (journey collect; docs/collect.md)');
-    const live = await sendLiveTraffic(config, produced.truth, runId);
+    const live = await sendLiveTraffic(config, produced.truth, runId, quiet);
     out(
       `    ${live.segmentCalls} logins from Segment's analytics-node and ${live.webhooks} signed Stripe invoice.paid webhooks, each answered 200 once Kafka had it; a forged webhook ${live.refusedForged ? 'refused (400), nothing written' : 'NOT refused'}`,
     );
@@ -134,6 +136,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       if (Date.now() - started > 15 * 60_000) {
         process.stdout.write('\n');
         out(`    gave up after 15 minutes: ${events} events and ${dlq} dead letters in ClickHouse`);
+        out(`Log: ${demoLog.path} — ${demoLog.summary()}`);
         return 1;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -174,5 +177,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       ').',
   );
   out('Stop it with: make stack-down');
+  out(`Log: ${demoLog.path} — ${demoLog.summary()}`);
+  await demoLog.close();
   return 0;
 }

@@ -26,7 +26,7 @@ function table(report: string, title: string): Array<Record<string, string>> {
 
 test('make demo: churned accounts equal the planted churners, the at-risk share is near the decaying ones, the experiment reads as it happened', async (t) => {
   const database = uniqueName('demo_report').replace(/[^A-Za-z0-9_]/g, '_');
-  const { stdout } = await run('node', ['services/cli/main.ts', 'demo'], {
+  const { stdout, stderr } = await run('node', ['services/cli/main.ts', 'demo'], {
     env: {
       ...process.env,
       CLICKHOUSE_DATABASE: database,
@@ -45,6 +45,10 @@ test('make demo: churned accounts equal the planted churners, the at-risk share 
       report,
     );
   assert.ok(truth, 'the report prints the generator truth');
+  // The terminal shows steps, progress and report; the stages' log lines are in the file.
+  assert.doesNotMatch(report, /^\{"level"/m, 'no JSON log line on the terminal');
+  assert.doesNotMatch(stderr, /^\{"level"/m, 'nor on stderr');
+  assert.match(report, /Log: \.local\/logs\/demo\.log — \d+ warnings \(\d+ sent to DLQ/);
   // The live part went through the HTTP collector, and the demo waited for it in ClickHouse.
   assert.match(report, /40 logins from Segment's analytics-node and 10 signed Stripe invoice\.paid webhooks/);
   assert.match(report, /a forged webhook refused \(400\), nothing written/);

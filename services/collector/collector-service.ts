@@ -113,6 +113,13 @@ export async function startCollector(
   const collect = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const source = routeOf(url.pathname);
     const started = process.hrtime.bigint();
+    // The caller's X-Request-Id when it is a plain token (it is echoed in a header and written to
+    // Kafka), else a new one.
+    const given = req.headers['x-request-id'];
+    const requestId =
+      typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+    // Every answer names the request (support can find its messages by the Kafka header).
+    res.setHeader('X-Request-Id', requestId);
     if (req.method !== 'POST')
       return refuse(res, source, 405, 'method_not_allowed', 'POST only', { Allow: 'POST' });
     let body: Buffer;
@@ -132,7 +139,6 @@ export async function startCollector(
         );
       return refuse(res, source, 400, 'unreadable_body', 'the body could not be read (bad gzip?)');
     }
-    const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 100);
     const outcome = collectRequest(
       {
         path: url.pathname,
@@ -173,7 +179,7 @@ export async function startCollector(
     }
     metrics.events.inc({ source: outcome.source }, outcome.messages.length);
     metrics.duration.observe({ source: outcome.source }, Number(process.hrtime.bigint() - started) / 1e9);
-    answer(res, outcome.source, 200, outcome.response, { 'X-Request-Id': requestId });
+    answer(res, outcome.source, 200, outcome.response);
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

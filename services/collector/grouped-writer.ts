@@ -54,7 +54,14 @@ export class GroupedWriter {
   async close(): Promise<void> {
     const producer = this.producer;
     this.producer = null;
-    if (producer) await (await producer.catch(() => null))?.disconnect();
+    // A connect still retrying (no broker) is not waited for beyond a moment.
+    const settled = producer
+      ? await Promise.race([
+          producer.catch(() => null),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref()),
+        ])
+      : null;
+    await settled?.disconnect();
   }
 
   private connected(): Promise<OutputProducer> {

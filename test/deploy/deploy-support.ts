@@ -89,7 +89,12 @@ export const STAND_IN_SECRET = 'stand-in-secret-value-0123456789abcdef';
 /** Every metric name the services export (their registry, default process metrics included), with histogram series. */
 export async function exportedMetricNames(): Promise<Set<string>> {
   const { createMetrics } = await import('../../services/shared/telemetry/metrics.ts');
-  const metrics = await createMetrics(true).registry.getMetricsAsJSON();
+  const { createCollectorMetrics } = await import('../../services/collector/collector-metrics.ts');
+  // The stages' registry and the collector's (its own process, its own registry).
+  const metrics = [
+    ...(await createMetrics(true).registry.getMetricsAsJSON()),
+    ...(await createCollectorMetrics(true).registry.getMetricsAsJSON()),
+  ];
   const names = new Set<string>();
   for (const m of metrics) {
     names.add(m.name);

@@ -53,6 +53,7 @@ test('the compose file has the stack: Kafka, registry, ClickHouse, the stages, P
     'journey',
     'collector',
     'prometheus',
+    'alertmanager',
     'grafana',
   ])
     assert.ok(compose.services[name], name);
@@ -189,6 +190,45 @@ test('Prometheus scrapes every stage at its HTTP_PORT (the collector at COLLECTO
       `${file} is mounted`,
     );
   }
+});
+
+test('Prometheus sends alerts to the alertmanager service, whose config routes them to a defined receiver', () => {
+  const alertmanager = compose.services.alertmanager;
+  assert.ok(alertmanager, 'an alertmanager service');
+  assert.match(alertmanager.image ?? '', /^prom\/alertmanager:/);
+  const prometheus = readYaml<{
+    alerting?: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+  }>('deploy/prometheus/prometheus.yml');
+  const targets = (prometheus.alerting?.alertmanagers ?? []).flatMap((a) =>
+    a.static_configs.flatMap((s) => s.targets),
+  );
+  assert.deepEqual(targets, ['alertmanager:9093']);
+  const configFlag = alertmanager.command?.find((c) => c.startsWith('--config.file='));
+  const inContainer = configFlag?.slice('--config.file='.length) ?? '/etc/alertmanager/alertmanager.yml';
+  const mount = (alertmanager.volumes ?? []).find((v) => v.split(':')[1] === inContainer);
+  assert.ok(
+    mount && mount.startsWith('./alertmanager/'),
+    `${inContainer} is mounted from deploy/alertmanager/`,
+  );
+  interface Route {
+    receiver?: string;
+    routes?: Route[];
+  }
+  const config = readYaml<{
+    route?: Route;
+    receivers?: Array<{ name: string; webhook_configs?: Array<{ url?: string }> }>;
+  }>(`deploy/${mount.split(':')[0]!.slice(2)}`);
+  const receivers = new Map((config.receivers ?? []).map((r) => [r.name, r]));
+  assert.ok(config.route?.receiver, 'a root route with a default receiver');
+  const walk = (route: Route): void => {
+    if (route.receiver) assert.ok(receivers.has(route.receiver), `undefined receiver ${route.receiver}`);
+    route.routes?.forEach(walk);
+  };
+  walk(config.route);
+  assert.ok(
+    receivers.get(config.route.receiver)?.webhook_configs?.[0]?.url,
+    'the default receiver is a webhook',
+  );
 });
 
 test('bind mounts point at files in deploy/; named volumes are declared', () => {

@@ -17,6 +17,7 @@ import type { PipelineConfig } from '../../services/shared/config/config.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { freshPipeline } from '../support/pipeline.ts';
 import { testKafka } from '../support/stack.ts';
+import { freePort } from '../support/secure-broker.ts';
 
 const WRITE_KEY = 'wk_limits_0123456789';
 const auth = { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` };
@@ -68,6 +69,11 @@ test('gzip bodies are taken, a gzip bomb is 413, wrong methods and paths write n
     body: gzipSync(JSON.stringify({ batch: [track(1), track(2)] })),
   });
   assert.equal(gz.status, 200);
+  assert.match(
+    gz.headers.get('x-request-id') ?? '',
+    /^[0-9a-f-]{36}$/,
+    'a request id is made when none is given',
+  );
   // 10 MB of zeros gzip to ~10 KB: refused once inflated past the limit.
   const bomb = await fetch(`${url}/v1/track`, {
     method: 'POST',
@@ -75,7 +81,11 @@ test('gzip bodies are taken, a gzip bomb is 413, wrong methods and paths write n
     body: gzipSync(Buffer.alloc(10_000_000, 0x20)),
   });
   assert.equal(bomb.status, 413);
-  assert.equal((await fetch(`${url}/v1/track`)).status, 405);
+  const get = await fetch(`${url}/v1/track`, { headers: { 'x-request-id': 'req-limits.1' } });
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get('x-request-id'), 'req-limits.1', 'a plain request id is echoed');
+  const odd = await fetch(`${url}/v1/track`, { headers: { 'x-request-id': 'a b <c>' } });
+  assert.match(odd.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/, 'any other is replaced');
   assert.equal((await fetch(`${url}/v2/track`, { method: 'POST', body: '{}' })).status, 404);
 
   // 1 request/s with bursts of 2 (refusals before the limit take no token): requests in a row
@@ -163,4 +173,30 @@ test('HTTPS with COLLECTOR_TLS_CERT_FILE and COLLECTOR_TLS_KEY_FILE', async (t) 
   assert.equal(status, 200);
   // Plain HTTP to the TLS port is not served.
   await assert.rejects(fetch(`http://127.0.0.1:${collector.port}/healthz`));
+});
+
+test('no broker at all (connection refused): 503 with Retry-After, /readyz 503, /healthz 200', async (t) => {
+  const { config: base } = await freshPipeline({ COLLECTOR_SEGMENT_WRITE_KEYS: WRITE_KEY });
+  const config = { ...base, KAFKA_BROKERS: `127.0.0.1:${await freePort()}`, COLLECTOR_ACK_TIMEOUT_MS: 1000 };
+  const collector = await startCollector(config, createLogger('silent'), {
+    port: 0,
+    metrics: createCollectorMetrics(false),
+  });
+  t.after(() => collector.close());
+  const url = `http://127.0.0.1:${collector.port}`;
+  const answer = await fetch(`${url}/v1/track`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(track(1)),
+  });
+  assert.equal(answer.status, 503);
+  assert.equal(answer.headers.get('retry-after'), '30');
+  assert.equal((await fetch(`${url}/readyz`)).status, 503);
+  assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  const rejections = JSON.stringify(
+    (await collector.metrics.registry.getMetricsAsJSON()).find(
+      (m) => m.name === 'journey_collector_rejections_total',
+    ),
+  );
+  assert.ok(rejections.includes('kafka_unavailable'));
 });

@@ -154,6 +154,8 @@ test('Zendesk, Typeform and Delighted: verified and routed to their topics', () 
     200,
   );
   assert.equal(collectRequest(request('/webhooks/delighted', response, {}, 'token=nope'), rules).status, 401);
+  const viaBasicAuth = { authorization: `Basic ${Buffer.from('delighted:dl-token').toString('base64')}` };
+  assert.equal(collectRequest(request('/webhooks/delighted', response, viaBasicAuth), rules).status, 200);
   assert.equal(
     collectRequest(request('/webhooks/typeform', form, { 'typeform-signature': 'sha256=AAAA' }), rules)
       .status,

@@ -7,6 +7,7 @@ import type { OutboundMessage } from '../shared/kafka/producer.ts';
 import { splitSegmentBatch } from '../ingest/split-segment-batch.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
 import {
+  basicAuth,
   basicAuthUser,
   oneOf,
   verifyStripe,
@@ -144,17 +145,10 @@ function verifyWebhook(source: CollectorSource, input: CollectInput, rules: Coll
       return verifyTypeform(header(input, 'typeform-signature'), input.body, rules.typeformSecrets);
     default:
       return verifyToken(
-        input.query.get('token') ?? basicAuthPassword(header(input, 'authorization')),
+        input.query.get('token') ?? (basicAuth(header(input, 'authorization'))?.password || null),
         rules.delightedTokens,
       );
   }
-}
-
-function basicAuthPassword(value: string | undefined): string | null {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(value ?? '');
-  if (!match) return null;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  return decoded.slice(decoded.indexOf(':') + 1) || null;
 }
 
 /** The key the ingest expects: the account the body names, else the person (or object). */

@@ -99,14 +99,19 @@ export function verifyTypeform(
   return matches ? OK : refuse('signature_mismatch');
 }
 
-/** The write key of `Authorization: Basic base64(writeKey:)`, or null. */
-export function basicAuthUser(header: string | undefined): string | null {
+/** User and password of `Authorization: Basic base64(user:password)`, or null. */
+export function basicAuth(header: string | undefined): { user: string; password: string } | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon < 0 ? decoded : decoded.slice(0, colon);
+  return colon < 0
+    ? { user: decoded, password: '' }
+    : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
+
+/** The write key of `Authorization: Basic base64(writeKey:)`, or null. */
+export const basicAuthUser = (header: string | undefined): string | null => basicAuth(header)?.user ?? null;
 
 export function verifyToken(token: string | null | undefined, tokens: readonly string[]): Verdict {
   if (tokens.length === 0) return refuse('not_configured');

@@ -4,7 +4,6 @@
 // the canonical topic. The restarted stage then has no state to restore and replays every event —
 // into a fresh ClickHouse database here, so nothing written before the rebuild can stand in for
 // what the replay produced — and its account states equal those before the rebuild.
-import { allInputsIdle } from '../../services/journey/input-watermarks.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -52,17 +51,7 @@ test('rebuild-state: refuses unless safe, then a replay from empty changelogs re
   const { config } = p;
   const rawTopics = [config.TOPIC_BEHAVIOR, config.TOPIC_TICKETS, config.TOPIC_SURVEYS, config.TOPIC_BILLING];
   await produceWorkload(config, { profile: 'tiny', seed: 11, endMs: Date.now() });
-  await waitFor(
-    'the workload through ingest and journey, every raw partition idle',
-    async () =>
-      (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
-      allInputsIdle(p.journey().state.accounts.inputs) &&
-      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
-        ? true
-        : undefined,
-    180_000,
-    250,
-  );
+  await p.settled(rawTopics);
   const client = createClickHouse(config, { database: null });
   t.after(() => client.close());
   const before = await accountStates(client, config.CLICKHOUSE_DATABASE);

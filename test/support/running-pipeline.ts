@@ -10,7 +10,8 @@ import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import type { JourneyService } from '../../services/journey/journey-service.ts';
-import { testKafka } from './stack.ts';
+import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
+import { groupSettled, testKafka, waitFor } from './stack.ts';
 import { freshPipeline } from './pipeline.ts';
 
 export interface RunningPipeline {
@@ -20,6 +21,12 @@ export interface RunningPipeline {
   journey(): JourneyService;
   /** Stops the journey stage and starts a new instance (state restored from the changelogs). */
   restartJourney(): Promise<JourneyService>;
+  /** Waits until the pipeline is at the end of its input: the ingest read `rawTopics` to the end,
+   * announced every raw partition idle (the journey's watermark then stands at the greatest event
+   * time: every timer and stage due is applied), and the journey committed all of it. Without the
+   * idle announcements, which come INGEST_IDLE_SECONDS after a partition's last message, a test can
+   * read the journey at the end of the canonical topic before its watermark reached the end. */
+  settled(rawTopics: string[], timeoutMs?: number): Promise<void>;
 }
 
 export async function runningPipeline(
@@ -49,5 +56,18 @@ export async function runningPipeline(
       journey = await startJourneyService(config, log, createMetrics(false));
       return journey;
     },
+    settled: (rawTopics, timeoutMs = 180_000) =>
+      waitFor(
+        'the pipeline at the end of its input, every raw partition idle',
+        async () =>
+          (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
+          markersSeen(journey.state.accounts.inputs) &&
+          allInputsIdle(journey.state.accounts.inputs) &&
+          (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+            ? true
+            : undefined,
+        timeoutMs,
+        250,
+      ).then(() => undefined),
   };
 }

@@ -15,6 +15,7 @@ import { startJourneyService } from '../journey/journey-service.ts';
 import { migrate } from '../sink/migrate.ts';
 import { produceWorkload } from '../workload/produce-workload.ts';
 import { sendLiveTraffic } from './demo-live.ts';
+import type { LiveTraffic } from './demo-live.ts';
 import { pipelineTopics } from './pipeline-topics.ts';
 import { printJourneyReport } from './journey-report.ts';
 import { allInputsIdle, markersSeen } from '../journey/input-watermarks.ts';
@@ -56,6 +57,29 @@ async function countProcessed(config: PipelineConfig): Promise<{ events: number;
       })
     ).json<{ events: string; dlq: string }>();
     return { events: Number(row?.events ?? 0), dlq: Number(row?.dlq ?? 0) };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Whether each live event reached ClickHouse on the account it was sent for. */
+async function liveLanded(config: PipelineConfig, live: LiveTraffic): Promise<string> {
+  const client = createClickHouse(config);
+  try {
+    const rows = await (
+      await client.query({
+        // The account key the pipeline's account id stands for (accounts maps them).
+        query: `SELECT e.event_id AS event_id, any(a.account_key) AS account_key
+                FROM journey_events AS e
+                LEFT JOIN (SELECT account_id, account_key FROM accounts FINAL) AS a ON a.account_id = e.account_id
+                WHERE e.event_id IN {ids:Array(String)} GROUP BY e.event_id`,
+        query_params: { ids: live.events.map((e) => e.id) },
+        format: 'JSONEachRow',
+      })
+    ).json<{ event_id: string; account_key: string }>();
+    const stored = new Map(rows.map((r) => [r.event_id, r.account_key]));
+    const onAccount = live.events.filter((e) => stored.get(e.id) === e.account).length;
+    return `live events in ClickHouse: ${stored.size} of ${live.events.length}, ${onAccount} on the account they were sent for`;
   } finally {
     await client.close();
   }
@@ -108,12 +132,15 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
     out('4/6 live traffic through the HTTP collector (journey collect; docs/collect.md)');
     const live = await sendLiveTraffic(config, produced.truth, runId, quiet);
     out(
-      `    ${live.segmentCalls} logins from Segment's analytics-node and ${live.webhooks} signed Stripe invoice.paid webhooks, each answered 200 once Kafka had it; a forged webhook ${live.refusedForged ? 'refused (400), nothing written' : 'NOT refused'}`,
+      `    ${live.segmentCalls} logins from Segment's analytics-node; signed webhooks: ${live.webhooks.stripe} Stripe invoice.paid, ${live.webhooks.zendesk} Zendesk (requesters and their tickets), ${live.webhooks.delighted} Delighted NPS, ${live.webhooks.typeform} Typeform CSAT; each answered 200 once Kafka had it`,
+    );
+    out(
+      `    a forged Stripe webhook ${live.refusedForged ? 'refused (400), nothing written' : 'NOT refused'}`,
     );
 
     out('5/6 waiting until every message is processed');
     const started = Date.now();
-    const expectedEvents = produced.expectedEvents + live.eventIds.length;
+    const expectedEvents = produced.expectedEvents + live.events.length;
     const expectedTotal = expectedEvents + produced.expectedDlq;
     let last = -1;
     let stableSince = Date.now();
@@ -129,7 +156,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       if (events + dlq >= expectedTotal && Date.now() - stableSince > 10_000) {
         process.stdout.write('\n');
         out(
-          `    note: ${events} events and ${dlq} dead letters; the generator labelled ${expectedEvents} valid (${live.eventIds.length} of them live) and ${produced.expectedDlq} malformed`,
+          `    note: ${events} events and ${dlq} dead letters; the generator labelled ${expectedEvents} valid (${live.events.length} of them live) and ${produced.expectedDlq} malformed`,
         );
         break;
       }
@@ -142,6 +169,7 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     process.stdout.write('\n');
+    out(`    ${await liveLanded(config, live)}`);
     // Time moves as far as the data takes it once every raw partition is idle (the watermark is
     // the least over them): the report waits for that, not only for the rows.
     const timeStarted = Date.now();

@@ -10,7 +10,7 @@ import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { InputSource } from './ingest-config.ts';
-import { SourceProgress, parseSource } from './source-progress.ts';
+import { SourceProgress, parseSource, readToEnd } from './source-progress.ts';
 
 export interface IngestWatermarksOptions {
   kafka: Kafka;
@@ -80,7 +80,7 @@ export class IngestWatermarks {
     let failing = false;
     this.idleTimer = setInterval(
       () =>
-        void this.announceIdle().then(
+        void this.checkIdle().then(
           () => {
             if (failing) log.info('idle checks work again');
             failing = false;
@@ -105,21 +105,50 @@ export class IngestWatermarks {
     return this.options.assigned()[topic]?.includes(partition) ?? false;
   }
 
-  private announceIdle(): Promise<void> {
+  /** One idle check: announces the owned partitions quiet for the timeout and read to the end. */
+  checkIdle(): Promise<void> {
     return this.options.exclusive(async () => {
       // Registered after every assignment even when no batch comes (a restart with nothing left
       // to read): else the partitions are never announced idle and the journey's time stands still.
       if (Object.values(this.options.assigned()).some((partitions) => partitions.length > 0))
         await this.register();
-      for (const marker of this.progress.idleDue(Date.now())) {
+      const due = this.progress.idleDue(Date.now());
+      const waiting = due.length > 0 ? await this.notReadToEnd(due) : new Set<string>();
+      for (const marker of due) {
         const { topic, partition } = parseSource(marker.source);
         if (!this.owns(topic, partition)) continue;
+        if (waiting.has(marker.source)) {
+          this.progress.stillReading(marker.source);
+          continue;
+        }
         const { producer } = await this.options.claim(topic, partition);
         const owned = async (): Promise<boolean> => this.owns(topic, partition);
         if (await producer.sendWithOffsets(await this.markersOf(marker), null, owned))
           this.progress.markIdle(marker.source);
       }
     });
+  }
+
+  /** The sources among `markers` whose partition holds messages past the group's committed offset. */
+  private async notReadToEnd(markers: readonly WatermarkMarker[]): Promise<Set<string>> {
+    const { kafka, config } = this.options;
+    const topics = [...new Set(markers.map((m) => parseSource(m.source).topic))];
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const waiting = new Set<string>();
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: config.INGEST_GROUP_ID, topics: [topic] });
+        for (const end of ends) {
+          const at = committed?.partitions.find((o) => o.partition === end.partition)?.offset ?? '-1';
+          if (!readToEnd(at, end)) waiting.add(`${topic}/${end.partition}`);
+        }
+      }
+      return waiting;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async canonicalPartitions(): Promise<number> {
@@ -147,8 +176,7 @@ export class IngestWatermarks {
           const end = ends.find((o) => o.partition === partition);
           const at = committed?.partitions.find((o) => o.partition === partition)?.offset ?? '-1';
           if (!end) continue;
-          const from = BigInt(at) < 0n ? BigInt(end.low) : BigInt(at);
-          this.progress.register(topic, partition, from + 1n >= BigInt(end.high), Date.now());
+          this.progress.register(topic, partition, readToEnd(at, end), Date.now());
         }
       }
     } finally {

@@ -2,7 +2,7 @@
 // time sent, never lowered, and idle only once caught up and quiet for the idle timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceProgress, parseSource } from './source-progress.ts';
+import { SourceProgress, parseSource, readToEnd } from './source-progress.ts';
 
 test('a batch reports the greatest event time so far; an older batch does not lower it', () => {
   const progress = new SourceProgress(10_000);
@@ -61,4 +61,23 @@ test('owned partitions are registered from their lag: a backlog is announced pen
   );
   progress.register('t', 2, true, 0);
   assert.equal(progress.afterBatch('t', 2, null, true, 1).eventTime, 100, 'a known partition is kept');
+});
+
+test('a partition offered as idle but with messages waiting at the broker is not idle until a batch says so', () => {
+  const progress = new SourceProgress(1_000);
+  progress.afterBatch('t', 0, 100, true, 0);
+  assert.deepEqual(progress.idleDue(5_000), [{ source: 't/0', eventTime: 100, idle: true }]);
+  progress.stillReading('t/0');
+  assert.deepEqual(progress.idleDue(10_000), [], 'busy, not quiet');
+  progress.afterBatch('t', 0, 200, true, 11_000);
+  assert.deepEqual(progress.idleDue(12_500), [{ source: 't/0', eventTime: 200, idle: true }]);
+});
+
+test('read to the end: within one transaction marker of the broker end; no commit reads from the start', () => {
+  assert.equal(readToEnd('10', { low: '0', high: '10' }), true);
+  assert.equal(readToEnd('10', { low: '0', high: '11' }), true, 'a commit marker');
+  assert.equal(readToEnd('10', { low: '0', high: '12' }), false);
+  assert.equal(readToEnd('-1', { low: '0', high: '0' }), true, 'empty');
+  assert.equal(readToEnd('-1', { low: '40', high: '40' }), true, 'emptied by retention');
+  assert.equal(readToEnd('-1', { low: '0', high: '5' }), false);
 });

@@ -2,7 +2,11 @@
 // (shared/kafka/watermark-marker.ts). A partition is idle, and holds nobody back, once it is
 // caught up and no message arrived on it for the idle timeout — processing time, as Flink's
 // source idleness: a raw partition still being written to is never idle, however far ahead of it
-// the others are. Pure: the shell passes the clock in.
+// the others are. Processing time alone is not enough: an instance too busy (a long batch of
+// another partition, a starved event loop) to fetch a partition for the timeout would call it
+// quiet while its backlog waits, and the journey's watermark would pass events still to come. So
+// the shell asks the broker before each announcement (`stillReading`). Pure: the shell passes the
+// clock and the broker's answer in.
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 
 interface Progress {
@@ -87,6 +91,14 @@ export class SourceProgress {
     return due;
   }
 
+  /** A partition `idleDue` offered has messages waiting after all (the broker's end is past the
+   *  group's committed offset: this instance was busy, not the partition quiet). Not idle: the
+   *  batch that reads them says whether it is caught up. */
+  stillReading(source: string): void {
+    const p = this.#bySource.get(source);
+    if (p) p.caughtUp = false;
+  }
+
   /** The idle marker of `source` was written. */
   markIdle(source: string): void {
     const p = this.#bySource.get(source);
@@ -106,6 +118,13 @@ export class SourceProgress {
 }
 
 /** `topic/partition` back into its parts (topic names may hold dots, never a slash). */
+/** Whether the group read a partition to its end: its committed offset (the next to read; below 0
+ *  for none, then the log's start) is within one transaction marker of the broker's end. */
+export function readToEnd(committed: string, end: { low: string; high: string }): boolean {
+  const from = BigInt(committed) < 0n ? BigInt(end.low) : BigInt(committed);
+  return from + 1n >= BigInt(end.high);
+}
+
 export function parseSource(source: string): { topic: string; partition: number } {
   const at = source.lastIndexOf('/');
   return { topic: source.slice(0, at), partition: Number(source.slice(at + 1)) };

@@ -50,8 +50,12 @@ test('make demo: churned accounts equal the planted churners, the at-risk share 
   assert.doesNotMatch(stderr, /^\{"level"/m, 'nor on stderr');
   assert.match(report, /Log: \.local\/logs\/demo\.log — \d+ warnings \(\d+ sent to DLQ/);
   // The live part went through the HTTP collector, and the demo waited for it in ClickHouse.
-  assert.match(report, /40 logins from Segment's analytics-node and 10 signed Stripe invoice\.paid webhooks/);
-  assert.match(report, /a forged webhook refused \(400\), nothing written/);
+  assert.match(
+    report,
+    /40 logins from Segment's analytics-node; signed webhooks: 10 Stripe invoice\.paid, 10 Zendesk \(requesters and their tickets\), 5 Delighted NPS, 5 Typeform CSAT/,
+  );
+  assert.match(report, /a forged Stripe webhook refused \(400\), nothing written/);
+  assert.match(report, /live events in ClickHouse: 70 of 70, 70 on the account they were sent for/);
   assert.doesNotMatch(
     report,
     /note: .* events and .* dead letters/,

@@ -180,7 +180,7 @@ export const CONFIG_VARIABLES = {
   INGEST_IDLE_SECONDS: [
     int(1),
     '30',
-    "A raw partition caught up with no new message for this long is idle: it no longer holds the journey's event-time watermark back (the others then decide it). Shorter: timers fire sooner after a quiet source stops; longer: a producer pausing mid-backlog is less likely to be overtaken.",
+    "A raw partition read to its end at the broker with no new message for this long is idle: it no longer holds the journey's event-time watermark back (the others then decide it). Shorter: timers fire sooner after a quiet source stops; longer: a producer pausing mid-backlog is less likely to be overtaken.",
   ],
   INGEST_DEDUP_WARM_MESSAGES: [
     int(0),

@@ -1,6 +1,7 @@
 // The vendors' own webhook bodies for the churn-mechanism workloads, built from the documented
 // examples in services/ingest/fixtures/ with only the fields that vary replaced: Zendesk event
-// webhooks (ticket.created, user.created), Delighted survey_response.created. Segment calls and
+// webhooks (ticket.created, user.created), Delighted survey_response.created, Typeform
+// form_response. Segment calls and
 // Stripe events come from the main generator's builders (segment-messages.ts, billing-payload.ts),
 // which already follow the vendors' specs.
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ const fixture = (name: string): Record<string, unknown> =>
 const ZENDESK_TICKET = fixture('zendesk-event-ticket-created.json');
 const ZENDESK_USER = fixture('zendesk-event-user-created.json');
 const DELIGHTED = fixture('delighted-survey-response-updated.json');
+const TYPEFORM = fixture('typeform-form-response.json');
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const clone = (o: Record<string, unknown>): Record<string, unknown> =>
@@ -100,4 +102,32 @@ export function delightedNpsResponse(input: {
     person_properties: { user_id: input.userId, account_id: input.accountId },
   });
   return Object.assign(body, { event_type: 'survey_response.created', event_id: input.eventId });
+}
+
+/** Typeform form_response: Typeform's documented example, its opinion-scale question given the ref
+ * `csat` (a form owner's choice: a scale alone does not say what it measures), the product ids in
+ * hidden fields. */
+export function typeformCsatResponse(input: {
+  eventId: string;
+  token: string;
+  userId: string;
+  accountId: string;
+  score: number;
+  atMs: number;
+}): Record<string, unknown> {
+  const body = clone(TYPEFORM);
+  const response = body['form_response'] as Record<string, unknown> & {
+    definition: { fields: Array<Record<string, unknown>> };
+    answers: Array<Record<string, unknown> & { field: { id: string } }>;
+  };
+  const scale = 'NRsxU591jIW9';
+  for (const field of response.definition.fields) if (field['id'] === scale) field['ref'] = 'csat';
+  for (const answer of response.answers) if (answer.field.id === scale) answer['number'] = input.score;
+  Object.assign(response, {
+    token: input.token,
+    landed_at: iso(input.atMs - 120_000).replace(/\.\d+Z$/, 'Z'),
+    submitted_at: iso(input.atMs).replace(/\.\d+Z$/, 'Z'),
+    hidden: { user_id: input.userId, account_id: input.accountId },
+  });
+  return Object.assign(body, { event_id: input.eventId });
 }

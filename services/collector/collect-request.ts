@@ -3,6 +3,7 @@
 // keyed as the ingest expects: by the account the body names, else its person). Pure: the shell
 // (collector-service.ts) reads the body, rate-limits, writes the messages and answers.
 import { createHash } from 'node:crypto';
+import type { COLLECTOR_SOURCES } from '../shared/config/config.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
 import { splitSegmentBatch } from '../ingest/split-segment-batch.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
@@ -17,7 +18,7 @@ import {
 } from './verify-signatures.ts';
 import type { Verdict } from './verify-signatures.ts';
 
-export type CollectorSource = 'segment' | 'stripe' | 'zendesk' | 'delighted' | 'typeform';
+export type CollectorSource = (typeof COLLECTOR_SOURCES)[number];
 
 export interface CollectorRules {
   topics: Record<InputSource, string>;
@@ -61,6 +62,10 @@ export const SOURCE_TOPIC: Record<CollectorSource, InputSource> = {
   delighted: 'surveys',
   typeform: 'surveys',
 };
+
+/** A Segment batch endpoint (`/v1/batch`, `/v1/import`): its body limit is a batch's, not a call's. */
+export const isSegmentBatch = (path: string): boolean =>
+  SEGMENT_BATCHES.has(/^\/v1\/([a-z]+)\/?$/.exec(path)?.[1] ?? '');
 
 /** The source a path belongs to, or null (404). */
 export function routeOf(path: string): CollectorSource | null {

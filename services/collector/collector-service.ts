@@ -11,10 +11,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { COLLECTOR_SOURCES } from '../shared/config/config.ts';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
-import { collectRequest, routeOf } from './collect-request.ts';
+import { collectRequest, isSegmentBatch, routeOf } from './collect-request.ts';
 import type { CollectorRules, CollectorSource } from './collect-request.ts';
 import { createCollectorMetrics } from './collector-metrics.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
@@ -85,7 +86,16 @@ export async function startCollector(
   const writer = new GroupedWriter(
     createKafka(config, `${config.KAFKA_CLIENT_ID}-collector-${config.INSTANCE_ID}`, collectorLog),
   );
-  const limiter = new RateLimiter(config.COLLECTOR_RATE_PER_KEY);
+  const limiters = new Map(
+    COLLECTOR_SOURCES.map((source) => [
+      source,
+      new RateLimiter(config.COLLECTOR_RATE_PER_KEY_BY_SOURCE[source] ?? config.COLLECTOR_RATE_PER_KEY),
+    ]),
+  );
+  const bodyLimit = (source: CollectorSource | null, path: string): number =>
+    source === 'segment' && !isSegmentBatch(path)
+      ? config.COLLECTOR_SEGMENT_MAX_CALL_BYTES
+      : ((source && config.COLLECTOR_MAX_BODY_BYTES_BY_SOURCE[source]) ?? config.COLLECTOR_MAX_BODY_BYTES);
   const timeoutMs = config.COLLECTOR_ACK_TIMEOUT_MS;
 
   const answer = (
@@ -123,20 +133,14 @@ export async function startCollector(
     if (req.method !== 'POST')
       return refuse(res, source, 405, 'method_not_allowed', 'POST only', { Allow: 'POST' });
     let body: Buffer;
+    const limit = bodyLimit(source, url.pathname);
     try {
-      body = await readBody(req, config.COLLECTOR_MAX_BODY_BYTES);
+      body = await readBody(req, limit);
     } catch (err) {
       if (err instanceof BodyTooLarge)
-        return refuse(
-          res,
-          source,
-          413,
-          'body_too_large',
-          `at most ${config.COLLECTOR_MAX_BODY_BYTES} bytes`,
-          {
-            Connection: 'close',
-          },
-        );
+        return refuse(res, source, 413, 'body_too_large', `at most ${limit} bytes`, {
+          Connection: 'close',
+        });
       return refuse(res, source, 400, 'unreadable_body', 'the body could not be read (bad gzip?)');
     }
     const outcome = collectRequest(
@@ -152,7 +156,7 @@ export async function startCollector(
     );
     if (outcome.status !== 200)
       return refuse(res, outcome.source, outcome.status, outcome.reason, outcome.message);
-    const wait = limiter.take(outcome.caller, Date.now());
+    const wait = limiters.get(outcome.source)!.take(outcome.caller, Date.now());
     if (wait > 0)
       return refuse(res, outcome.source, 429, 'rate_limited', 'too many requests', {
         'Retry-After': String(wait),

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import type { RunningCollector } from '../../services/collector/collector-servic
 import { createCollectorMetrics } from '../../services/collector/collector-metrics.ts';
 import type { PipelineConfig } from '../../services/shared/config/config.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
+import { loadFixture } from '../../services/ingest/fixtures/load-fixture.ts';
 import { freshPipeline } from '../support/pipeline.ts';
 import { testKafka } from '../support/stack.ts';
 import { freePort } from '../support/secure-broker.ts';
@@ -122,6 +124,64 @@ test('gzip bodies are taken, a gzip bomb is 413, wrong methods and paths write n
   );
   for (const reason of ['body_too_large', 'method_not_allowed', 'unknown_path', 'rate_limited'])
     assert.ok(rejections.includes(reason), `${reason} counted`);
+});
+
+test('limits per source: a Segment call over 32 KB is 413 where a batch carries it, a webhook body limit and a request rate of one source leave the others alone', async (t) => {
+  const stripeSecret = 'whsec_limits_per_source';
+  const { config, url } = await collectorOn(t, {
+    COLLECTOR_STRIPE_SECRETS: stripeSecret,
+    COLLECTOR_ZENDESK_SECRETS: 'zendesk-limits-secret',
+    COLLECTOR_MAX_BODY_BYTES_BY_SOURCE: 'zendesk=2048',
+    COLLECTOR_RATE_PER_KEY_BY_SOURCE: 'stripe=1',
+  });
+  const segment = (path: string, body: unknown) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const big = { ...track(100), properties: { note: 'x'.repeat(40_000) } };
+  const single = await segment('/v1/track', big);
+  assert.equal(single.status, 413, "one call over Segment's 32 KB");
+  assert.match(await single.text(), /at most 32768 bytes/);
+  assert.equal((await segment('/v1/batch', { batch: [big] })).status, 200, 'a batch carries it');
+
+  // 3 KB of Stripe event: over Zendesk's 2 KB here, within Stripe's default limit.
+  const event = loadFixture('stripe-invoice-paid.json') as Record<string, unknown>;
+  event['created'] = Math.floor(Date.now() / 1000);
+  const stripe = (i: number) => {
+    const body = JSON.stringify({ ...event, id: `evt_limits_${i}`, padding: 'p'.repeat(3_000) });
+    const at = Math.floor(Date.now() / 1000);
+    return fetch(`${url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': `t=${at},v1=${createHmac('sha256', stripeSecret).update(`${at}.${body}`).digest('hex')}`,
+      },
+      body,
+    });
+  };
+  const zendesk = await fetch(`${url}/webhooks/zendesk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ padding: 'p'.repeat(3_000) }),
+  });
+  assert.equal(zendesk.status, 413, 'Zendesk: 2 KB');
+  assert.match(await zendesk.text(), /at most 2048 bytes/);
+
+  // Stripe: 1 request/s with bursts of 2; Segment: unlimited (COLLECTOR_RATE_PER_KEY 0).
+  const stripeStatuses: number[] = [];
+  for (let i = 0; i < 50 && !stripeStatuses.includes(429); i++) stripeStatuses.push((await stripe(i)).status);
+  assert.equal(stripeStatuses[0], 200, 'a 3 KB Stripe event is within its limit');
+  assert.ok(stripeStatuses.includes(429), `Stripe limited: ${stripeStatuses.join(',')}`);
+  const segmentStatuses: number[] = [];
+  for (let i = 0; i < 10; i++) segmentStatuses.push((await segment('/v1/track', track(200 + i))).status);
+  assert.deepEqual(new Set(segmentStatuses), new Set([200]), "Segment not limited by Stripe's rate");
+  assert.equal(
+    (await messagesIn(config.TOPIC_BILLING)).length,
+    stripeStatuses.filter((s) => s === 200).length,
+    'one message per accepted Stripe event',
+  );
 });
 
 test('HTTPS with COLLECTOR_TLS_CERT_FILE and COLLECTOR_TLS_KEY_FILE', async (t) => {

@@ -124,3 +124,20 @@ test('an ingest window longer than the ClickHouse retention is a configuration e
     1000,
   );
 });
+
+test('per-source collector limits: source=number pairs, unknown sources and bad numbers refused', () => {
+  const config = loadConfig({
+    ...base,
+    COLLECTOR_MAX_BODY_BYTES_BY_SOURCE: 'stripe=1048576, zendesk=262144',
+    COLLECTOR_RATE_PER_KEY_BY_SOURCE: 'segment=0,stripe=50',
+  });
+  assert.deepEqual(config.COLLECTOR_MAX_BODY_BYTES_BY_SOURCE, { stripe: 1_048_576, zendesk: 262_144 });
+  assert.deepEqual(config.COLLECTOR_RATE_PER_KEY_BY_SOURCE, { segment: 0, stripe: 50 });
+  assert.deepEqual(loadConfig(base).COLLECTOR_MAX_BODY_BYTES_BY_SOURCE, {});
+  for (const bad of ['mailchimp=10', 'stripe=', 'stripe=-1', 'stripe=1;zendesk=2', 'stripe'])
+    assert.throws(
+      () => loadConfig({ ...base, COLLECTOR_MAX_BODY_BYTES_BY_SOURCE: bad }),
+      /COLLECTOR_MAX_BODY_BYTES_BY_SOURCE: source=number pairs/,
+      bad,
+    );
+});

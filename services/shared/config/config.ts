@@ -12,6 +12,26 @@ const int = (min: number) => z.coerce.number().int().min(min);
 const name = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
 const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain SQL identifier');
 
+/** The collector's sources (services/collector/collect-request.ts). */
+export const COLLECTOR_SOURCES = ['segment', 'stripe', 'zendesk', 'delighted', 'typeform'] as const;
+const SOURCE_PAIR = `(?:${COLLECTOR_SOURCES.join('|')})=\\d+`;
+/** `source=number` pairs, comma-separated ("stripe=1048576,zendesk=262144"): per-source overrides. */
+const perSource = z
+  .string()
+  .regex(
+    new RegExp(`^\\s*(?:${SOURCE_PAIR}(?:\\s*,\\s*${SOURCE_PAIR})*)?\\s*$`),
+    `source=number pairs separated by commas; sources: ${COLLECTOR_SOURCES.join(', ')}`,
+  )
+  .transform((text): Partial<Record<(typeof COLLECTOR_SOURCES)[number], number>> =>
+    Object.fromEntries(
+      text
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter((pair) => pair !== '')
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), Number(pair.slice(pair.indexOf('=') + 1))]),
+    ),
+  );
+
 /** Every variable the pipeline reads: name -> [schema, default, description]. The docs are generated from this. */
 export const CONFIG_VARIABLES = {
   KAFKA_BROKERS: [z.string().min(1), '127.0.0.1:19092', 'Comma-separated bootstrap brokers.'],
@@ -268,11 +288,26 @@ export const CONFIG_VARIABLES = {
     '524288',
     'Largest request body, after gzip is undone (Segment allows 500 KB per batch); larger is 413.',
   ],
+  COLLECTOR_MAX_BODY_BYTES_BY_SOURCE: [
+    perSource,
+    '',
+    'Per-source overrides of COLLECTOR_MAX_BODY_BYTES as `source=bytes` pairs, e.g. `stripe=1048576,zendesk=262144` (sources: segment, stripe, zendesk, delighted, typeform).',
+  ],
+  COLLECTOR_SEGMENT_MAX_CALL_BYTES: [
+    int(1024),
+    '32768',
+    "Largest single Segment call (`/v1/track`, `/v1/identify`, …), as Segment's API limits a call to 32 KB; batches take COLLECTOR_MAX_BODY_BYTES (a call in a batch over the ingest's message limit is dead-lettered with its reason).",
+  ],
   COLLECTOR_MAX_BATCH_EVENTS: [int(1), '2500', 'Most calls in one Segment batch; more is 413.'],
   COLLECTOR_RATE_PER_KEY: [
     int(0),
     '0',
     'Requests per second per write key or webhook source (bursts of twice that); over it is 429 with Retry-After. 0: unlimited.',
+  ],
+  COLLECTOR_RATE_PER_KEY_BY_SOURCE: [
+    perSource,
+    '',
+    'Per-source overrides of COLLECTOR_RATE_PER_KEY as `source=requests per second` pairs, e.g. `segment=2000,stripe=50` (0: unlimited).',
   ],
   COLLECTOR_ACK_TIMEOUT_MS: [
     int(100),

@@ -22,14 +22,11 @@ test('different seeds give different streams', () => {
   assert.notEqual(streamDigest(a), streamDigest(b));
 });
 
-test('tiny: ~30 accounts and ~3k events in well under a second', () => {
-  const started = performance.now();
+test('tiny: ~30 accounts and ~3k events', () => {
   const workload = generateHistory('tiny', 42, T0);
   const messages = collect(workload);
-  const elapsed = performance.now() - started;
   const truth = workload.truth();
   assert.ok(messages.length > 1_500 && messages.length < 5_000, `${messages.length} messages`);
-  assert.ok(elapsed < 1_000, `${elapsed} ms`);
   const accounts = truth.retained.length + truth.trialsExpired.length + truth.churners.length;
   assert.ok(accounts >= 15 && accounts <= 45, `${accounts} accounts`);
 });

@@ -3,7 +3,8 @@
 // the factor that caused it among its reasons; an equally active account with neither stays quiet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testKafka, waitFor } from '../support/stack.ts';
+import { waitFor } from '../support/stack.ts';
+import { readTopic } from '../support/topic-reader.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
 import { ticketPayload } from '../../services/workload/ticket-payload.ts';
 import type { SubscriptionState } from '../../services/workload/billing-payload.ts';
@@ -19,7 +20,7 @@ interface Alert {
 }
 
 test('urgent tickets and failed payments each raise one alert with their reason; a steady account none', async (t) => {
-  const { config, producer } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
+  const { config, producer, ticks } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
   const now = Date.now();
   const at = (daysAgo: number): number => now - daysAgo * DAY;
   const accounts = ['tickets-org', 'payments-org', 'steady-org'];
@@ -128,18 +129,14 @@ test('urgent tickets and failed payments each raise one alert with their reason;
   }
   await producer.send({ topic: config.TOPIC_BILLING, messages: billing });
 
-  const alerts: Alert[] = [];
-  const reader = testKafka().consumer({ groupId: `${config.JOURNEY_GROUP_ID}-alerts-reader` });
-  await reader.connect();
-  t.after(() => reader.disconnect());
-  await reader.subscribe({ topic: config.TOPIC_CHURN_ALERTS, fromBeginning: true });
-  await reader.run({
-    eachMessage: async ({ message }) => void alerts.push(JSON.parse(String(message.value))),
-  });
-
+  const reader = await readTopic(t, config.TOPIC_CHURN_ALERTS, (v) => JSON.parse(String(v)) as Alert);
+  const alerts = reader.items;
   await waitFor('an alert for each risky account', () => (alerts.length >= 2 ? true : undefined), 90_000);
-  // Further wall-clock ticks re-score every account: give them the chance to (wrongly) re-alert.
-  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  // Further wall-clock ticks re-score every account: let two of them (wrongly) re-alert, read to the end.
+  await ticks(2);
+  await waitFor('the alerts topic read to its end', async () =>
+    (await reader.readToEnd()) ? true : undefined,
+  );
 
   const byFactor = (factor: string): Alert[] =>
     alerts.filter((a) => a.reasons.some((r) => r.factor === factor));

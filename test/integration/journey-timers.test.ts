@@ -3,7 +3,8 @@
 // churn re-score — no further event needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testKafka, waitFor } from '../support/stack.ts';
+import { waitFor } from '../support/stack.ts';
+import { readTopic } from '../support/topic-reader.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
 
 const DAY = 86_400_000;
@@ -67,7 +68,7 @@ test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) 
 });
 
 test('a quiet account among active ones: re-scored by time alone, one alert per band crossed, with its reasons', async (t) => {
-  const { config, producer } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
+  const { config, producer, ticks } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
   const now = Date.now();
   const call = (account: string, daysAgo: number, type: string, fields: object) => {
     const at = new Date(now - daysAgo * DAY).toISOString();
@@ -98,23 +99,18 @@ test('a quiet account among active ones: re-scored by time alone, one alert per 
   }
   await producer.send({ topic: config.TOPIC_BEHAVIOR, messages });
 
-  const alerts: Array<{ account: string; band: string; reasons: Array<{ factor: string }> }> = [];
-  const reader = testKafka().consumer({ groupId: `${config.JOURNEY_GROUP_ID}-alerts-reader` });
-  await reader.connect();
-  t.after(() => reader.disconnect());
-  await reader.subscribe({ topic: config.TOPIC_CHURN_ALERTS, fromBeginning: true });
-  await reader.run({
-    eachMessage: async ({ message }) => void alerts.push(JSON.parse(String(message.value))),
-  });
-  await waitFor('an alert', () => (alerts.length > 0 ? true : undefined), 90_000);
-  // Give further ticks the chance to (wrongly) fire again.
-  const seen = alerts.length;
-  await waitFor(
-    'two more ticks',
-    async () => ((await new Promise((r) => setTimeout(r, 5_000, true))) ? true : undefined),
-    10_000,
+  const reader = await readTopic(
+    t,
+    config.TOPIC_CHURN_ALERTS,
+    (v) => JSON.parse(String(v)) as { account: string; band: string; reasons: Array<{ factor: string }> },
   );
-  assert.ok(alerts.length >= seen);
+  const alerts = reader.items;
+  await waitFor('an alert', () => (alerts.length > 0 ? true : undefined), 90_000);
+  // Further ticks re-score every account: let two of them (wrongly) alert again, read to the end.
+  await ticks(2);
+  await waitFor('the alerts topic read to its end', async () =>
+    (await reader.readToEnd()) ? true : undefined,
+  );
   const accounts = new Set(alerts.map((a) => a.account));
   assert.equal(accounts.size, 1, 'only the quiet account alerts');
   const bands = alerts.map((a) => a.band);

@@ -27,6 +27,9 @@ export interface RunningPipeline {
    * idle announcements, which come INGEST_IDLE_SECONDS after a partition's last message, a test can
    * read the journey at the end of the canonical topic before its watermark reached the end. */
   settled(rawTopics: string[], timeoutMs?: number): Promise<void>;
+  /** Waits until the journey advanced time by the wall clock `count` more times (idle input, a
+   *  JOURNEY_IDLE_TICK_SECONDS tick): each tick moves the watermark to now minus the lateness. */
+  ticks(count: number, timeoutMs?: number): Promise<void>;
 }
 
 export async function runningPipeline(
@@ -69,5 +72,17 @@ export async function runningPipeline(
         timeoutMs,
         250,
       ).then(() => undefined),
+    ticks: async (count, timeoutMs = 60_000) => {
+      const seen = new Set<number>([journey.state.accounts.watermark]);
+      await waitFor(
+        `${count} more wall-clock ticks`,
+        () => {
+          seen.add(journey.state.accounts.watermark);
+          return seen.size > count ? true : undefined;
+        },
+        timeoutMs,
+        50,
+      );
+    },
   };
 }

@@ -2,7 +2,7 @@
 // run, every stage started in this process, a seeded synthetic workload produced with a progress
 // bar, a wait until every message is processed (counted in ClickHouse), then the journey report.
 // The stack keeps running afterwards for exploration.
-import type { CommandContext } from './main.ts';
+import type { CommandContext } from './command-spec.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
@@ -85,12 +85,10 @@ async function liveLanded(config: PipelineConfig, live: LiveTraffic): Promise<st
   }
 }
 
-export async function runDemo(ctx: CommandContext): Promise<number> {
-  const profile =
-    ctx.args[ctx.args.indexOf('--profile') + 1] && ctx.args.includes('--profile')
-      ? (ctx.args[ctx.args.indexOf('--profile') + 1] as string)
-      : 'demo';
-  const seed = ctx.args.includes('--seed') ? Number(ctx.args[ctx.args.indexOf('--seed') + 1]) : 42;
+export async function runDemo(
+  ctx: CommandContext,
+  { profile, seed }: { profile: string; seed: number },
+): Promise<number> {
   const runId = `${Date.now().toString(36)}`;
   const config = demoConfig(ctx.config, runId);
   // Stage logs go to a file: the terminal shows the steps, the progress and the report (dead letters

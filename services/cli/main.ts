@@ -1,34 +1,48 @@
 #!/usr/bin/env node
-// journey — the one entry point: run a service, or an operations tool.
-//   journey ingest            run the ingest stage (raw topics -> canonical events + DLQ)
-//   journey topics            create the pipeline's topics (partitions, compaction, retention)
-//   journey replay-dlq [--reason R ...]   re-feed dead-lettered records to their source topics
-//   journey config            validate the configuration and print it (secrets masked)
-// Every command validates the whole configuration first and exits 2 on any problem.
+// journey — the one entry point: run a service, or an operations tool (services/cli/commands/).
+//   journey <command> [arguments] [--flags]     journey <command> --help     journey help
+// Arguments are parsed first (unknown flags and missing arguments: usage, exit 2), then the whole
+// configuration is validated (exit 2 on any problem, before anything connects). Only the commands
+// that read emails ask for PII_HMAC_KEY.
 import { ConfigError, loadConfig } from '../shared/config/config.ts';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createLogger } from '../shared/telemetry/logger.ts';
-import type { Logger } from '../shared/telemetry/logger.ts';
-import { COMMANDS } from './commands.ts';
+import { UsageError, parseCommand, usageText } from './command-spec.ts';
+import { COMMANDS } from './commands/index.ts';
 
-export interface CommandContext {
-  config: PipelineConfig;
-  log: Logger;
-  args: string[];
+function commandList(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    'usage: journey <command> [arguments]   (journey <command> --help for its usage)',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
+  ].join('\n');
 }
 
-export type Command = (ctx: CommandContext) => Promise<number>;
-
 async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    console.error(`usage: journey <command>\ncommands: ${Object.keys(COMMANDS).join(', ')}`);
-    return name ? 2 : 0;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(commandList());
+    return 0;
+  }
+  const spec = COMMANDS[name];
+  if (!spec) {
+    console.error(`journey: unknown command '${name}'\n\n${commandList()}`);
+    return 2;
+  }
+  const parsed = parseCommand(spec, rest);
+  if (parsed.kind === 'help') {
+    console.log(usageText(name, spec));
+    return 0;
+  }
+  if (parsed.kind === 'usage-error') {
+    console.error(`journey ${name}: ${parsed.message}\n\n${usageText(name, spec)}`);
+    return 2;
   }
   let config: PipelineConfig;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, undefined, { piiKey: spec.needsPiiKey === true });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -37,7 +51,13 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL).child({ command: name });
-  return command.run({ config, log, args });
+  try {
+    return await spec.run({ config, log, args: parsed.args, values: parsed.values });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`journey ${name}: ${err.message}\n\n${usageText(name, spec)}`);
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -16,6 +16,9 @@ export function normaliseEmail(raw: string): string | undefined {
 
 /** Hex HMAC-SHA-256 of an already normalised email. */
 export function hashEmail(normalisedEmail: string, pii: PiiConfig): string {
+  // A command started without the key (config.ts NO_PII_KEY) must never pseudonymise with ''.
+  if (pii.emailHmacKey === '')
+    throw new Error('PII_HMAC_KEY is not set: this command cannot pseudonymise emails');
   return createHmac('sha256', pii.emailHmacKey).update(normalisedEmail).digest('hex');
 }
 

@@ -5,7 +5,7 @@
 // mounted files). Prometheus scrapes every stage; Grafana's provisioning files exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS } from '../../services/cli/commands.ts';
+import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { SECRET_VARIABLES } from '../../services/shared/config/config.ts';
 import {
   STAND_IN_SECRET,

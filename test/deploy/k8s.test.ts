@@ -7,7 +7,7 @@
 // example rules with metric names the services export.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS } from '../../services/cli/commands.ts';
+import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { parseJourneyMap } from '../../services/journey/journey-map.ts';
 import { parseChurnConfig } from '../../services/churn/churn-config-file.ts';
 import {

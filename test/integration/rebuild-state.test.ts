@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { COMMANDS } from '../../services/cli/commands.ts';
+import { COMMANDS } from '../../services/cli/commands/index.ts';
+import { parseCommand } from '../../services/cli/command-spec.ts';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import type { PipelineConfig } from '../../services/shared/config/config.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
@@ -42,8 +43,12 @@ async function accountStates(
   return result.json();
 }
 
-async function runCommand(config: PipelineConfig, args: string[]): Promise<number> {
-  return COMMANDS['rebuild-state']!.run({ config, log: createLogger('silent'), args });
+async function runCommand(config: PipelineConfig, argv: string[]): Promise<number> {
+  const spec = COMMANDS['rebuild-state']!;
+  const parsed = parseCommand(spec, argv);
+  assert.equal(parsed.kind, 'run');
+  if (parsed.kind !== 'run') return 2;
+  return spec.run({ config, log: createLogger('silent'), args: parsed.args, values: parsed.values });
 }
 
 test('rebuild-state: refuses unless safe, then a replay from empty changelogs reproduces the account states', async (t) => {

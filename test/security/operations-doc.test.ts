@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { COMMANDS } from '../../services/cli/commands.ts';
+import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { CONFIG_VARIABLES, SECRET_VARIABLES } from '../../services/shared/config/config.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -15,7 +15,8 @@ test('every `journey <command>` in docs/operations.md exists', () => {
   // In code: at the start of a line of a shell block, or right after a backtick.
   const used = new Set([...DOC.matchAll(/(?:^|`)journey ([a-z][a-z-]+)/gm)].map((m) => m[1]!));
   assert.ok(used.size >= 8, [...used].join(', '));
-  for (const command of used) assert.ok(command in COMMANDS, `journey ${command}`);
+  // `journey help` is main.ts's own list of the commands.
+  for (const command of used) assert.ok(command in COMMANDS || command === 'help', `journey ${command}`);
 });
 
 test('every configuration variable named in docs/operations.md exists', () => {

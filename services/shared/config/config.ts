@@ -356,13 +356,23 @@ export class ConfigError extends Error {
   }
 }
 
+/** Set in place of PII_HMAC_KEY for a command that reads no email and was given none: anything
+ *  that would pseudonymise with it refuses (ingest/pseudonymise-email.ts). */
+export const NO_PII_KEY = '';
+
 export function loadConfig(
   env: EnvSource = process.env,
   readFile = (p: string) => readFileSync(p, 'utf8'),
+  /** piiKey false: PII_HMAC_KEY may be absent (then NO_PII_KEY); a given one is still validated. */
+  options: { piiKey?: boolean } = {},
 ): PipelineConfig {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, [schema, fallback]] of Object.entries(CONFIG_VARIABLES)) {
+    if (key === 'PII_HMAC_KEY' && options.piiKey === false && !env[key] && !env[`${key}_FILE`]) {
+      out[key] = NO_PII_KEY;
+      continue;
+    }
     let raw: string | undefined;
     try {
       raw = SECRET_VARIABLES.has(key) ? readSecret(env, key, readFile) : env[key];

@@ -1,0 +1,47 @@
+// `journey rebuild-state --yes`: rebuild journey state from the input still in Kafka.
+import { createKafka } from '../../shared/kafka/kafka-client.ts';
+import { RebuildRefused, rebuildState } from '../../tools/rebuild-state.ts';
+import { pipelineTopics } from '../pipeline-topics.ts';
+import type { CommandSpec } from '../command-spec.ts';
+
+export const REBUILD_STATE: CommandSpec = {
+  summary:
+    'rebuild journey state from the input (--yes): every journey replica stopped; recreate the changelogs, reset the journey group to the earliest offsets',
+  usage: '[--yes]',
+  options: { yes: { type: 'boolean' } },
+  run: async (ctx) => {
+    const c = ctx.config;
+    const changelogs = pipelineTopics(c).filter(
+      (spec) => spec.topic === c.TOPIC_IDENTITY_CHANGELOG || spec.topic === c.TOPIC_JOURNEY_CHANGELOG,
+    );
+    if (ctx.values['yes'] !== true) {
+      console.error(
+        [
+          'journey rebuild-state --yes',
+          `  deletes and recreates empty: ${changelogs.map((s) => s.topic).join(', ')}`,
+          `  resets group ${c.JOURNEY_GROUP_ID} to the earliest offsets of ${c.TOPIC_CANONICAL}, ${c.TOPIC_IDENTITY_COMMANDS}`,
+          'Stop every journey replica first (it refuses while the group has members); the next start',
+          'replays the input still in Kafka. Nothing was changed: run again with --yes.',
+        ].join('\n'),
+      );
+      return 2;
+    }
+    try {
+      const summary = await rebuildState({
+        kafka: createKafka(c, `${c.KAFKA_CLIENT_ID}-rebuild-state`, ctx.log),
+        groupId: c.JOURNEY_GROUP_ID,
+        canonicalTopic: c.TOPIC_CANONICAL,
+        commandsTopic: c.TOPIC_IDENTITY_COMMANDS,
+        identityChangelog: c.TOPIC_IDENTITY_CHANGELOG,
+        changelogs,
+        log: ctx.log,
+      });
+      console.log(JSON.stringify(summary));
+      return 0;
+    } catch (err) {
+      if (!(err instanceof RebuildRefused)) throw err;
+      console.error(`refused: ${err.message}; nothing was changed`);
+      return 1;
+    }
+  },
+};

@@ -5,20 +5,12 @@
 // at a real cluster is a matter of KAFKA_BROKERS / SCHEMA_REGISTRY_URL / CLICKHOUSE_URL.
 import { loadConfig } from '../shared/config/config.ts';
 import type { PipelineConfig } from '../shared/config/config.ts';
+import { prefixedTopicEnv } from '../shared/kafka/pipeline-topics.ts';
 
 export type BenchEnv = Record<string, string | undefined>;
 
 /** A local-only key unless PII_HMAC_KEY is set (as `make demo`). */
 const BENCH_PII_KEY = 'local-bench-only-pii-key-not-a-secret';
-
-export function rawTopicEnv(prefix: string): BenchEnv {
-  return {
-    TOPIC_BEHAVIOR: `${prefix}.raw.behavior`,
-    TOPIC_TICKETS: `${prefix}.raw.tickets`,
-    TOPIC_SURVEYS: `${prefix}.raw.surveys`,
-    TOPIC_BILLING: `${prefix}.raw.billing`,
-  };
-}
 
 /** Environment of one run: the given raw topics, everything downstream named after `runPrefix`. */
 export function runEnv(base: BenchEnv, rawPrefix: string, runPrefix: string): BenchEnv {
@@ -26,17 +18,7 @@ export function runEnv(base: BenchEnv, rawPrefix: string, runPrefix: string): Be
     ...base,
     PII_HMAC_KEY: base.PII_HMAC_KEY ?? BENCH_PII_KEY,
     LOG_LEVEL: base.BENCH_LOG_LEVEL ?? 'warn',
-    ...rawTopicEnv(rawPrefix),
-    TOPIC_CANONICAL: `${runPrefix}.events.canonical`,
-    TOPIC_DLQ: `${runPrefix}.dlq`,
-    TOPIC_RESOLVED: `${runPrefix}.events.resolved`,
-    TOPIC_IDENTITY_CHANGES: `${runPrefix}.identity.changes`,
-    TOPIC_IDENTITY_CHANGELOG: `${runPrefix}.identity.changelog`,
-    TOPIC_JOURNEY_CHANGELOG: `${runPrefix}.state.changelog`,
-    TOPIC_IDENTITY_COMMANDS: `${runPrefix}.identity.commands`,
-    TOPIC_CHURN_ALERTS: `${runPrefix}.churn.alerts`,
-    INGEST_GROUP_ID: `${runPrefix}-ingest`,
-    JOURNEY_GROUP_ID: `${runPrefix}-journey`,
+    ...prefixedTopicEnv(runPrefix, rawPrefix),
     CLICKHOUSE_DATABASE: runPrefix.replace(/[^A-Za-z0-9_]/g, '_'),
     // A wall-clock tick would sweep every account mid-measurement; the benchmark replays history.
     JOURNEY_IDLE_TICK_SECONDS: '0',

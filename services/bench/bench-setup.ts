@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { ensureTopics } from '../shared/kafka/topics.ts';
-import { pipelineTopics } from '../cli/pipeline-topics.ts';
+import { pipelineTopics } from '../shared/kafka/pipeline-topics.ts';
 import { migrate } from '../sink/migrate.ts';
 
 const RAW_SOURCES = 4;

@@ -9,7 +9,7 @@
 import { loadConfig } from '../shared/config/config.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { DedupWindow } from '../ingest/dedup-window.ts';
-import { journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { inputAvroType } from '../ingest/input-avro.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
 import { processIngestBatch } from '../ingest/ingest-pipeline.ts';

@@ -6,7 +6,7 @@
 import { isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
-import { journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 
 export interface StoredEvents {
   rows: number;

@@ -4,7 +4,7 @@
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { mkdirSync } from 'node:fs';
 import { runEnv } from '../bench/bench-config.ts';
-import { pipelineTopics } from '../cli/pipeline-topics.ts';
+import { pipelineTopics } from '../shared/kafka/pipeline-topics.ts';
 import { inputAvroType, inputSchemaText } from '../ingest/input-avro.ts';
 import { schemaRegistry } from '../ingest/ingest-service.ts';
 import { loadConfig } from '../shared/config/config.ts';

@@ -4,7 +4,7 @@
 // to the ingest), the rest JSON. Every message is a distinct valid event: what is sent is what
 // must be stored, exactly once. `duplicates` re-sends that share of messages right after their
 // original (the same messageId): the dedup negative control needs them.
-import { confluentFrame } from '../ingest/encode-canonical-step.ts';
+import { confluentFrame } from '../shared/kafka/canonical-codec.ts';
 import { toAvroShape } from '../ingest/input-avro.ts';
 import type { inputAvroType } from '../ingest/input-avro.ts';
 import { Rng } from '../workload/prng.ts';

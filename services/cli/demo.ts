@@ -16,7 +16,7 @@ import { migrate } from '../sink/migrate.ts';
 import { produceWorkload } from '../workload/produce-workload.ts';
 import { sendLiveTraffic } from './demo-live.ts';
 import type { LiveTraffic } from './demo-live.ts';
-import { pipelineTopics } from './pipeline-topics.ts';
+import { pipelineTopics, prefixedTopicEnv } from '../shared/kafka/pipeline-topics.ts';
 import { printJourneyReport } from './journey-report.ts';
 import { allInputsIdle, markersSeen } from '../journey/input-watermarks.ts';
 import { progressBar } from './terminal-table.ts';
@@ -26,20 +26,7 @@ export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig 
   return loadConfig({
     ...process.env,
     PII_HMAC_KEY: base.PII_HMAC_KEY,
-    TOPIC_BEHAVIOR: `${prefix}.raw.behavior`,
-    TOPIC_TICKETS: `${prefix}.raw.tickets`,
-    TOPIC_SURVEYS: `${prefix}.raw.surveys`,
-    TOPIC_BILLING: `${prefix}.raw.billing`,
-    TOPIC_CANONICAL: `${prefix}.events.canonical`,
-    TOPIC_DLQ: `${prefix}.dlq`,
-    TOPIC_RESOLVED: `${prefix}.events.resolved`,
-    TOPIC_IDENTITY_CHANGES: `${prefix}.identity.changes`,
-    TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity.changelog`,
-    TOPIC_JOURNEY_CHANGELOG: `${prefix}.state.changelog`,
-    TOPIC_IDENTITY_COMMANDS: `${prefix}.identity.commands`,
-    TOPIC_CHURN_ALERTS: `${prefix}.churn.alerts`,
-    INGEST_GROUP_ID: `${prefix}-ingest`,
-    JOURNEY_GROUP_ID: `${prefix}-journey`,
+    ...prefixedTopicEnv(prefix),
     CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? 'journey_demo',
     // The raw partitions are announced idle soon after the workload ends: the report waits for it.
     INGEST_IDLE_SECONDS: '3',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { journeyEventType } from './encode-canonical-step.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { loadFixture, TEST_CONFIG } from './fixtures/load-fixture.ts';
 import type { InputSource } from './ingest-config.ts';
 import { normaliseEventStep } from './normalise-event-step.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { confluentFrame, encodeFramed, journeyEventType } from './encode-canonical-step.ts';
+import { confluentFrame, encodeFramed, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { journeyEvent } from '../identity/journey-event-fixture.ts';
 
 const type = journeyEventType();

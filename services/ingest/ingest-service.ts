@@ -15,7 +15,7 @@ import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import type { DedupWindow } from './dedup-window.ts';
 import { DedupWindows } from './dedup-windows.ts';
-import { journeyEventSchemaText, journeyEventType } from './encode-canonical-step.ts';
+import { journeyEventSchemaText, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { processIngestBatch } from './ingest-pipeline.ts';
 import type { IngestTopology } from './ingest-pipeline.ts';

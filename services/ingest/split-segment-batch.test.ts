@@ -6,7 +6,7 @@ import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { DLQ_HEADERS } from '../shared/kafka/dead-letter.ts';
 import { DedupWindow } from './dedup-window.ts';
-import { journeyEventType } from './encode-canonical-step.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { TEST_CONFIG, loadFixture } from './fixtures/load-fixture.ts';
 import { BATCH_INDEX_HEADER, processIngestBatch } from './ingest-pipeline.ts';
 import type { IngestTopology } from './ingest-pipeline.ts';

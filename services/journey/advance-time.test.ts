@@ -6,7 +6,16 @@ import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { advanceTime } from './advance-time.ts';
 import type { JourneyEffect } from './journey-effects.ts';
-import { at, b2b, b2bEveryDay, ev, midnight, ofKind, run, transitions } from './journey-test-events.ts';
+import {
+  at,
+  b2b,
+  b2bEveryDay,
+  ev,
+  midnight,
+  ofKind,
+  run,
+  transitions,
+} from '../../test/support/journey-test-events.ts';
 
 /** Advances in `step`-sized ticks from `from` to `to`, collecting effects. */
 function tick(state: AccountState, from: number, to: number, step: number) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { AccountState } from './account-state.ts';
 import { advanceTime } from './advance-time.ts';
 import { foldMerge } from './fold-merge.ts';
-import { at, b2b, billing, ev, run, transitions } from './journey-test-events.ts';
+import { at, b2b, billing, ev, run, transitions } from '../../test/support/journey-test-events.ts';
 
 /** The facts of a state: everything but the key and what was announced. */
 function facts(s: AccountState): Partial<AccountState> {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CHURN_CONFIG } from '../churn/churn-config.ts';
 import { DEFAULT_IDENTITY_CONFIG, createIdentityGraph } from '../identity/identity-core.ts';
-import { confluentFrame, journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { confluentFrame, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { noIdentifiers } from '../ingest/new-journey-event.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
@@ -17,8 +17,8 @@ import { applyMarker, allInputsIdle, inputWatermark } from './input-watermarks.t
 import type { InputMarks } from './input-watermarks.ts';
 import { DAY_MS } from './account-state.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
-import { T0, b2b, ev } from './journey-test-events.ts';
-import { TEST_SCHEMA_ID, testTopology } from './journey-test-topology.ts';
+import { T0, b2b, ev } from '../../test/support/journey-test-events.ts';
+import { TEST_SCHEMA_ID, testTopology } from '../../test/support/journey-test-topology.ts';
 
 const marker = (source: string, eventTime: number | null, idle = false): WatermarkMarker => ({
   source,

@@ -12,7 +12,7 @@ import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
-import { encodeFramed } from '../ingest/encode-canonical-step.ts';
+import { encodeFramed } from '../shared/kafka/canonical-codec.ts';
 import { checkpointRecord, encodeChangelogRecord, resolve } from '../identity/identity-core.ts';
 import type { IdentityConfig, IdentityEffect, IdentityGraph } from '../identity/identity-core.ts';
 import { flushChangelog } from './account-store.ts';

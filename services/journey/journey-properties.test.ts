@@ -14,8 +14,8 @@ import type { JourneyEffect } from './journey-effects.ts';
 import { stageIndex } from './journey-map.ts';
 import { reduceJourney } from './reduce-journey.ts';
 import { deserializeState, serializeState } from './serialize-state.ts';
-import { at, b2b, billing, ev, run } from './journey-test-events.ts';
-import type { Run } from './journey-test-events.ts';
+import { at, b2b, billing, ev, run } from '../../test/support/journey-test-events.ts';
+import type { Run } from '../../test/support/journey-test-events.ts';
 
 const LATENESS = b2b.lateness_minutes * 60_000;
 const END = at(120);

@@ -17,7 +17,7 @@ import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
 import { readChangelog } from '../shared/kafka/read-changelog.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
-import { journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
 import { registryLookup } from '../ingest/lookup-registry-schema.ts';
 import { learnCanonicalWriters } from './learn-canonical-writers.ts';

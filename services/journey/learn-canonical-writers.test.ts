@@ -8,12 +8,12 @@ import avro from 'avsc';
 import type { Schema } from 'avsc';
 import { TransientFault } from '../shared/bulkhead.ts';
 import { UnknownSchemaError } from '../ingest/decode-message-step.ts';
-import { confluentFrame, journeyEventSchemaText, journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { confluentFrame, journeyEventSchemaText, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import { learnCanonicalWriters } from './learn-canonical-writers.ts';
 import type { CanonicalWriters } from './learn-canonical-writers.ts';
-import { ev } from './journey-test-events.ts';
+import { ev } from '../../test/support/journey-test-events.ts';
 
 const reader = journeyEventType();
 const OURS = 7;

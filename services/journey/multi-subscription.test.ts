@@ -5,12 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CHURN_CONFIG } from '../churn/churn-config.ts';
 import { DEFAULT_IDENTITY_CONFIG, createIdentityGraph } from '../identity/identity-core.ts';
-import { confluentFrame, journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { confluentFrame, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { createAccountStore } from './account-store.ts';
-import { T0, b2b, billing, ev } from './journey-test-events.ts';
-import { testTopology } from './journey-test-topology.ts';
+import { T0, b2b, billing, ev } from '../../test/support/journey-test-events.ts';
+import { testTopology } from '../../test/support/journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 
 const type = journeyEventType();

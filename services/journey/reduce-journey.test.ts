@@ -5,7 +5,16 @@ import { DAY_MS } from './account-state.ts';
 import { activeSeats, activeUsersTrend, usageTrend, weeklyActivity } from './account-views.ts';
 import { loadJourneyMap } from './journey-map.ts';
 import { reduceJourney } from './reduce-journey.ts';
-import { at, b2b, billing, ev, HOUR_MS, ofKind, run, transitions } from './journey-test-events.ts';
+import {
+  at,
+  b2b,
+  billing,
+  ev,
+  HOUR_MS,
+  ofKind,
+  run,
+  transitions,
+} from '../../test/support/journey-test-events.ts';
 
 const utm = (source: string) => ({ source, medium: 'cpc', campaign: 'brand', term: null, content: null });
 

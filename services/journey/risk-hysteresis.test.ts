@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dayOf, weekdayOf } from './account-state.ts';
 import type { JourneyMap } from './journey-map.ts';
 import { isCounted, nthCountedDayAfter } from './risk-calendar.ts';
-import { at, b2b, ev, ofKind, run } from './journey-test-events.ts';
+import { at, b2b, ev, ofKind, run } from '../../test/support/journey-test-events.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 
 const calendar = b2b.churn_risk.quiet_days;

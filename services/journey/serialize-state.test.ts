@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import { MAX_FEATURES, MAX_MEMBERS, MAX_RECENT, MAX_WEEKS } from './account-state.ts';
-import { at, billing, ev, run } from './journey-test-events.ts';
+import { at, billing, ev, run } from '../../test/support/journey-test-events.ts';
 import { MAX_STATE_BYTES, StateFormatError, deserializeState, serializeState } from './serialize-state.ts';
 
 /** A year of a busy 80-person enterprise account: every bounded collection at its cap, names of

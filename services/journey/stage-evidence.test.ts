@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isScored } from './apply-journey-step.ts';
-import { at, b2b, billing, ev, run, transitions } from './journey-test-events.ts';
+import { at, b2b, billing, ev, run, transitions } from '../../test/support/journey-test-events.ts';
 
 test('a paying account the pipeline never saw sign up is a customer from its first paid invoice', () => {
   const { state, effects } = run(

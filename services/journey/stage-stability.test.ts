@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { JourneyMap } from './journey-map.ts';
-import { b2b, b2bEveryDay, ev, run } from './journey-test-events.ts';
+import { b2b, b2bEveryDay, ev, run } from '../../test/support/journey-test-events.ts';
 import { weekdayOf } from './account-state.ts';
 import { DAY_MS } from './account-state.ts';
-import { T0 } from './journey-test-events.ts';
+import { T0 } from '../../test/support/journey-test-events.ts';
 import { Rng } from '../workload/prng.ts';
 
 const FIRST_DAY = -56; // 2025-11-10, a Monday: four weeks of baseline before the quarter

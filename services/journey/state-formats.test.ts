@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DAY_MS } from './account-state.ts';
-import { T0 } from './journey-test-events.ts';
+import { T0 } from '../../test/support/journey-test-events.ts';
 import { STATE_FIELDS, deserializeState } from './serialize-state.ts';
 import { fingerprintOf } from './state-format.ts';
 import { JOURNEY_STATE_FORMATS, STATE_FORMATS } from './state-formats.ts';

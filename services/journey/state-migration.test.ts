@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyJourneyChangelog, createAccountStore, flushChangelog, putState } from './account-store.ts';
-import { at, billing, ev, run } from './journey-test-events.ts';
+import { at, billing, ev, run } from '../../test/support/journey-test-events.ts';
 import { encodeState, serializeState } from './serialize-state.ts';
 import { stateFormatRegistry } from './state-format.ts';
 import type { StateFormat } from './state-format.ts';

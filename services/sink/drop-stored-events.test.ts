@@ -3,7 +3,7 @@
 // as a URL parameter, so they are sent in chunks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createChdbTestClient } from './chdb-test-client.ts';
+import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { migrate } from './migrate.ts';
 import { dropStoredEvents } from './drop-stored-events.ts';
 

@@ -3,7 +3,7 @@
 // rollup is rebuilt without the person's events; a repeated erasure changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createChdbTestClient } from './chdb-test-client.ts';
+import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { migrate } from './migrate.ts';
 import { ERASE_WHERE, erasePersons } from './erase-person.ts';
 import type { PersonErasure } from '../identity/person-erasure.ts';

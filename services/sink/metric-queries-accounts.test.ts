@@ -2,10 +2,10 @@
 // same metric computed in plain JS from the same fixture — for every cut.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createChdbTestClient } from './chdb-test-client.ts';
+import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { migrate } from './migrate.ts';
 import { runMetricQuery } from './metric-queries.ts';
-import { assertSameRows, loadMetricFixture } from './metrics-fixture-load.ts';
+import { assertSameRows, loadMetricFixture } from '../../test/fixtures/metrics-fixture-load.ts';
 import {
   EXPERIMENT,
   accountStateRows,
@@ -13,11 +13,11 @@ import {
   churnOutcomeRows,
   churnScoreRows,
   stageTransitionRows,
-} from './metrics-fixture-accounts.ts';
-import { latestStates } from './metrics-oracle-support.ts';
-import type { Cut, Row } from './metrics-oracle-support.ts';
-import * as acc from './metrics-oracle-accounts.ts';
-import * as churn from './metrics-oracle-churn.ts';
+} from '../../test/fixtures/metrics-fixture-accounts.ts';
+import { latestStates } from '../../test/oracles/metrics-oracle-support.ts';
+import type { Cut, Row } from '../../test/oracles/metrics-oracle-support.ts';
+import * as acc from '../../test/oracles/metrics-oracle-accounts.ts';
+import * as churn from '../../test/oracles/metrics-oracle-churn.ts';
 
 const client = createChdbTestClient();
 const database = 'metrics_accounts';

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createChdbTestClient } from './chdb-test-client.ts';
+import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { loadMigrations, migrate, migrationStatus, renderMigration } from './migrate.ts';
 
 const client = createChdbTestClient();

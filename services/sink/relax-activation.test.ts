@@ -4,12 +4,12 @@
 // window" (per person) must find exactly the adopted users counted here in plain JS from the CSV.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createChdbTestClient } from './chdb-test-client.ts';
+import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { migrate } from './migrate.ts';
 import { runMetricQuery } from './metric-queries.ts';
 import { writeBatch } from './write-rows.ts';
 import { journeyEventRow } from './rows/event-rows.ts';
-import { fixtureEvent } from './metrics-fixture.ts';
+import { fixtureEvent } from '../../test/fixtures/metrics-fixture.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import { DAY, adopted, adoption, logins, users } from '../../test/support/relax-dataset.ts';
 

@@ -4,13 +4,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createChdbTestClient } from './chdb-test-client.ts';
+import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { migrate } from './migrate.ts';
 import { backoffMs, dedupToken, writeBatch, writeRows } from './write-rows.ts';
 import type { BatchOrigin } from './write-rows.ts';
 import { ClickHouseRejectedError, ClickHouseUnavailableError, RETRYABLE_CODES } from './clickhouse-errors.ts';
 import { journeyEventRow } from './rows/event-rows.ts';
-import { fixtureEvent } from './metrics-fixture.ts';
+import { fixtureEvent } from '../../test/fixtures/metrics-fixture.ts';
 
 const client = createChdbTestClient();
 const database = 'writer';

@@ -6,7 +6,7 @@
 import type { PipelineConfig } from '../shared/config/config.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import type { OutboundMessage } from '../shared/kafka/producer.ts';
-import { journeyEventType } from '../ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { DedupWindow } from '../ingest/dedup-window.ts';
 import type { InputSource } from '../ingest/ingest-config.ts';
 import { processIngestBatch } from '../ingest/ingest-pipeline.ts';

@@ -3,7 +3,7 @@
 import type { InputSource } from '../ingest/ingest-config.ts';
 import type { inputAvroType } from '../ingest/input-avro.ts';
 import { toAvroShape } from '../ingest/input-avro.ts';
-import { confluentFrame } from '../ingest/encode-canonical-step.ts';
+import { confluentFrame } from '../shared/kafka/canonical-codec.ts';
 import type { RawMessage } from './workload-message.ts';
 
 export type AvroTypes = Record<InputSource, { id: number; type: ReturnType<typeof inputAvroType> }>;

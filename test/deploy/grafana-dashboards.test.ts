@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { migrate } from '../../services/sink/migrate.ts';
 import { metricQueries, runMetricQuery } from '../../services/sink/metric-queries.ts';
-import { loadMetricFixture } from '../../services/sink/metrics-fixture-load.ts';
+import { loadMetricFixture } from '../fixtures/metrics-fixture-load.ts';
 import {
   CLICKHOUSE,
   DASHBOARD_FILES,
@@ -42,7 +42,7 @@ const panels = dashboards.flatMap(([file, d]) => d.panels.map((p) => ({ file, ..
 const clickhousePanels = panels.filter((p) => p.datasource.uid === CLICKHOUSE.uid);
 const prometheusPanels = panels.filter((p) => p.datasource.uid === PROMETHEUS.uid);
 const CUTS = ['all', 'segment', 'plan', 'channel', 'cohort'];
-// The metric fixture spans Jan–Mar 2026 (services/sink/metrics-fixture.ts); accounts pay from
+// The metric fixture spans Jan–Mar 2026 (test/fixtures/metrics-fixture.ts); accounts pay from
 // February, so NRR needs a range starting there (the sink's own NRR test uses the same one).
 const FROM = new Date('2026-02-01T00:00:00.000Z');
 const TO = new Date('2026-03-31T00:00:00.000Z');

@@ -6,7 +6,7 @@
 import { isWatermarkMarker } from '../../services/shared/kafka/watermark-marker.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../../services/shared/kafka/canonical-codec.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { createKafka } from '../../services/shared/kafka/kafka-client.ts';
 import { readPartitionRanges } from '../../services/shared/kafka/read-partition-ranges.ts';

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { KafkaMessage } from 'kafkajs';
+import { prefixedTopicEnv } from '../../services/shared/kafka/pipeline-topics.ts';
 import { loadConfig } from '../../services/shared/config/config.ts';
 import { ensureTopics } from '../../services/shared/kafka/topics.ts';
 import { readDeadLetterHeaders } from '../../services/shared/kafka/dead-letter.ts';
@@ -14,7 +15,7 @@ import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { replayDeadLetters } from '../../services/tools/replay-dlq.ts';
-import { journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../../services/shared/kafka/canonical-codec.ts';
 import {
   loadFixture,
   inputAvroType,
@@ -36,13 +37,7 @@ test('ingest: real-shaped Avro and JSON in, canonical out, poison to the DLQ, du
   const prefix = uniqueName('it');
   const env = {
     ...process.env,
-    TOPIC_BEHAVIOR: `${prefix}.behavior`,
-    TOPIC_TICKETS: `${prefix}.tickets`,
-    TOPIC_SURVEYS: `${prefix}.surveys`,
-    TOPIC_BILLING: `${prefix}.billing`,
-    TOPIC_CANONICAL: `${prefix}.canonical`,
-    TOPIC_DLQ: `${prefix}.dlq`,
-    INGEST_GROUP_ID: `${prefix}-ingest`,
+    ...prefixedTopicEnv(prefix),
     INGEST_MAX_MESSAGE_BYTES: '8192',
     INGEST_MAX_DEPTH: '8',
     INGEST_MAX_PROPERTIES: '120',

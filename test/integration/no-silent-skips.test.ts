@@ -4,7 +4,7 @@
 import { isWatermarkMarker } from '../../services/shared/kafka/watermark-marker.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pipelineTopics } from '../../services/cli/pipeline-topics.ts';
+import { pipelineTopics } from '../../services/shared/kafka/pipeline-topics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { runBatchConsumer } from '../../services/shared/kafka/batch-consumer.ts';
 import { ensureTopics, topicConfigEntries } from '../../services/shared/kafka/topics.ts';

@@ -6,9 +6,9 @@
 // new account — another sort key of journey_events, so FINAL kept both rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confluentFrame, journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
+import { confluentFrame, journeyEventType } from '../../services/shared/kafka/canonical-codec.ts';
 import { registerCanonicalSchema } from '../../services/ingest/ingest-service.ts';
-import { ev } from '../../services/journey/journey-test-events.ts';
+import { ev } from '../support/journey-test-events.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DedupWindow } from '../../services/ingest/dedup-window.ts';
-import { journeyEventType } from '../../services/ingest/encode-canonical-step.ts';
+import { journeyEventType } from '../../services/shared/kafka/canonical-codec.ts';
 import { TEST_CONFIG } from '../../services/ingest/fixtures/load-fixture.ts';
 import type { InputSource } from '../../services/ingest/ingest-config.ts';
 import { processIngestBatch } from '../../services/ingest/ingest-pipeline.ts';

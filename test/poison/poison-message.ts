@@ -1,7 +1,7 @@
 // The shape of a poison message and the valid messages it is cut from. Every poison message is a
 // valid one (a vendor fixture from services/ingest/fixtures, moved to POISON_RECEIVED_AT_MS)
 // changed in its poisoned aspect only, so the reason it gets can only come from that aspect.
-import { confluentFrame } from '../../services/ingest/encode-canonical-step.ts';
+import { confluentFrame } from '../../services/shared/kafka/canonical-codec.ts';
 import type { InputSource } from '../../services/ingest/ingest-config.ts';
 import { inputAvroType, loadFixture, toAvroShape } from '../../services/ingest/fixtures/load-fixture.ts';
 

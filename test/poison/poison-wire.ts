@@ -1,7 +1,7 @@
 // Poison at the wire: bodies that are not a message at all, JSON that is not an object, Confluent
 // frames with a bad id, cut short, or with a body the writer schema does not describe.
 import avro from 'avsc';
-import { confluentFrame } from '../../services/ingest/encode-canonical-step.ts';
+import { confluentFrame } from '../../services/shared/kafka/canonical-codec.ts';
 import type { PoisonMessage } from './poison-message.ts';
 import {
   avroBytes,

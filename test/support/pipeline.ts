@@ -6,7 +6,7 @@ import { createKafka } from '../../services/shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../../services/shared/kafka/topics.ts';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import { migrate } from '../../services/sink/migrate.ts';
-import { pipelineTopics } from '../../services/cli/pipeline-topics.ts';
+import { pipelineTopics, prefixedTopicEnv } from '../../services/shared/kafka/pipeline-topics.ts';
 import { uniqueName } from './stack.ts';
 
 export async function freshPipeline(
@@ -15,23 +15,10 @@ export async function freshPipeline(
   const prefix = uniqueName('p');
   const env: Record<string, string | undefined> = {
     ...process.env,
-    TOPIC_BEHAVIOR: `${prefix}.behavior`,
-    TOPIC_TICKETS: `${prefix}.tickets`,
-    TOPIC_SURVEYS: `${prefix}.surveys`,
-    TOPIC_BILLING: `${prefix}.billing`,
-    TOPIC_CANONICAL: `${prefix}.canonical`,
-    TOPIC_DLQ: `${prefix}.dlq`,
-    TOPIC_RESOLVED: `${prefix}.resolved`,
-    TOPIC_IDENTITY_CHANGES: `${prefix}.identity-changes`,
-    TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity-changelog`,
-    TOPIC_JOURNEY_CHANGELOG: `${prefix}.journey-changelog`,
-    TOPIC_IDENTITY_COMMANDS: `${prefix}.identity-commands`,
-    TOPIC_CHURN_ALERTS: `${prefix}.churn-alerts`,
+    ...prefixedTopicEnv(prefix),
     TOPIC_PARTITIONS: '2',
     // Raw partitions idle soon after a test stops producing: the watermark is not held for long.
     INGEST_IDLE_SECONDS: '2',
-    INGEST_GROUP_ID: `${prefix}-ingest`,
-    JOURNEY_GROUP_ID: `${prefix}-journey`,
     CLICKHOUSE_DATABASE: prefix.replace(/[^A-Za-z0-9_]/g, '_'),
     PII_HMAC_KEY: 'integration-test-hmac-key-0123456789',
     LOG_LEVEL: 'silent',

@@ -3,8 +3,7 @@
 // table names, and waits by polling, never by sleeping a fixed time.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-// Side effect: silences kafkajs's TimeoutNegativeWarning on Node >= 23, as the services do.
-import '../../services/shared/kafka/kafka-client.ts';
+import { silenceKafkajsTimerWarnings } from '../../services/shared/kafka/kafka-client.ts';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -36,6 +35,7 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testKafka(clientId = uniqueName('test')): Kafka {
+  silenceKafkajsTimerWarnings();
   return new Kafka({ clientId, brokers: stackEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
 }
 

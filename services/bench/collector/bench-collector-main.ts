@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../../shared/config/config.ts';
 import { createKafka } from '../../shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../../shared/kafka/topics.ts';
-import { pipelineTopics } from '../../cli/pipeline-topics.ts';
+import { pipelineTopics } from '../../shared/kafka/pipeline-topics.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);

@@ -1,7 +1,7 @@
 // `journey rebuild-state --yes`: rebuild journey state from the input still in Kafka.
 import { createKafka } from '../../shared/kafka/kafka-client.ts';
 import { RebuildRefused, rebuildState } from '../../tools/rebuild-state.ts';
-import { pipelineTopics } from '../pipeline-topics.ts';
+import { pipelineTopics } from '../../shared/kafka/pipeline-topics.ts';
 import type { CommandSpec } from '../command-spec.ts';
 
 export const REBUILD_STATE: CommandSpec = {

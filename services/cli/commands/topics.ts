@@ -1,7 +1,7 @@
 // `journey topics`: create the pipeline's missing topics.
 import { createKafka } from '../../shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../../shared/kafka/topics.ts';
-import { pipelineTopics } from '../pipeline-topics.ts';
+import { pipelineTopics } from '../../shared/kafka/pipeline-topics.ts';
 import type { CommandSpec } from '../command-spec.ts';
 
 export const TOPICS: CommandSpec = {

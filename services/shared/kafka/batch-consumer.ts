@@ -94,8 +94,15 @@ const exitOnFatal =
 
 const HEARTBEAT_MS = 3_000;
 
+/** The consumer's logger: the stage's logger usually names the stage already, so each key is
+ *  bound once (pino writes a repeated key twice). */
+export function consumerLogger(log: Logger, stage: string, groupId: string): Logger {
+  return log.child({ ...('stage' in log.bindings() ? {} : { stage }), groupId });
+}
+
 export async function runBatchConsumer(options: BatchConsumerOptions): Promise<RunningConsumer> {
-  const { kafka, groupId, topics, stage, handler, log, metrics } = options;
+  const { kafka, groupId, topics, stage, handler, metrics } = options;
+  const log = consumerLogger(options.log, stage, groupId);
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
   const consumer = kafka.consumer({
     groupId,
@@ -126,8 +133,6 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
           );
           log.error(
             {
-              stage,
-              groupId,
               topic,
               partition,
               committed: lost.committed?.toString() ?? null,
@@ -138,8 +143,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
             `offsets lost: ${lost.description}; partition stopped, nothing committed — an operator decides (docs/reliability.md)`,
           );
         },
-        (err: unknown) =>
-          log.error({ stage, groupId, topic, partition, err }, 'offset out of range; partition stopped'),
+        (err: unknown) => log.error({ topic, partition, err }, 'offset out of range; partition stopped'),
       );
     },
   );
@@ -149,15 +153,12 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     lastHeartbeatAt = Date.now();
     memberId = event.payload.memberId;
     metrics?.rebalances.inc({ group: groupId });
-    log.info({ stage, groupId, assignment: event.payload.memberAssignment }, 'partitions assigned');
+    log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     options.onGroupJoin?.(event.payload.memberAssignment);
     resolveJoined();
   });
   consumer.on(consumer.events.CRASH, (event) => {
-    log.error(
-      { stage, groupId, err: event.payload.error, restart: event.payload.restart },
-      'consumer crashed',
-    );
+    log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
     // kafkajs restarts the consumer after retriable errors; after a non-retriable one it stops for
     // good. Nothing was committed for the failed batch: the owner decides (the CLI exits, so the
     // orchestrator restarts the process from the committed offsets).

@@ -44,15 +44,22 @@ export function benignKafkaLog(message: string, extra: Record<string, unknown>):
   return message === 'Error when calling eachBatch';
 }
 
-// kafkajs 2.2.4 schedules timers with negative delays on Node >= 23, which then prints a
-// TimeoutNegativeWarning per request. The timer still fires immediately, as before; silence that
-// one warning and keep every other warning.
-const originalEmitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const name = typeof warning === 'object' ? warning.name : typeof rest[0] === 'string' ? rest[0] : '';
-  if (name === 'TimeoutNegativeWarning') return;
-  (originalEmitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+let timerWarningsSilenced = false;
+
+/** kafkajs 2.2.4 schedules timers with negative delays on Node >= 23, which then prints a
+ *  TimeoutNegativeWarning per request. The timer still fires immediately, as before: this silences
+ *  that one warning and keeps every other. Called by createKafka (once per process); a process
+ *  that builds its own kafkajs client calls it itself. */
+export function silenceKafkajsTimerWarnings(): void {
+  if (timerWarningsSilenced) return;
+  timerWarningsSilenced = true;
+  const originalEmitWarning = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const name = typeof warning === 'object' ? warning.name : typeof rest[0] === 'string' ? rest[0] : '';
+    if (name === 'TimeoutNegativeWarning') return;
+    (originalEmitWarning as (...args: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
 
 type KafkaSecurity = Pick<
   PipelineConfig,
@@ -171,6 +178,7 @@ function checkTrustBeforeConnect<T extends Connectable>(client: T, check: () => 
 }
 
 export function createKafka(config: KafkaSecurity, clientId: string, log?: Logger): Kafka {
+  silenceKafkajsTimerWarnings();
   const kafkaConfig = kafkaClientConfig(config, clientId, log);
   const kafka = new Kafka(kafkaConfig);
   const ssl = kafkaConfig.ssl;

@@ -3,11 +3,11 @@
 // the round trip (millisecond times, maps, nullables).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createChdbTestClient } from '../chdb-test-client.ts';
+import { createChdbTestClient } from '../../../test/support/chdb-test-client.ts';
 import { migrate } from '../migrate.ts';
 import { writeBatch } from '../write-rows.ts';
-import { fixtureEvent, t } from '../metrics-fixture.ts';
-import { ACCOUNTS, sketchState } from '../metrics-fixture-accounts.ts';
+import { fixtureEvent, t } from '../../../test/fixtures/metrics-fixture.ts';
+import { ACCOUNTS, sketchState } from '../../../test/fixtures/metrics-fixture-accounts.ts';
 import { healthySignals } from '../../churn/churn-signals-fixture.ts';
 import { deadLetterMessage, readDeadLetterHeaders } from '../../shared/kafka/dead-letter.ts';
 import { dlqRow, journeyEventRow } from './event-rows.ts';

@@ -1,7 +1,7 @@
 // Plain-JS oracles of the acquisition and activation metric queries.
 // Each mirrors the documented definition in its queries/<name>.sql header.
-import type { JourneyEvent } from '../shared/generated/avro-types.ts';
-import type { AccountStateRow } from './rows/journey-state-rows.ts';
+import type { JourneyEvent } from '../../services/shared/generated/avro-types.ts';
+import type { AccountStateRow } from '../../services/sink/rows/journey-state-rows.ts';
 import {
   HOUR,
   accountOf,

@@ -1,6 +1,6 @@
 // Plain-JS oracles of the revenue, voice and support metric queries.
-import type { JourneyEvent } from '../shared/generated/avro-types.ts';
-import type { AccountStateRow, StageTransitionRow } from './rows/journey-state-rows.ts';
+import type { JourneyEvent } from '../../services/shared/generated/avro-types.ts';
+import type { AccountStateRow, StageTransitionRow } from '../../services/sink/rows/journey-state-rows.ts';
 import { cutOf, groupBy, mean, round } from './metrics-oracle-support.ts';
 import type { Cut, Row } from './metrics-oracle-support.ts';
 import { featuresByAccount } from './metrics-oracle-engagement.ts';

@@ -1,9 +1,9 @@
 // Plain-JS helpers for the metric oracles: the tests compute every metric a second time, without
 // SQL, from the same fixture rows, and compare.
-import type { JourneyEvent } from '../shared/generated/avro-types.ts';
-import type { AccountStateRow } from './rows/journey-state-rows.ts';
-import type { IdentityOverrideRow } from './rows/identity-rows.ts';
-import { mondayOf } from './rows/row-time.ts';
+import type { JourneyEvent } from '../../services/shared/generated/avro-types.ts';
+import type { AccountStateRow } from '../../services/sink/rows/journey-state-rows.ts';
+import type { IdentityOverrideRow } from '../../services/sink/rows/identity-rows.ts';
+import { mondayOf } from '../../services/sink/rows/row-time.ts';
 
 export type Row = Record<string, string | number | null>;
 export type Cut = 'all' | 'segment' | 'plan' | 'channel' | 'cohort';

@@ -1,7 +1,7 @@
 // Test fixture: the journey stage's topology on fixed topic names, canonical schema id 7.
 import type { Type } from 'avsc';
-import { journeyEventType } from '../ingest/encode-canonical-step.ts';
-import type { JourneyTopology } from './journey-pipeline.ts';
+import { journeyEventType } from '../../services/shared/kafka/canonical-codec.ts';
+import type { JourneyTopology } from '../../services/journey/journey-pipeline.ts';
 
 export const TEST_SCHEMA_ID = 7;
 

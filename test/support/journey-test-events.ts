@@ -1,14 +1,14 @@
 // Test fixture: canonical resolved events for the journey reducer, and a runner that feeds them
 // the way the shell does (now = max event time seen - lateness).
-import { newJourneyEvent, noIdentifiers } from '../ingest/new-journey-event.ts';
-import type { JourneyEvent } from '../shared/generated/avro-types.ts';
-import { DAY_MS } from './account-state.ts';
-import type { AccountState } from './account-state.ts';
-import { advanceTime } from './advance-time.ts';
-import type { JourneyEffect } from './journey-effects.ts';
-import { loadJourneyMap } from './journey-map.ts';
-import type { JourneyMap } from './journey-map.ts';
-import { reduceJourney } from './reduce-journey.ts';
+import { newJourneyEvent, noIdentifiers } from '../../services/ingest/new-journey-event.ts';
+import type { JourneyEvent } from '../../services/shared/generated/avro-types.ts';
+import { DAY_MS } from '../../services/journey/account-state.ts';
+import type { AccountState } from '../../services/journey/account-state.ts';
+import { advanceTime } from '../../services/journey/advance-time.ts';
+import type { JourneyEffect } from '../../services/journey/journey-effects.ts';
+import { loadJourneyMap } from '../../services/journey/journey-map.ts';
+import type { JourneyMap } from '../../services/journey/journey-map.ts';
+import { reduceJourney } from '../../services/journey/reduce-journey.ts';
 
 export const b2b = loadJourneyMap('config/journeys/b2b-saas.yaml');
 

@@ -1,7 +1,9 @@
-// Every topic the pipeline reads or writes, with its partitions and cleanup policy.
-import type { PipelineConfig } from '../shared/config/config.ts';
-import { rawTopicMaxBytes } from '../shared/kafka/message-limits.ts';
-import type { TopicSpec } from '../shared/kafka/topics.ts';
+// Every topic the pipeline reads or writes, with its partitions and cleanup policy, and the one
+// way to name a whole set of them after a prefix (the demo, the benchmark and the tests each run
+// on fresh topics, consumer groups and database of their own).
+import type { PipelineConfig } from '../config/config.ts';
+import { rawTopicMaxBytes } from './message-limits.ts';
+import type { TopicSpec } from './topics.ts';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
@@ -46,4 +48,32 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
     { topic: config.TOPIC_IDENTITY_COMMANDS, partitions: 1, retentionMs: 4 * WEEK_MS, logAppendTime: true },
     { topic: config.TOPIC_CHURN_ALERTS, partitions, retentionMs: 4 * WEEK_MS, logAppendTime: true },
   ];
+}
+
+/** The raw topics' variables named after `prefix` (`<prefix>.raw.behavior`, ...). */
+function rawTopicEnv(prefix: string): Record<string, string> {
+  return {
+    TOPIC_BEHAVIOR: `${prefix}.raw.behavior`,
+    TOPIC_TICKETS: `${prefix}.raw.tickets`,
+    TOPIC_SURVEYS: `${prefix}.raw.surveys`,
+    TOPIC_BILLING: `${prefix}.raw.billing`,
+  };
+}
+
+/** Every topic and consumer group variable named after `prefix`; the raw topics after
+ *  `rawPrefix` (a benchmark's runs share one set of raw topics). */
+export function prefixedTopicEnv(prefix: string, rawPrefix = prefix): Record<string, string> {
+  return {
+    ...rawTopicEnv(rawPrefix),
+    TOPIC_CANONICAL: `${prefix}.events.canonical`,
+    TOPIC_DLQ: `${prefix}.dlq`,
+    TOPIC_RESOLVED: `${prefix}.events.resolved`,
+    TOPIC_IDENTITY_CHANGES: `${prefix}.identity.changes`,
+    TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity.changelog`,
+    TOPIC_JOURNEY_CHANGELOG: `${prefix}.state.changelog`,
+    TOPIC_IDENTITY_COMMANDS: `${prefix}.identity.commands`,
+    TOPIC_CHURN_ALERTS: `${prefix}.churn.alerts`,
+    INGEST_GROUP_ID: `${prefix}-ingest`,
+    JOURNEY_GROUP_ID: `${prefix}-journey`,
+  };
 }

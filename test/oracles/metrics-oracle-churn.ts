@@ -1,6 +1,6 @@
 // Plain-JS oracles of the churn metric queries (score distribution, time to churn).
-import type { AccountStateRow } from './rows/journey-state-rows.ts';
-import type { ChurnAlertRow, ChurnOutcomeRow, ChurnScoreRow } from './rows/churn-rows.ts';
+import type { AccountStateRow } from '../../services/sink/rows/journey-state-rows.ts';
+import type { ChurnAlertRow, ChurnOutcomeRow, ChurnScoreRow } from '../../services/sink/rows/churn-rows.ts';
 import { HOUR, cutOf, groupBy, mean, round, upperMedian } from './metrics-oracle-support.ts';
 import type { Cut, Row } from './metrics-oracle-support.ts';
 

@@ -1,6 +1,6 @@
 // Plain-JS oracles of the stage and experiment metric queries (account snapshots and
 // transitions).
-import type { AccountStateRow, StageTransitionRow } from './rows/journey-state-rows.ts';
+import type { AccountStateRow, StageTransitionRow } from '../../services/sink/rows/journey-state-rows.ts';
 import { HOUR, cutOf, groupBy, mean, round, upperMedian } from './metrics-oracle-support.ts';
 import type { Cut, Row } from './metrics-oracle-support.ts';
 

@@ -12,7 +12,8 @@ import type { OutboundMessage, TransactionalProducer } from '../shared/kafka/pro
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import { writeRows } from '../sink/write-rows.ts';
-import { IDENTITY_TABLES } from './journey-pipeline.ts';
+import { IDENTITY_TABLES } from '../sink/rows/journey-rows.ts';
+import type { RowsByTable } from '../sink/rows/journey-rows.ts';
 import type { JourneyBatchResult } from './journey-pipeline.ts';
 
 /** This member went a session timeout without a heartbeat: its partition may be another's now. */
@@ -27,6 +28,8 @@ export interface JourneyCommit {
   batch: ConsumedBatch;
   control: BatchControl;
   result: JourneyBatchResult;
+  /** The batch's outputs as rows (services/sink/rows/journey-rows.ts). */
+  rows: RowsByTable;
   producer: TransactionalProducer;
   clickhouse: ClickHouseClient;
   config: PipelineConfig;
@@ -36,14 +39,14 @@ export interface JourneyCommit {
 
 /** True when committed; false when the partition was revoked meanwhile (nothing committed). */
 export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean> {
-  const { batch, control, result, producer, clickhouse, config, metrics, log } = commit;
+  const { batch, control, result, rows, producer, clickhouse, config, metrics, log } = commit;
   const first = batch.messages[0]!;
   const last = batch.messages[batch.messages.length - 1]!;
   const rejected: OutboundMessage[] = [];
   const insertRows = (retries?: number) =>
     writeRows(
       clickhouse,
-      result.rows,
+      rows,
       { topic: batch.topic, partition: batch.partition, firstOffset: first.offset, lastOffset: last.offset },
       {
         database: config.CLICKHOUSE_DATABASE,

@@ -12,7 +12,7 @@ import { createAccountStore } from './account-store.ts';
 import { memberKey } from './bounded-sets.ts';
 import { processIdentityCommands } from './identity-commands-pipeline.ts';
 import { b2b, ev } from '../../test/support/journey-test-events.ts';
-import { testTopology } from '../../test/support/journey-test-topology.ts';
+import { testTopology, rowsOf } from '../../test/support/journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 
 const type = journeyEventType();
@@ -44,7 +44,7 @@ test('delete: the erasure for the shell, no row naming the person, account state
     ctx,
     now,
   );
-  const rows = stored.rows.get('journey_events') as Array<{
+  const rows = rowsOf(stored).get('journey_events') as Array<{
     person_id: string;
     user_id: string;
     account_id: string;
@@ -61,12 +61,12 @@ test('delete: the erasure for the shell, no row naming the person, account state
   assert.equal(result.erasures.length, 1);
   assert.ok(result.erasures[0]!.person_ids.includes(person));
   assert.deepEqual(result.erasures[0]!.identifier_keys, ['a:anon-gone', 'u:gone']);
-  assert.equal(result.rows.get('identity_map'), undefined, 'no is_deleted marker naming its keys');
-  assert.equal(result.rows.get('person_overrides'), undefined);
+  assert.equal(rowsOf(result).get('identity_map'), undefined, 'no is_deleted marker naming its keys');
+  assert.equal(rowsOf(result).get('person_overrides'), undefined);
   assert.deepEqual(
-    (result.rows.get('identity_changes') as Array<{ kind: string; person_id: string; event_id: string }>).map(
-      (r) => [r.kind, r.person_id, r.event_id],
-    ),
+    (
+      rowsOf(result).get('identity_changes') as Array<{ kind: string; person_id: string; event_id: string }>
+    ).map((r) => [r.kind, r.person_id, r.event_id]),
     [['deletion', '', 'cmd-1']],
   );
   const changelog = new Map(
@@ -97,7 +97,9 @@ test('a force-merge then a delete in one batch: the merge rows naming the person
     ctx,
     now,
   );
-  const [a, b] = (stored.rows.get('journey_events') as Array<{ person_id: string }>).map((r) => r.person_id);
+  const [a, b] = (rowsOf(stored).get('journey_events') as Array<{ person_id: string }>).map(
+    (r) => r.person_id,
+  );
   const commands = [
     { command: 'force-merge', command_id: 'c1', person_id: a, other_person_id: b },
     { command: 'delete', command_id: 'c2', person_id: a },
@@ -107,6 +109,6 @@ test('a force-merge then a delete in one batch: the merge rows naming the person
     result.outcomes.map((o) => o.outcome),
     ['applied', 'applied'],
   );
-  const written = JSON.stringify([...result.rows.values()]);
+  const written = JSON.stringify([...rowsOf(result).values()]);
   for (const id of [a!, b!, 'u:one', 'u:two']) assert.ok(!written.includes(id), `${id} in ${written}`);
 });

@@ -1,19 +1,18 @@
 // Operator identity commands, top to bottom: parse -> apply to the graph (single writer) and fold
-// or delete journey state -> identity rows, identity changes, changelogs -> (shell) the erasure of
-// deleted persons from ClickHouse (services/sink/erase-person.ts), then one transaction with the
-// offsets. A deletion writes no row that names the person: its identity_map / person_overrides
+// or delete journey state -> identity outputs, identity changes, changelogs -> (shell) the erasure
+// of deleted persons from ClickHouse and the rows without them (services/sink/erase-person.ts),
+// then one transaction with the offsets. A deletion writes no row that names the person: its identity_map / person_overrides
 // `is_deleted` markers are left out (the erasure deletes every row of the person, and a marker
 // inserted after it would put the identifiers back), and its identity_changes audit row keeps only
 // the command id. Commands are idempotent
 // (a repeated force-merge is `same_person`, a repeated delete `unknown_person`), so a retried
 // batch cannot apply one twice.
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
-import { namesErasedPerson } from '../identity/person-erasure.ts';
 import type { PersonErasure } from '../identity/person-erasure.ts';
 import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { encodeChangelogRecord } from '../identity/identity-core.ts';
-import { identityChangeRow } from '../sink/rows/identity-rows.ts';
+import { emptyOutputs } from './journey-outputs.ts';
 import { flushChangelog } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { applyIdentityCommandStep, parseIdentityCommand } from './apply-identity-command-step.ts';
@@ -37,15 +36,13 @@ export function processIdentityCommands(
     messages: [],
     changelog: [],
     checkpoint: [],
-    rows: new Map(),
+    outputs: emptyOutputs(),
     counts: new Map(),
     effects: [],
     deletedPersonIds: [],
     erasures: [],
     outcomes: [],
   };
-  const push = (table: string, rows: object[]): void =>
-    void result.rows.set(table, [...(result.rows.get(table) ?? []), ...rows]);
   for (const message of messages) {
     const parsed = parseIdentityCommand(message.value);
     if (parsed.kind !== 'ok') {
@@ -85,10 +82,10 @@ export function processIdentityCommands(
     });
     const erasure = applied.erasure;
     if (erasure === null) {
-      push('identity_map', rows.identity_map);
-      push('person_overrides', rows.person_overrides);
+      result.outputs.identityMap.push(...rows.identity_map);
+      result.outputs.personOverrides.push(...rows.person_overrides);
     } else result.erasures.push(erasure);
-    push('accounts', rows.accounts);
+    result.outputs.accounts.push(...rows.accounts);
     for (const record of changelog) {
       const { key, value } = encodeChangelogRecord(record);
       // Identity records are global to the graph: partition 0 of the changelog, as for a
@@ -105,21 +102,11 @@ export function processIdentityCommands(
         key: person,
         value: JSON.stringify(effect),
       });
-      const change = identityChangeRow(effect);
       // The deletion's audit row: kind, reason, command id and time; the person is not named.
-      if (change)
-        push('identity_changes', [change.kind === 'deletion' ? { ...change, person_id: '' } : change]);
+      result.outputs.identityChanges.push({ effect, anonymous: effect.kind === 'deletion' });
     }
     result.deletedPersonIds.push(...applied.deletedPersonIds);
   }
-  // Rows an earlier command of the batch wrote for a person deleted later in it would be inserted
-  // after the erasure: they are left out.
-  if (result.erasures.length > 0)
-    for (const [table, rows] of result.rows)
-      result.rows.set(
-        table,
-        rows.filter((row) => !namesErasedPerson(row, result.erasures)),
-      );
   for (const entry of flushChangelog(state.accounts)) {
     result.changelog.push({
       topic: topology.journeyChangelogTopic,

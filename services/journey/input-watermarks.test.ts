@@ -18,7 +18,7 @@ import type { InputMarks } from './input-watermarks.ts';
 import { DAY_MS } from './account-state.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import { T0, b2b, ev } from '../../test/support/journey-test-events.ts';
-import { TEST_SCHEMA_ID, testTopology } from '../../test/support/journey-test-topology.ts';
+import { TEST_SCHEMA_ID, testTopology, rowsOf } from '../../test/support/journey-test-topology.ts';
 
 const marker = (source: string, eventTime: number | null, idle = false): WatermarkMarker => ({
   source,
@@ -147,7 +147,7 @@ function replay(stream: readonly ConsumedMessage[]) {
       { map: b2b, churn: DEFAULT_CHURN_CONFIG },
       T0,
     );
-    for (const row of (result.rows.get('stage_transitions') ?? []) as Array<Record<string, unknown>>)
+    for (const row of (rowsOf(result).get('stage_transitions') ?? []) as Array<Record<string, unknown>>)
       transitions.push(`${String(row.account_key)} ${String(row.from_stage)}->${String(row.to_stage)}`);
   }
   const stages = Object.fromEntries(

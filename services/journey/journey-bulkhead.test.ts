@@ -13,7 +13,7 @@ import { createAccountStore } from './account-store.ts';
 import { parseIdentityCommand } from './apply-identity-command-step.ts';
 import { processIdentityCommands } from './identity-commands-pipeline.ts';
 import { b2b, ev } from '../../test/support/journey-test-events.ts';
-import { testTopology } from '../../test/support/journey-test-topology.ts';
+import { testTopology, rowsOf } from '../../test/support/journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyTopology } from './journey-pipeline.ts';
 
@@ -73,7 +73,7 @@ test('an event whose processing throws is dead-lettered as internal_error; the o
   assert.equal(letter.sourceOffset, '1');
   assert.match(letter.detail, /^RangeError: value out of range for int/);
   // Stored or dead-lettered, never both.
-  assert.equal(result.rows.get('journey_events')?.length, 2);
+  assert.equal(rowsOf(result).get('journey_events')?.length, 2);
   assert.equal(result.messages.filter((m) => m.topic === 'resolved').length, 2);
   assert.equal(result.counts.get('dlq:internal_error'), 1);
   assert.equal(result.counts.get('ok'), 2);

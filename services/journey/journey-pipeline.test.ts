@@ -8,7 +8,7 @@ import { confluentFrame, journeyEventType } from '../shared/kafka/canonical-code
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { createAccountStore } from './account-store.ts';
 import { b2b, ev } from '../../test/support/journey-test-events.ts';
-import { testTopology } from '../../test/support/journey-test-topology.ts';
+import { testTopology, rowsOf } from '../../test/support/journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyTopology } from './journey-pipeline.ts';
 
@@ -49,7 +49,7 @@ test('every stored event goes to the resolved topic, keyed by account, with pers
   const result = run('resolved');
   const resolved = result.messages.filter((m) => m.topic === 'resolved');
   assert.equal(resolved.length, 3);
-  assert.equal(result.rows.get('journey_events')?.length, 3);
+  assert.equal(rowsOf(result).get('journey_events')?.length, 3);
   for (const message of resolved) {
     const event = type.fromBuffer((message.value as Buffer).subarray(5));
     assert.ok(event.person_id, 'resolved to a person');
@@ -65,6 +65,6 @@ test('JOURNEY_RESOLVED_OUTPUT=off: the same rows and state, no resolved-event me
     off.messages.map((m) => m.topic),
     full.messages.filter((m) => m.topic !== 'resolved').map((m) => m.topic),
   );
-  assert.deepEqual(off.rows, full.rows);
+  assert.deepEqual(rowsOf(off), rowsOf(full));
   assert.deepEqual(off.changelog, full.changelog);
 });

@@ -21,15 +21,8 @@ import { applyJourneyStep, emptyStepOutput } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import type { CanonicalWriters } from './learn-canonical-writers.ts';
-import { journeyEventRow } from '../sink/rows/event-rows.ts';
-import { identityChangeRow } from '../sink/rows/identity-rows.ts';
-import { churnAlertRow, churnOutcomeRow, churnScoreRow } from '../sink/rows/churn-rows.ts';
-import {
-  accountStateDeletedRow,
-  accountStateRow,
-  journeySignalRow,
-  stageTransitionRow,
-} from '../sink/rows/journey-state-rows.ts';
+import { emptyOutputs } from './journey-outputs.ts';
+import type { JourneyOutputs } from './journey-outputs.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 import { decodeWatermarkMarker, isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import { applyMarker, inputWatermark, markersSeen } from './input-watermarks.ts';
@@ -55,9 +48,6 @@ export interface JourneyStageState {
   accounts: AccountStore;
 }
 
-/** Rows per ClickHouse table, in insertion order. */
-export type RowsByTable = Map<string, object[]>;
-
 export interface JourneyBatchResult {
   /** Written first: resolved events, identity changes, churn alerts, dead letters. */
   messages: OutboundMessage[];
@@ -65,26 +55,11 @@ export interface JourneyBatchResult {
   changelog: OutboundMessage[];
   /** Written last, alone: the identity changelog's checkpoint of this batch. */
   checkpoint: OutboundMessage[];
-  rows: RowsByTable;
+  /** For the store: the sink maps them to rows (services/sink/rows/journey-rows.ts). */
+  outputs: JourneyOutputs;
   counts: Map<string, number>;
   effects: IdentityEffect[];
 }
-
-function pushRows(rows: RowsByTable, table: string, list: ReadonlyArray<object>): void {
-  if (list.length === 0) return;
-  const existing = rows.get(table) ?? [];
-  existing.push(...list);
-  rows.set(table, existing);
-}
-
-/** Written (concurrently) before every other table of the batch: a reader never sees an event
- * whose re-attribution is still on its way. */
-export const IDENTITY_TABLES: ReadonlySet<string> = new Set([
-  'identity_map',
-  'person_overrides',
-  'accounts',
-  'identity_changes',
-]);
 
 export function resolvedKey(event: JourneyEvent): string {
   return event.account_id ?? event.person_id ?? event.event_id;
@@ -100,12 +75,11 @@ export function processJourneyBatch(
   ctx: JourneyContext,
   nowMs: number,
 ): JourneyBatchResult {
-  const rows: RowsByTable = new Map([...IDENTITY_TABLES, 'journey_events'].map((t) => [t, []]));
   const result: JourneyBatchResult = {
     messages: [],
     changelog: [],
     checkpoint: [],
-    rows,
+    outputs: emptyOutputs(),
     counts: new Map(),
     effects: [],
   };
@@ -160,9 +134,9 @@ export function processJourneyBatch(
         return;
       }
       const resolved = resolve(state.graph, decoded.value, decoded.value.received_time, identityConfig);
-      pushRows(result.rows, 'identity_map', resolved.rows.identity_map);
-      pushRows(result.rows, 'person_overrides', resolved.rows.person_overrides);
-      pushRows(result.rows, 'accounts', resolved.rows.accounts);
+      result.outputs.identityMap.push(...resolved.rows.identity_map);
+      result.outputs.personOverrides.push(...resolved.rows.person_overrides);
+      result.outputs.accounts.push(...resolved.rows.accounts);
       for (const record of resolved.changelog) {
         const { key, value } = encodeChangelogRecord(record);
         result.changelog.push({
@@ -180,8 +154,7 @@ export function processJourneyBatch(
           key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
           value: JSON.stringify(effect),
         });
-        const change = identityChangeRow(effect);
-        if (change) pushRows(result.rows, 'identity_changes', [change]);
+        result.outputs.identityChanges.push({ effect, anonymous: false });
       }
       if (resolved.outcome.kind === 'suppressed') {
         count(`drop:${resolved.outcome.reason}`);
@@ -201,7 +174,6 @@ export function processJourneyBatch(
       sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
       // Both outputs of the event are built before either is kept: an event is stored, or
       // dead-lettered, never both.
-      const row = journeyEventRow(event);
       const resolvedOut: OutboundMessage | null =
         topology.resolvedTopic === null
           ? null
@@ -213,7 +185,7 @@ export function processJourneyBatch(
                 ? { headers: { produced_at: message.headers.produced_at } }
                 : {}),
             };
-      pushRows(result.rows, 'journey_events', [row]);
+      result.outputs.events.push(event);
       if (resolvedOut) result.messages.push(resolvedOut);
       count('ok');
     };
@@ -244,7 +216,7 @@ export function processJourneyBatch(
   return result;
 }
 
-/** Rows, alerts and the journey-state changelog of a step's output (events or a timer tick). */
+/** Outputs, alerts and the journey-state changelog of a step's output (events or a timer tick). */
 export function emitStateOutputs(
   accounts: AccountStore,
   step: JourneyStepOutput,
@@ -252,24 +224,19 @@ export function emitStateOutputs(
   result: JourneyBatchResult,
   partition: number,
 ): void {
-  for (const effect of step.effects) {
-    if (effect.kind === 'transition')
-      pushRows(result.rows, 'stage_transitions', [
-        stageTransitionRow(effect, accounts.states.get(effect.account_key)),
-      ]);
-    else pushRows(result.rows, 'journey_signals', [journeySignalRow(effect)]);
+  const outputs = result.outputs;
+  for (const effect of step.effects)
+    outputs.journeyEffects.push({
+      effect,
+      state: effect.kind === 'transition' ? accounts.states.get(effect.account_key) : undefined,
+    });
+  outputs.scores.push(...step.scores);
+  outputs.alerts.push(...step.alerts);
+  // The MRR the account bore just before it churned (after it, the sum is 0).
+  for (const outcome of step.outcomes) {
+    const subscriptions = accounts.states.get(outcome.account)?.subscriptionMrr ?? {};
+    outputs.outcomes.push({ outcome, mrrBeforeCents: accountMrrAt(subscriptions, outcome.churnedAt, false) });
   }
-  pushRows(result.rows, 'churn_scores', step.scores.map(churnScoreRow));
-  pushRows(result.rows, 'churn_alerts', step.alerts.map(churnAlertRow));
-  pushRows(
-    result.rows,
-    'churn_outcomes',
-    // The MRR the account bore just before it churned (after it, the sum is 0).
-    step.outcomes.map((o) => {
-      const subscriptions = accounts.states.get(o.account)?.subscriptionMrr ?? {};
-      return churnOutcomeRow(o, accountMrrAt(subscriptions, o.churnedAt, false));
-    }),
-  );
   for (const alert of step.alerts) {
     result.messages.push({
       topic: topology.churnAlertsTopic,
@@ -278,27 +245,25 @@ export function emitStateOutputs(
     });
   }
   const version = Math.max(accounts.watermark, 0);
-  const snapshots: object[] = [];
   for (const key of accounts.dirty) {
     const account = accounts.states.get(key);
     if (account)
-      snapshots.push(
+      outputs.snapshots.push({
+        kind: 'state',
+        state: account,
         // As of the state's own latest time (its newest event or daily re-score), not the batch's
         // watermark: the row's windowed counts then do not depend on where the batch ended.
-        accountStateRow(
-          account,
-          Math.max(version, account.maxEventTime),
-          Math.max(account.maxEventTime, account.churn?.scoredAt ?? 0),
-        ),
-      );
+        version: Math.max(version, account.maxEventTime),
+        asOf: Math.max(account.maxEventTime, account.churn?.scoredAt ?? 0),
+      });
     else {
       // Folded into a survivor or deleted: a newer row marks its last snapshot deleted.
       const floor = accounts.removed.get(key);
-      if (floor !== undefined) snapshots.push(accountStateDeletedRow(key, Math.max(version, floor) + 1));
+      if (floor !== undefined)
+        outputs.snapshots.push({ kind: 'deleted', key, version: Math.max(version, floor) + 1 });
     }
   }
   accounts.removed.clear();
-  pushRows(result.rows, 'account_state', snapshots);
   for (const entry of flushChangelog(accounts)) {
     result.changelog.push({
       topic: topology.journeyChangelogTopic,

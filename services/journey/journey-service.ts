@@ -32,7 +32,9 @@ import {
 } from '../identity/identity-core.ts';
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
-import { erasePersons } from '../sink/erase-person.ts';
+import { erasePersons, withoutErased } from '../sink/erase-person.ts';
+import { journeyRows } from '../sink/rows/journey-rows.ts';
+import { emptyOutputs } from './journey-outputs.ts';
 import { writeRows } from '../sink/write-rows.ts';
 import { allInputsIdle, markersSeen } from './input-watermarks.ts';
 import { emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
@@ -119,11 +121,9 @@ function recordJourneyMetrics(
     if (effect.kind === 'refused_merge' || effect.kind === 'refused_link')
       metrics.refusedMerges.inc({ reason: effect.reason });
   }
-  for (const row of (result.rows.get('stage_transitions') ?? []) as Array<{ to_stage: string }>) {
-    metrics.stageTransitions.inc({ to_stage: row.to_stage });
-  }
-  for (const row of (result.rows.get('churn_alerts') ?? []) as Array<{ band: string }>)
-    metrics.churnAlerts.inc({ band: row.band });
+  for (const { effect } of result.outputs.journeyEffects)
+    if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
+  for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
   // Accounts per band is a full scan: at most every 5 s.
   if (Date.now() - bandsCountedAt < 5_000) return;
   bandsCountedAt = Date.now();
@@ -236,16 +236,17 @@ export async function startJourneyService(
         messages: [],
         changelog: [],
         checkpoint: [],
-        rows: new Map(),
+        outputs: emptyOutputs(),
         counts: new Map(),
         effects: [],
       };
       emitStateOutputs(state.accounts, step, topology, result, 0);
+      const rows = journeyRows(result.outputs);
       try {
         await writer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
           await writeRows(
             clickhouse,
-            result.rows,
+            rows,
             { topic: 'wall-clock-tick', partition: 0, firstOffset: String(now), lastOffset: String(now) },
             { database: config.CLICKHOUSE_DATABASE },
           );
@@ -319,16 +320,18 @@ export async function startJourneyService(
         const result =
           commandResult ??
           processJourneyBatch(batch.messages, state, topology, identityConfig, ctx, Date.now());
+        // Mapped at once, before any later batch moves the states the outputs refer to.
+        const rows = withoutErased(journeyRows(result.outputs), commandResult?.erasures ?? []);
         try {
           if (commandResult && commandResult.erasures.length > 0) {
             // GDPR: every row naming a deleted person goes from every table (services/sink/erase-person.ts).
             await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, commandResult.erasures);
           }
           if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
-          const events = result.rows.get('journey_events') as Array<{ event_id: string }> | undefined;
+          const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
           if (!commands && replay.pending(batch.partition) && events && events.length > 0) {
             const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
-            result.rows.set('journey_events', kept.rows);
+            rows.set('journey_events', kept.rows);
             if (kept.stored === 0) replay.settle(batch.partition);
             else stageLog.info({ stored: kept.stored }, 'replayed events already in ClickHouse left out');
           }
@@ -336,6 +339,7 @@ export async function startJourneyService(
             batch,
             control,
             result,
+            rows,
             producer,
             clickhouse,
             config,

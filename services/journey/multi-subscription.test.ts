@@ -10,7 +10,7 @@ import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { createAccountStore } from './account-store.ts';
 import { T0, b2b, billing, ev } from '../../test/support/journey-test-events.ts';
-import { testTopology } from '../../test/support/journey-test-topology.ts';
+import { testTopology, rowsOf } from '../../test/support/journey-test-topology.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 
 const type = journeyEventType();
@@ -60,7 +60,7 @@ function journey(input: JourneyEvent[]) {
     (s) => s.kind === 'account' && Object.keys(s.subscriptionMrr).length > 0,
   )!;
   const rows = (table: string) =>
-    ((result.rows.get(table) ?? []) as Array<Record<string, unknown>>).filter(
+    ((rowsOf(result).get(table) ?? []) as Array<Record<string, unknown>>).filter(
       (r) => r['account_key'] === account.key,
     );
   return {

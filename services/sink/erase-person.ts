@@ -5,7 +5,8 @@
 // default) and the bytes go at the parts' next merge. Safe to repeat: a retried batch re-runs it.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PersonErasure } from '../identity/person-erasure.ts';
-import { identifierValues, personValues } from '../identity/person-erasure.ts';
+import { identifierValues, namesErasedPerson, personValues } from '../identity/person-erasure.ts';
+import type { RowsByTable } from './rows/journey-rows.ts';
 import { recomputeActivityRollup, touchedActivityGroups } from './recompute-activity-rollup.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -64,4 +65,13 @@ export async function erasePersons(
     }
     await recomputeActivityRollup(client, database, groups);
   }
+}
+
+/** The batch's rows without those naming an erased person: a row an earlier command of the batch
+ *  wrote for a person deleted later in it would be inserted after the erasure and bring it back. */
+export function withoutErased(rows: RowsByTable, erasures: readonly PersonErasure[]): RowsByTable {
+  if (erasures.length === 0) return rows;
+  return new Map(
+    [...rows].map(([table, list]) => [table, list.filter((row) => !namesErasedPerson(row, erasures))]),
+  );
 }

@@ -15,7 +15,7 @@ import { replayMessages } from './replay-workload.ts';
 import { loadChurnSamples } from './churn-model.ts';
 import { compareWithBaselines } from './churn-baseline-report.ts';
 import type { BaselineComparison } from './churn-baseline-report.ts';
-import type { RowsByTable } from '../journey/journey-pipeline.ts';
+import type { RowsByTable } from '../sink/rows/journey-rows.ts';
 
 const CHURN_TABLES = ['churn_scores', 'churn_outcomes'];
 

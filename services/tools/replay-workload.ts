@@ -16,7 +16,9 @@ import { inputAvroType } from '../ingest/input-avro.ts';
 import { createIdentityGraph } from '../identity/identity-core.ts';
 import { createAccountStore } from '../journey/account-store.ts';
 import { processJourneyBatch } from '../journey/journey-pipeline.ts';
-import type { JourneyStageState, RowsByTable } from '../journey/journey-pipeline.ts';
+import type { JourneyStageState } from '../journey/journey-pipeline.ts';
+import { journeyRows } from '../sink/rows/journey-rows.ts';
+import type { RowsByTable } from '../sink/rows/journey-rows.ts';
 import { identityConfigFrom, journeyContextFrom, journeyTopologyFrom } from '../journey/journey-service.ts';
 import type { AvroTypes } from '../workload/encode-raw-message.ts';
 import { encodeRawMessage } from '../workload/encode-raw-message.ts';
@@ -125,7 +127,7 @@ export async function replayMessages(
     summary.deadLetters += ingested.dlq.length;
     if (canonical.length === 0) return;
     const result = processJourneyBatch(canonical, state, journeyTopology, identityConfig, ctx, now);
-    await sink(result.rows);
+    await sink(journeyRows(result.outputs));
   };
 
   for (const raw of messages) {

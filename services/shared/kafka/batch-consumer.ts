@@ -4,6 +4,7 @@
 // last committed offset, so nothing is lost (outputs are idempotent, so nothing is double-counted).
 import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.ts';
+import { startLagMonitor } from './lag-monitor.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
 import { describeLostOffsets } from './lost-offsets.ts';
 import { guardOffsetResets } from './offset-reset-guard.ts';
@@ -60,6 +61,8 @@ export interface BatchConsumerOptions {
   partitionAssigners?: PartitionAssigner[];
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
   onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
+  /** How often the lag of the owned partitions is read from the broker (lag-monitor.ts; default 10 s). */
+  lagIntervalMs?: number;
 }
 
 export interface RunningConsumer {
@@ -147,6 +150,17 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       );
     },
   );
+  let assignment: Readonly<Record<string, readonly number[]>> = {};
+  const lag = metrics
+    ? startLagMonitor({
+        kafka,
+        groupId,
+        owned: () => assignment,
+        metrics,
+        log,
+        ...(options.lagIntervalMs !== undefined ? { intervalMs: options.lagIntervalMs } : {}),
+      })
+    : null;
   let lastHeartbeatAt = Date.now();
   consumer.on(consumer.events.HEARTBEAT, () => void (lastHeartbeatAt = Date.now()));
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -154,6 +168,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     memberId = event.payload.memberId;
     metrics?.rebalances.inc({ group: groupId });
     log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
+    assignment = event.payload.memberAssignment;
     options.onGroupJoin?.(event.payload.memberAssignment);
     resolveJoined();
   });
@@ -183,7 +198,8 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
         headers: toHeaders(m.headers),
         timestampMs: Number(m.timestamp),
       }));
-      // Lag is measured before the work, so it is current even while a batch keeps failing.
+      // Lag is set from the fetch before the work, and read from the broker every lagIntervalMs
+      // (lag-monitor.ts), so it keeps growing while a batch retries or the stage is stuck.
       const lagLabels = { group: groupId, topic: batch.topic, partition: String(batch.partition) };
       metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(messages[0]!.offset)));
       // Long work inside the handler (a changelog restore, ClickHouse retries through an outage)
@@ -238,6 +254,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     problems: () => health.problems(),
     stop: async () => {
       unguard();
+      await lag?.stop();
       await consumer.disconnect();
     },
   };

@@ -1,0 +1,81 @@
+// Consumer lag as the broker sees it: for each partition this member owns, the partition's end
+// offset minus the group's committed offset, read from the broker every few seconds. Independent of
+// the consumer's own progress: a stage stuck inside a batch, or one whose fetches stopped, shows its
+// lag growing as messages arrive (the lag set from a fetched batch only knows that batch's view).
+import type { Admin, Kafka } from 'kafkajs';
+import type { Logger } from '../telemetry/logger.ts';
+import type { PipelineMetrics } from '../telemetry/metrics.ts';
+
+/** Messages the group has still to read: none when its committed offset (the next to read; below
+ *  0 for none, then the log's start) is within one transaction marker of the end. */
+export function lagOf(committed: string, end: { low: string; high: string }): number {
+  const from = BigInt(committed) < 0n ? BigInt(end.low) : BigInt(committed);
+  const behind = BigInt(end.high) - from;
+  return behind <= 1n ? 0 : Number(behind);
+}
+
+export interface LagMonitor {
+  /** One measurement now (the timer takes them every `intervalMs`). */
+  measure(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startLagMonitor(options: {
+  kafka: Kafka;
+  groupId: string;
+  /** The partitions this member owns now, by topic. */
+  owned: () => Readonly<Record<string, readonly number[]>>;
+  metrics: PipelineMetrics;
+  log: Logger;
+  intervalMs?: number;
+}): LagMonitor {
+  const { kafka, groupId, owned, metrics, log } = options;
+  let admin: Admin | null = null;
+  let failing = false;
+  const measure = async (): Promise<void> => {
+    const topics = Object.entries(owned()).filter(([, partitions]) => partitions.length > 0);
+    if (topics.length === 0) return;
+    if (!admin) {
+      const connecting = kafka.admin();
+      await connecting.connect();
+      admin = connecting;
+    }
+    for (const [topic, partitions] of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const partition of partitions) {
+        const end = ends.find((o) => o.partition === partition);
+        if (!end) continue;
+        const at = committed?.partitions.find((o) => o.partition === partition)?.offset ?? '-1';
+        metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lagOf(at, end));
+      }
+    }
+  };
+  const timer = setInterval(
+    () =>
+      void measure().then(
+        () => {
+          if (failing) log.info('consumer lag measured again');
+          failing = false;
+        },
+        (err: unknown) => {
+          // The broker away: /readyz and the stage's own errors say so; one line per outage here.
+          if (!failing) log.warn({ err }, 'consumer lag not measured; retried at every interval');
+          failing = true;
+          const broken = admin;
+          admin = null;
+          void broken?.disconnect().catch(() => undefined);
+        },
+      ),
+    options.intervalMs ?? 10_000,
+  );
+  timer.unref();
+  return {
+    measure,
+    stop: async () => {
+      clearInterval(timer);
+      await admin?.disconnect().catch(() => undefined);
+      admin = null;
+    },
+  };
+}

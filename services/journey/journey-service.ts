@@ -124,6 +124,7 @@ function recordJourneyMetrics(
   for (const { effect } of result.outputs.journeyEffects)
     if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
   for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
+  if (state.accounts.watermark > 0) metrics.watermark.set(state.accounts.watermark / 1000);
   // Accounts per band is a full scan: at most every 5 s.
   if (Date.now() - bandsCountedAt < 5_000) return;
   bandsCountedAt = Date.now();
@@ -252,6 +253,7 @@ export async function startJourneyService(
           );
           return true;
         });
+        metrics.watermark.set(now / 1000);
         stageLog.info(
           { watermark: new Date(now).toISOString(), effects: step.effects.length },
           'idle input: time advanced by the wall clock',

@@ -10,7 +10,9 @@ import { runningPipeline } from '../support/running-pipeline.ts';
 const DAY = 86_400_000;
 
 test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) => {
-  const { config, clickhouse, producer } = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '2' });
+  const { config, clickhouse, producer, journeyMetrics } = await runningPipeline(t, {
+    JOURNEY_IDLE_TICK_SECONDS: '2',
+  });
 
   // Signed up and active 40..37 days ago, then nothing.
   const start = Date.now() - 40 * DAY;
@@ -65,6 +67,10 @@ test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) 
   ).json<{ stage: string; churn_band: string }>();
   assert.equal(row?.stage, 'churn-risk');
   assert.notEqual(row?.churn_band, 'healthy', 'inactivity alone raised the churn score');
+  // Freshness (JourneyOutputsStale): the watermark gauge follows the wall clock minus the lateness.
+  const [watermark] = (await journeyMetrics().watermark.get()).values;
+  const behindMs = Date.now() - (watermark?.value ?? 0) * 1000;
+  assert.ok(behindMs >= 30 * 60_000 && behindMs < 40 * 60_000, `watermark ${behindMs} ms behind`);
 });
 
 test('a quiet account among active ones: re-scored by time alone, one alert per band crossed, with its reasons', async (t) => {

@@ -7,6 +7,7 @@ import type { PipelineConfig } from '../../services/shared/config/config.ts';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import type { PipelineMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import type { JourneyService } from '../../services/journey/journey-service.ts';
@@ -19,6 +20,8 @@ export interface RunningPipeline {
   clickhouse: ClickHouseClient;
   producer: Producer;
   journey(): JourneyService;
+  /** The journey stage's Prometheus metrics (of the running instance). */
+  journeyMetrics(): PipelineMetrics;
   /** Stops the journey stage and starts a new instance (state restored from the changelogs). */
   restartJourney(): Promise<JourneyService>;
   /** Waits until the pipeline is at the end of its input: the ingest read `rawTopics` to the end,
@@ -40,7 +43,8 @@ export async function runningPipeline(
 ): Promise<RunningPipeline> {
   const config = prepared ?? (await freshPipeline(overrides)).config;
   const log = createLogger('silent');
-  let journey = await startJourneyService(config, log, createMetrics(false));
+  let journeyMetrics = createMetrics(false);
+  let journey = await startJourneyService(config, log, journeyMetrics);
   t.after(() => journey.stop());
   const ingest = await startIngestService(config, log, createMetrics(false));
   t.after(() => ingest.stop());
@@ -54,9 +58,11 @@ export async function runningPipeline(
     clickhouse,
     producer,
     journey: () => journey,
+    journeyMetrics: () => journeyMetrics,
     restartJourney: async () => {
       await journey.stop();
-      journey = await startJourneyService(config, log, createMetrics(false));
+      journeyMetrics = createMetrics(false);
+      journey = await startJourneyService(config, log, journeyMetrics);
       return journey;
     },
     settled: (rawTopics, timeoutMs = 180_000) =>

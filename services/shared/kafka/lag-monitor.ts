@@ -32,12 +32,19 @@ export function startLagMonitor(options: {
   const { kafka, groupId, owned, metrics, log } = options;
   let admin: Admin | null = null;
   let failing = false;
+  let stopped = false;
   const measure = async (): Promise<void> => {
     const topics = Object.entries(owned()).filter(([, partitions]) => partitions.length > 0);
-    if (topics.length === 0) return;
+    if (topics.length === 0 || stopped) return;
     if (!admin) {
       const connecting = kafka.admin();
       await connecting.connect();
+      // Stopped while connecting: this connection is nobody's to close but ours (an open socket
+      // would keep the process alive).
+      if (stopped) {
+        await connecting.disconnect().catch(() => undefined);
+        return;
+      }
       admin = connecting;
     }
     for (const [topic, partitions] of topics) {
@@ -59,6 +66,7 @@ export function startLagMonitor(options: {
           failing = false;
         },
         (err: unknown) => {
+          if (stopped) return; // the admin was closed under a measurement: nothing to say
           // The broker away: /readyz and the stage's own errors say so; one line per outage here.
           if (!failing) log.warn({ err }, 'consumer lag not measured; retried at every interval');
           failing = true;
@@ -73,6 +81,7 @@ export function startLagMonitor(options: {
   return {
     measure,
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await admin?.disconnect().catch(() => undefined);
       admin = null;

@@ -19,6 +19,7 @@ export interface PipelineMetrics {
   churnAccounts: Gauge<'band'>;
   churnAlerts: Counter<'band'>;
   stageTransitions: Counter<'to_stage'>;
+  watermark: Gauge;
   unreadableStates: Counter;
 }
 
@@ -118,6 +119,11 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
       name: 'journey_stage_transitions_total',
       help: 'Journey stage transitions, by stage entered.',
       labelNames: ['to_stage'],
+      registers,
+    }),
+    watermark: new Gauge({
+      name: 'journey_watermark_seconds',
+      help: "The journey's event-time watermark (unix seconds): events up to it are final, stages and timers announced. time() minus it is how fresh the stage's outputs are (the map's lateness included); it stands still while a raw partition is held up or the stage is stuck.",
       registers,
     }),
     unreadableStates: new Counter({

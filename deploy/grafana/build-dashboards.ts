@@ -212,9 +212,18 @@ export function operationsDashboard(): object {
     promPanel('Throughput by stage and result', 'Records per second (ok, dlq, drop, duplicate).', 'ops', [
       [rate('journey_records_total', 'stage, result'), '{{stage}} {{result}}'],
     ]),
-    promPanel('Consumer lag', 'Messages behind the high watermark, per group and topic.', 'short', [
-      ['sum by (group, topic) (journey_consumer_lag)', '{{group}} {{topic}}'],
-    ]),
+    promPanel(
+      'Consumer lag',
+      "Messages behind the partition's end at the broker (end offset minus the group's committed offset), per group and topic.",
+      'short',
+      [['sum by (group, topic) (journey_consumer_lag)', '{{group}} {{topic}}']],
+    ),
+    promPanel(
+      'Freshness: event time behind the clock',
+      "Now minus the journey's event-time watermark (the map's lateness included): how old the newest final stages, scores and alerts are. JourneyOutputsStale fires over 2 h.",
+      's',
+      [['time() - max(journey_watermark_seconds)', 'journey watermark']],
+    ),
     promPanel('Dead letters by reason', 'Messages sent to the DLQ per second, by reason and step.', 'ops', [
       [rate('journey_dlq_messages_total', 'reason, step'), '{{step}}: {{reason}}'],
     ]),

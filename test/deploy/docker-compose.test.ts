@@ -5,6 +5,7 @@
 // mounted files). Prometheus scrapes every stage; Grafana's provisioning files exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
 import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { SECRET_VARIABLES } from '../../services/shared/config/config.ts';
 import {
@@ -269,4 +270,35 @@ test('the Dockerfile copies what the services read at run time and runs as a non
     .filter((l) => l && !l.startsWith('#'));
   for (const path of ['node_modules', '.local', '.tools', '.git']) assert.ok(ignored.includes(path), path);
   for (const path of ['services', 'schemas', 'config']) assert.ok(!ignored.includes(path), path);
+});
+
+test('the image installs production dependencies only, and every module the CLI loads needs no other', () => {
+  assert.match(readRepoFile('deploy/Dockerfile'), /npm (install|ci) --omit=dev/);
+  const pkg = JSON.parse(readRepoFile('package.json')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  assert.ok(!('chdb' in pkg.dependencies) && 'chdb' in pkg.devDependencies, 'chdb is for dev and tests');
+  // The static import graph from the entry point (type-only imports are erased at run time).
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readRepoFile(file);
+    for (const [, spec] of text.matchAll(/^import (?!type )[^'"]*?['"]([^'"]+)['"]/gm))
+      visitSpec(file, spec!);
+    for (const [, spec] of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) visitSpec(file, spec!);
+    for (const [, spec] of text.matchAll(/^export (?!type )[^'";]*? from ['"]([^'"]+)['"]/gm))
+      visitSpec(file, spec!);
+  };
+  const visitSpec = (from: string, spec: string): void => {
+    if (spec.startsWith('.')) visit(join(dirname(from), spec));
+    else if (!spec.startsWith('node:'))
+      packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+  };
+  visit('services/cli/main.ts');
+  assert.ok(seen.size > 100, `${seen.size} modules`);
+  const missing = [...packages].filter((p) => !(p in pkg.dependencies));
+  assert.deepEqual(missing, [], 'packages the CLI loads that the image would not install');
 });

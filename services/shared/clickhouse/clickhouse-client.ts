@@ -38,6 +38,19 @@ function clickhouseLogClass(log: Logger): new () => ClickHouseLogger {
   };
 }
 
+/** The embedded engine: a development dependency (npm chdb), absent from the production image. */
+function loadChdb(): typeof ChdbConnectionModule {
+  try {
+    return require('chdb/connection') as typeof ChdbConnectionModule; // loaded only when used
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      'CLICKHOUSE_URL=chdb:… needs the embedded engine (npm chdb), a development dependency that the production image leaves out: point CLICKHOUSE_URL at a ClickHouse server',
+      { cause: err },
+    );
+  }
+}
+
 export function createClickHouse(
   config: ClickHouseAccess,
   options: { database?: string | null; log?: Logger } = {},
@@ -45,7 +58,7 @@ export function createClickHouse(
   const log = { LoggerClass: clickhouseLogClass(options.log ?? createLogger('warn')) };
   const database = options.database === null ? undefined : (options.database ?? config.CLICKHOUSE_DATABASE);
   if (config.CLICKHOUSE_URL.startsWith('chdb:')) {
-    const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnectionModule; // loaded only when used
+    const { createChdbConnection } = loadChdb();
     const path = config.CLICKHOUSE_URL.slice('chdb:'.length) || ':memory:';
     return createClient({
       connection: createChdbConnection({ path }),

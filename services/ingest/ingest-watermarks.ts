@@ -10,7 +10,8 @@ import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { InputSource } from './ingest-config.ts';
-import { SourceProgress, parseSource, readToEnd } from './source-progress.ts';
+import { SourceProgress, parseSource } from './source-progress.ts';
+import { groupPositions, readToEnd } from '../shared/kafka/group-positions.ts';
 
 export interface IngestWatermarksOptions {
   kafka: Kafka;
@@ -138,12 +139,8 @@ export class IngestWatermarks {
     try {
       const waiting = new Set<string>();
       for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId: config.INGEST_GROUP_ID, topics: [topic] });
-        for (const end of ends) {
-          const at = committed?.partitions.find((o) => o.partition === end.partition)?.offset ?? '-1';
-          if (!readToEnd(at, end)) waiting.add(`${topic}/${end.partition}`);
-        }
+        for (const position of await groupPositions(admin, config.INGEST_GROUP_ID, topic))
+          if (!readToEnd(position)) waiting.add(`${topic}/${position.partition}`);
       }
       return waiting;
     } finally {
@@ -170,13 +167,10 @@ export class IngestWatermarks {
       const { topics } = await admin.fetchTopicMetadata({ topics: [...sourceByTopic.keys()] });
       this.rawInputs = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
       for (const [topic, partitions] of Object.entries(this.options.assigned())) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId: config.INGEST_GROUP_ID, topics: [topic] });
+        const positions = await groupPositions(admin, config.INGEST_GROUP_ID, topic);
         for (const partition of partitions) {
-          const end = ends.find((o) => o.partition === partition);
-          const at = committed?.partitions.find((o) => o.partition === partition)?.offset ?? '-1';
-          if (!end) continue;
-          this.progress.register(topic, partition, readToEnd(at, end), Date.now());
+          const position = positions.find((p) => p.partition === partition);
+          if (position) this.progress.register(topic, partition, readToEnd(position), Date.now());
         }
       }
     } finally {

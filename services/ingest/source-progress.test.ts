@@ -2,7 +2,7 @@
 // time sent, never lowered, and idle only once caught up and quiet for the idle timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceProgress, parseSource, readToEnd } from './source-progress.ts';
+import { SourceProgress, parseSource } from './source-progress.ts';
 
 test('a batch reports the greatest event time so far; an older batch does not lower it', () => {
   const progress = new SourceProgress(10_000);
@@ -71,13 +71,4 @@ test('a partition offered as idle but with messages waiting at the broker is not
   assert.deepEqual(progress.idleDue(10_000), [], 'busy, not quiet');
   progress.afterBatch('t', 0, 200, true, 11_000);
   assert.deepEqual(progress.idleDue(12_500), [{ source: 't/0', eventTime: 200, idle: true }]);
-});
-
-test('read to the end: within one transaction marker of the broker end; no commit reads from the start', () => {
-  assert.equal(readToEnd('10', { low: '0', high: '10' }), true);
-  assert.equal(readToEnd('10', { low: '0', high: '11' }), true, 'a commit marker');
-  assert.equal(readToEnd('10', { low: '0', high: '12' }), false);
-  assert.equal(readToEnd('-1', { low: '0', high: '0' }), true, 'empty');
-  assert.equal(readToEnd('-1', { low: '40', high: '40' }), true, 'emptied by retention');
-  assert.equal(readToEnd('-1', { low: '0', high: '5' }), false);
 });

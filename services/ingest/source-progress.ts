@@ -118,13 +118,6 @@ export class SourceProgress {
 }
 
 /** `topic/partition` back into its parts (topic names may hold dots, never a slash). */
-/** Whether the group read a partition to its end: its committed offset (the next to read; below 0
- *  for none, then the log's start) is within one transaction marker of the broker's end. */
-export function readToEnd(committed: string, end: { low: string; high: string }): boolean {
-  const from = BigInt(committed) < 0n ? BigInt(end.low) : BigInt(committed);
-  return from + 1n >= BigInt(end.high);
-}
-
 export function parseSource(source: string): { topic: string; partition: number } {
   const at = source.lastIndexOf('/');
   return { topic: source.slice(0, at), partition: Number(source.slice(at + 1)) };

@@ -6,31 +6,13 @@ import { z } from 'zod';
 import { maskSecrets, readSecret, registerUrlSecret } from './secrets.ts';
 import { DEFAULT_INGEST_LIMITS } from '../../ingest/ingest-config.ts';
 import type { EnvSource } from './secrets.ts';
+import { perSource } from './per-source.ts';
+export { COLLECTOR_SOURCES } from './per-source.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number) => z.coerce.number().int().min(min);
 const name = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
 const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain SQL identifier');
-
-/** The collector's sources (services/collector/collect-request.ts). */
-export const COLLECTOR_SOURCES = ['segment', 'stripe', 'zendesk', 'delighted', 'typeform'] as const;
-const SOURCE_PAIR = `(?:${COLLECTOR_SOURCES.join('|')})=\\d+`;
-/** `source=number` pairs, comma-separated ("stripe=1048576,zendesk=262144"): per-source overrides. */
-const perSource = z
-  .string()
-  .regex(
-    new RegExp(`^\\s*(?:${SOURCE_PAIR}(?:\\s*,\\s*${SOURCE_PAIR})*)?\\s*$`),
-    `source=number pairs separated by commas; sources: ${COLLECTOR_SOURCES.join(', ')}`,
-  )
-  .transform((text): Partial<Record<(typeof COLLECTOR_SOURCES)[number], number>> =>
-    Object.fromEntries(
-      text
-        .split(',')
-        .map((pair) => pair.trim())
-        .filter((pair) => pair !== '')
-        .map((pair) => [pair.slice(0, pair.indexOf('=')), Number(pair.slice(pair.indexOf('=') + 1))]),
-    ),
-  );
 
 /** Every variable the pipeline reads: name -> [schema, default, description]. The docs are generated from this. */
 export const CONFIG_VARIABLES = {

@@ -5,14 +5,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
-
-/** Messages the group has still to read: none when its committed offset (the next to read; below
- *  0 for none, then the log's start) is within one transaction marker of the end. */
-export function lagOf(committed: string, end: { low: string; high: string }): number {
-  const from = BigInt(committed) < 0n ? BigInt(end.low) : BigInt(committed);
-  const behind = BigInt(end.high) - from;
-  return behind <= 1n ? 0 : Number(behind);
-}
+import { groupPositions, lagOf } from './group-positions.ts';
 
 export interface LagMonitor {
   /** One measurement now (the timer takes them every `intervalMs`). */
@@ -48,13 +41,11 @@ export function startLagMonitor(options: {
       admin = connecting;
     }
     for (const [topic, partitions] of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const positions = await groupPositions(admin, groupId, topic);
       for (const partition of partitions) {
-        const end = ends.find((o) => o.partition === partition);
-        if (!end) continue;
-        const at = committed?.partitions.find((o) => o.partition === partition)?.offset ?? '-1';
-        metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lagOf(at, end));
+        const position = positions.find((p) => p.partition === partition);
+        if (position)
+          metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lagOf(position));
       }
     }
   };

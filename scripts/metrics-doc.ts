@@ -8,16 +8,15 @@ import { createChdbTestClient } from '../test/support/chdb-test-client.ts';
 import { loadMigrations, migrate } from '../services/sink/migrate.ts';
 import { metricQueries, runMetricQuery } from '../services/sink/metric-queries.ts';
 import type { MetricParamValue } from '../services/sink/metric-queries.ts';
+import { metricViewName } from '../services/sink/metric-views.ts';
 import { loadMetricFixture } from '../test/fixtures/metrics-fixture-load.ts';
-import { EXPERIMENT } from '../test/fixtures/metrics-fixture-accounts.ts';
+import { FIXTURE_METRIC_PARAMS } from '../test/fixtures/metric-fixture-params.ts';
 
 export const METRICS_DOC = new URL('../docs/metrics.md', import.meta.url);
 
 /** Parameters of the examples where the defaults do not fit the fixture. */
 const EXAMPLES: Record<string, Record<string, MetricParamValue>> = {
-  nrr_by_cohort: { start: '2026-02-01 00:00:00.000', end: '2026-03-31 00:00:00.000' },
-  experiment_conversion: { experiment: EXPERIMENT },
-  churn_score_history: { account_key: 'acc_2' },
+  ...FIXTURE_METRIC_PARAMS,
   stage_conversion: { cut: 'segment' },
 };
 
@@ -57,7 +56,7 @@ async function schemaSection(client: ClickHouseClient, database: string): Promis
   const objects = await (
     await client.query({
       query: `SELECT name, engine, partition_key, sorting_key FROM system.tables
-              WHERE database = {db:String} AND name != 'schema_migrations' ORDER BY engine LIKE '%View', name`,
+              WHERE database = {db:String} AND name != 'schema_migrations' AND NOT startsWith(name, 'metric_') ORDER BY engine LIKE '%View', name`,
       query_params: { db: database },
       format: 'JSONEachRow',
     })
@@ -108,6 +107,19 @@ export async function renderMetricsDoc(client: ClickHouseClient, database: strin
     '`activation_by_cohort` (identify as sign-up, 3 login days within 7, per person) finds 1602 of 12000',
     'users adopted, as counted from the CSV in `relax-activation.test.ts`.',
     '',
+    '**Time range.** Every query takes a range (`from`/`to`, half-open; `start`/`end` for NRR) and says',
+    'what it selects: cohorts signed up in it, stints ended in it, scores taken in it. The defaults cover',
+    'all time; the Grafana dashboards pass their time range (docs/deploy.md).',
+    '',
+    '**Parameterized views.** Every query is also a ClickHouse parameterized view, `metric_<name>`,',
+    '(re)created by `journey migrate` (`services/sink/metric-views.ts`), for BI tools that cannot send',
+    'query parameters (Metabase, Superset, a notebook). ClickHouse gives view parameters no defaults:',
+    'pass every parameter listed, e.g.',
+    '',
+    '```sql',
+    "SELECT * FROM journey.metric_stalled_accounts(cut = 'plan', from = '2026-01-01 00:00:00', to = '2026-04-01 00:00:00')",
+    '```',
+    '',
     '## Tables and views',
     '',
     await schemaSection(client, database),
@@ -124,6 +136,8 @@ export async function renderMetricsDoc(client: ClickHouseClient, database: strin
       query.description,
       '',
       `Parameters: ${query.params.map((p) => `\`${p.name} ${p.type}\` = \`${JSON.stringify(p.default)}\``).join(', ')}.`,
+      '',
+      `View: \`${metricViewName(query)}(${query.params.map((p) => p.name).join(', ')})\`.`,
       '',
       `Example${
         Object.keys(example).length

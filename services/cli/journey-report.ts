@@ -3,7 +3,8 @@
 // look further.
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
-import { runMetricQuery } from '../sink/metric-queries.ts';
+import { metricQueries, runMetricQuery } from '../sink/metric-queries.ts';
+import { mapParamsFor } from '../sink/map-metric-params.ts';
 import { loadJourneyMap } from '../journey/journey-map.ts';
 import { funnelStepName } from '../journey/settle-markers.ts';
 import { formatTable } from './terminal-table.ts';
@@ -17,16 +18,21 @@ export async function printJourneyReport(
   const client = createClickHouse(config);
   const database = config.CLICKHOUSE_DATABASE;
   const map = loadJourneyMap(config.JOURNEY_MAP_FILE);
-  const stages = map.stages.filter((s) => !s.signal).map((s) => s.id);
+  // Every metric query gets the map's stages, activation rule and funnel (map-metric-params.ts).
   const metric = (name: string, params: Record<string, string | number | string[]> = {}): Promise<Row[]> =>
-    runMetricQuery<Row>(client, name, params, { database });
+    runMetricQuery<Row>(
+      client,
+      name,
+      { ...mapParamsFor(metricQueries().get(name)!, map), ...params },
+      { database },
+    );
   const read = async (query: string, params: Record<string, unknown> = {}): Promise<Row[]> =>
     (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<Row>();
   try {
     out(
       formatTable(
         'Stage funnel: accounts entering each stage, converting to the next, hours to convert',
-        await metric('stage_conversion', { stages }),
+        await metric('stage_conversion'),
       ),
     );
     out(formatTable('Time in stage (closed and open stints)', await metric('time_in_stage')));
@@ -39,17 +45,13 @@ export async function printJourneyReport(
     out(
       formatTable(
         `Activation by sign-up cohort (${map.activation.event} on ${map.activation.times} ${map.activation.distinct_days ? 'separate days' : 'times'} within ${map.activation.within_days} days)`,
-        await metric('activation_by_cohort', {
-          activation_event: map.activation.event,
-          times: map.activation.times,
-          window_days: map.activation.within_days,
-        }),
+        await metric('activation_by_cohort'),
       ),
     );
     out(
       formatTable(
         'Highest-impact drop-offs (by estimated ARR lift; volume and ARR)',
-        await metric('highest_impact_dropoffs', { stages }),
+        await metric('highest_impact_dropoffs'),
       ),
     );
     const atRisk = await read(

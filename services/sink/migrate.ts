@@ -5,12 +5,14 @@
 //   {on_cluster}    '' or ON CLUSTER <name>
 //   {engine:X(...)} X(...) or, with a cluster, ReplicatedX(...) (default replica path and name)
 //   {retention_days} TTL for event-like tables (default 730)
+// After the migrations, every metric query is (re)created as a parameterized view (metric-views.ts).
 // Run it from one process at a time (the CLI `migrate` command or the one-process run at start):
 // two concurrent runs could both apply a pending migration (its statements are IF NOT EXISTS, so
 // the effect is the same, but schema_migrations would get two rows for it, collapsed on merge).
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { createMetricViews } from './metric-views.ts';
 
 export interface MigrationOptions {
   database: string;
@@ -109,6 +111,7 @@ export async function migrate(client: ClickHouseClient, options: MigrationOption
     });
     done.push(migration.name);
   }
+  await createMetricViews(client, options);
   return done;
 }
 

@@ -6,6 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { COMPOSE_GO_VERSION, composeSpecSchema } from '../support/compose-spec-schema.ts';
 import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { SECRET_VARIABLES } from '../../services/shared/config/config.ts';
 import {
@@ -59,6 +63,25 @@ test('the compose file has the stack: Kafka, registry, ClickHouse, the stages, P
   ])
     assert.ok(compose.services[name], name);
   assert.deepEqual(pipeline.map(([n]) => n).sort(), ['collector', 'ingest', 'journey', 'migrate', 'topics']);
+});
+
+test(`the file is valid against the Compose Specification schema (compose-go ${COMPOSE_GO_VERSION}, as docker compose checks it)`, async () => {
+  const validate = new Ajv2020({ strict: false, allErrors: true, logger: false }).compile(
+    await composeSpecSchema(),
+  );
+  const text = readFileSync(new URL(`../../${COMPOSE_PATH}`, import.meta.url), 'utf8');
+  const file = parse(text, { merge: true }) as Compose;
+  assert.ok(validate(file), JSON.stringify(validate.errors, null, 1));
+  // …and the check can fail: a misspelt key and a wrong type are refused.
+  const broken = structuredClone(file) as unknown as { services: Record<string, Record<string, unknown>> };
+  broken.services.ingest!.depends_onn = {};
+  broken.services.journey!.restart = 7;
+  assert.equal(validate(broken), false);
+  const paths = (validate.errors ?? []).map((e) => e.instancePath);
+  assert.ok(
+    paths.includes('/services/ingest') && paths.includes('/services/journey/restart'),
+    paths.join(', '),
+  );
 });
 
 test('every image is pinned to a version tag', () => {

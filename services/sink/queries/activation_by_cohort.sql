@@ -1,4 +1,6 @@
--- @description Activation rate by sign-up cohort (week of the first signup_event). An entity activates on the first day it has done activation_event on `times` distinct days inside a window of `window_days` days (last day - first day < window_days); activated_7d / activated_14d: the activation day is at most 7 / 14 days after the sign-up day; activated_ever: at any time.
+-- @description Activation rate by sign-up cohort (week of the first signup_event). An entity activates on the first day it has done activation_event on `times` distinct days inside a window of `window_days` days (last day - first day < window_days); activated_7d / activated_14d: the activation day is at most 7 / 14 days after the sign-up day; activated_ever: at any time. Range: cohorts that signed up in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param signup_event String = "Signed Up"
 -- @param activation_event String = "Logged In"
 -- @param times UInt32 = 3
@@ -41,7 +43,7 @@ FROM
             FROM {db}.journey_events_resolved
             WHERE entity_id != ''
             GROUP BY entity_id
-            HAVING signups > 0
+            HAVING signups > 0 AND signup_at >= {from:DateTime64(3)} AND signup_at < {to:DateTime64(3)}
         )
     ) AS e
     LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_key

@@ -1,4 +1,6 @@
--- @description Cross-feature adoption: for each ordered pair of features (A, B), of the accounts that used A, the share that also used B (feature_event with properties.feature, all time).
+-- @description Cross-feature adoption: for each ordered pair of features (A, B), of the accounts that used A, the share that also used B (feature_event with properties.feature). Range: feature use in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param feature_event String = "Feature Used"
 -- @param cut String = "all"
 SELECT
@@ -24,7 +26,8 @@ FROM
             groupUniqArray(JSONExtractString(e.properties, 'feature')) AS features
         FROM {db}.journey_events_resolved AS e
         LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_id
-        WHERE e.account_id != '' AND e.name = {feature_event:String} AND JSONExtractString(e.properties, 'feature') != ''
+        WHERE e.account_id != '' AND e.name = {feature_event:String} AND e.event_time >= {from:DateTime64(3)} AND e.event_time < {to:DateTime64(3)}
+           AND JSONExtractString(e.properties, 'feature') != ''
         GROUP BY e.account_id
     )
     ARRAY JOIN features AS feature_a

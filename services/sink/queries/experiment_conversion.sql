@@ -1,4 +1,6 @@
--- @description Stage conversion by experiment variant: accounts assigned a variant of `experiment` (account_state.experiments), converted = reached target_stage, or the onboarding funnel's target_step when one is given (an experiment on onboarding is judged on the step it changes, not on a stage a paying account also reaches by evidence); from_step, when given, keeps only the accounts that reached that funnel step (the step's own conversion, where a lift planted on one step is far less noisy than over the whole funnel); lift = rate / control rate - 1; two-proportion z-test against the control with the pooled proportion, two-sided p_value = erfc(|z| / sqrt 2).
+-- @description Stage conversion by experiment variant: accounts assigned a variant of `experiment` (account_state.experiments), converted = reached target_stage, or the onboarding funnel's target_step when one is given (an experiment on onboarding is judged on the step it changes, not on a stage a paying account also reaches by evidence); from_step, when given, keeps only the accounts that reached that funnel step (the step's own conversion, where a lift planted on one step is far less noisy than over the whole funnel); lift = rate / control rate - 1; two-proportion z-test against the control with the pooled proportion, two-sided p_value = erfc(|z| / sqrt 2). Range: accounts first seen in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param experiment String = ""
 -- @param control String = "control"
 -- @param target_stage String = "activation"
@@ -36,7 +38,7 @@ FROM
             countIf(if({target_step:String} != '', mapContains(funnel_steps, {target_step:String}),
                        mapContains(stage_entries, {target_stage:String}))) AS conversions
         FROM {db}.account_state_latest
-        WHERE mapContains(experiments, {experiment:String})
+        WHERE mapContains(experiments, {experiment:String}) AND first_seen_at >= {from:DateTime64(3)} AND first_seen_at < {to:DateTime64(3)}
           AND ({from_step:String} = '' OR mapContains(funnel_steps, {from_step:String}))
         GROUP BY variant, cut_value
     )

@@ -1,4 +1,6 @@
--- @description Onboarding funnel drop-off per step. An entity enters with the first step; it reached step k when it has done steps 1..k (any order, any time). dropped = reached step k-1 but not k; drop_off_rate = dropped / reached k-1. Cohort = week of the first step.
+-- @description Onboarding funnel drop-off per step. An entity enters with the first step; it reached step k when it has done steps 1..k (any order, any time). dropped = reached step k-1 but not k; drop_off_rate = dropped / reached k-1. Cohort = week of the first step. Range: entities whose first step was in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param steps Array(String) = ["Signed Up", "Created Project", "Invited Teammate", "Connected Integration", "Created Report"]
 -- @param entity String = "account"
 -- @param cut String = "all"
@@ -29,7 +31,7 @@ FROM
         FROM {db}.journey_events_resolved
         WHERE entity_id != ''
         GROUP BY entity_id
-        HAVING depth >= 1
+        HAVING depth >= 1 AND started_at >= {from:DateTime64(3)} AND started_at < {to:DateTime64(3)}
     ) AS e
     LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_key
 )

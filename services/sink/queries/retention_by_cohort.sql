@@ -1,4 +1,6 @@
--- @description Retention curves: entities grouped by sign-up week (first signup_event); retained in week n = active (an event of activity_types) in the n-th week after the sign-up week (week 0 = the sign-up week), n <= max_weeks.
+-- @description Retention curves: entities grouped by sign-up week (first signup_event); retained in week n = active (an event of activity_types) in the n-th week after the sign-up week (week 0 = the sign-up week), n <= max_weeks. Range: entities that signed up in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param signup_event String = "Signed Up"
 -- @param activity_types Array(String) = ["track", "page", "screen"]
 -- @param max_weeks UInt32 = 12
@@ -35,7 +37,7 @@ FROM
             FROM {db}.journey_events_resolved
             WHERE entity_id != ''
             GROUP BY entity_id
-            HAVING countIf(name = {signup_event:String}) > 0
+            HAVING countIf(name = {signup_event:String}) > 0 AND signup_at >= {from:DateTime64(3)} AND signup_at < {to:DateTime64(3)}
         ) AS e
         LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_key
     ) AS s

@@ -1,4 +1,6 @@
--- @description Time in stage per stage from stage_transitions: every completed stint (from the transition into a stage, or the account's first_seen_at for its first stage, to the transition out of it), in hours. Re-entries count as separate stints.
+-- @description Time in stage per stage from stage_transitions: every completed stint (from the transition into a stage, or the account's first_seen_at for its first stage, to the transition out of it), in hours. Re-entries count as separate stints. Range: stints that ended in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param cut String = "all"
 SELECT
     stage,
@@ -26,6 +28,7 @@ FROM
         FROM {db}.stage_transitions FINAL
     ) AS t
     LEFT JOIN {db}.account_state_latest AS d ON d.account_key = t.account_key
+    WHERE t.at >= {from:DateTime64(3)} AND t.at < {to:DateTime64(3)}
 )
 GROUP BY stage, cut_value
 ORDER BY cut_value, stage

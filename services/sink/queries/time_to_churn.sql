@@ -1,4 +1,6 @@
--- @description Time to churn from the first warning: for accounts in churn_outcomes, hours from their first churn alert (band in warning_bands, at or before the churn) to the churn. unwarned = churned without any earlier alert.
+-- @description Time to churn from the first warning: for accounts in churn_outcomes, hours from their first churn alert (band in warning_bands, at or before the churn) to the churn. unwarned = churned without any earlier alert. Range: accounts that churned in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param warning_bands Array(String) = ["watch", "at_risk"]
 -- @param cut String = "all"
 SELECT
@@ -12,13 +14,17 @@ FROM
 (
     SELECT
         o.account_key AS account_key,
-        o.churned_at AS churned_at,
+        o.first_churned_at AS churned_at,
         w.first_warning_at AS first_warning_at,
         w.account_key != '' AS warned,
-        dateDiff('millisecond', w.first_warning_at, o.churned_at) / 3600000 AS hours,
+        dateDiff('millisecond', w.first_warning_at, o.first_churned_at) / 3600000 AS hours,
         multiIf({cut:String} = 'segment', d.segment, {cut:String} = 'plan', d.plan,
                 {cut:String} = 'channel', d.first_touch_channel, {cut:String} = 'cohort', toString(d.cohort_week), 'all') AS cut_value
-    FROM (SELECT account_key, min(churned_at) AS churned_at FROM {db}.churn_outcomes GROUP BY account_key) AS o
+    FROM
+    (
+        SELECT account_key, min(churned_at) AS first_churned_at FROM {db}.churn_outcomes GROUP BY account_key
+        HAVING first_churned_at >= {from:DateTime64(3)} AND first_churned_at < {to:DateTime64(3)}
+    ) AS o
     LEFT JOIN
     (
         SELECT a.account_key AS account_key, min(a.at) AS first_warning_at

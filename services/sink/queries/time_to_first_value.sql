@@ -1,4 +1,6 @@
--- @description Time to first value: hours from sign-up (first signup_event) to the first value_event at or after it. Cohort = sign-up week. reached_value counts entities that got there.
+-- @description Time to first value: hours from sign-up (first signup_event) to the first value_event at or after it. Cohort = sign-up week. reached_value counts entities that got there. Range: entities that signed up in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param signup_event String = "Signed Up"
 -- @param value_event String = "Created Report"
 -- @param entity String = "account"
@@ -34,7 +36,7 @@ FROM
             FROM {db}.journey_events_resolved
             WHERE entity_id != ''
             GROUP BY entity_id
-            HAVING signups > 0
+            HAVING signups > 0 AND signup_at >= {from:DateTime64(3)} AND signup_at < {to:DateTime64(3)}
         )
     ) AS e
     LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_key

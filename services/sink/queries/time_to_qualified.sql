@@ -1,4 +1,6 @@
--- @description Time from first touch (the entity's earliest event) to qualified (the first of the qualifying events, e.g. sign-up or demo request), in hours. Cohort = week of the first touch. p50 is quantileExact(0.5) (the upper median for an even count).
+-- @description Time from first touch (the entity's earliest event) to qualified (the first of the qualifying events, e.g. sign-up or demo request), in hours. Cohort = week of the first touch. p50 is quantileExact(0.5) (the upper median for an even count). Range: entities first touched in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param qualified_events Array(String) = ["Signed Up", "Demo Requested"]
 -- @param entity String = "account"
 -- @param cut String = "all"
@@ -24,7 +26,7 @@ FROM
         FROM {db}.journey_events_resolved
         WHERE entity_id != ''
         GROUP BY entity_id
-        HAVING qualifying > 0
+        HAVING qualifying > 0 AND first_touch_at >= {from:DateTime64(3)} AND first_touch_at < {to:DateTime64(3)}
     ) AS e
     LEFT JOIN {db}.account_state_latest AS d ON d.account_key = e.account_key
 )

@@ -1,4 +1,6 @@
--- @description NPS and CSAT per journey stage. The stage is the survey's own stage (survey_stage) or else the account's stage at answer time (the last stage transition at or before it, else first_stage). NPS = 100 * (promoters 9-10 - detractors 0-6) / responses; CSAT = average score (1-5) and share satisfied (score >= 4).
+-- @description NPS and CSAT per journey stage. The stage is the survey's own stage (survey_stage) or else the account's stage at answer time (the last stage transition at or before it, else first_stage). NPS = 100 * (promoters 9-10 - detractors 0-6) / responses; CSAT = average score (1-5) and share satisfied (score >= 4). Range: answers given in [from, to).
+-- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
+-- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param first_stage String = "acquisition"
 -- @param cut String = "all"
 SELECT
@@ -21,7 +23,8 @@ FROM
     (
         SELECT account_id, event_time, score_kind, assumeNotNull(score) AS score, survey_stage
         FROM {db}.journey_events_resolved
-        WHERE source = 'surveys' AND score IS NOT NULL AND score_kind IN ('nps', 'csat')
+        WHERE source = 'surveys' AND score IS NOT NULL AND event_time >= {from:DateTime64(3)} AND event_time < {to:DateTime64(3)}
+          AND score_kind IN ('nps', 'csat')
         LIMIT 1 BY event_id
     ) AS v
     ASOF LEFT JOIN (SELECT account_key, at, to_stage FROM {db}.stage_transitions FINAL) AS s

@@ -160,6 +160,7 @@ export function journeyDashboard(map: JourneyMap): object {
     m('stage_transition_counts', 'Stage transitions'),
     m('stalled_accounts', 'Stalled accounts per stage (entered their stage in range)'),
     m('highest_impact_dropoffs', 'Highest-impact drop-offs (volume and ARR)', table(24)),
+    m('dropped_accounts', 'Accounts that entered ${stage} and have not reached the next stage', table(24)),
     row('Acquisition and activation'),
     m('acquisition_conversion', 'Acquisition: touch to sign-up by channel'),
     m(
@@ -243,6 +244,12 @@ export function journeyDashboard(map: JourneyMap): object {
       queryVariable('account', 'Account', ACCOUNT_VARIABLE_SQL),
       queryVariable('experiment', 'Experiment', EXPERIMENT_VARIABLE_SQL),
       stepVariable(steps),
+      customVariable(
+        'stage',
+        'Drop-off at',
+        (values.stages as string[]).slice(0, -1),
+        (values.stages as string[])[1]!,
+      ),
     ],
     { from: 'now-90d', to: 'now' },
   );

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createChdbTestClient } from '../../test/support/chdb-test-client.ts';
 import { loadMigrations, migrate, migrationStatus, renderMigration } from './migrate.ts';
+import { metricQueries } from './metric-queries.ts';
+import { metricViewName } from './metric-views.ts';
 
 const client = createChdbTestClient();
 const rows = async <T>(query: string): Promise<T[]> =>
@@ -56,7 +58,9 @@ test('migrate applies every migration once and records its checksum; a second ru
   const names = (
     await rows<{ name: string }>("SELECT name FROM system.tables WHERE database = 'm1' ORDER BY name")
   ).map((r) => r.name);
-  assert.deepEqual(names, [...TABLES, ...VIEWS].sort());
+  // …and every metric query as a parameterized view (metric-views.ts).
+  const metricViews = [...metricQueries().values()].map(metricViewName);
+  assert.deepEqual(names, [...TABLES, ...VIEWS, ...metricViews].sort());
 });
 
 // schema_migrations is written by migrate() alone, without dedup tokens.

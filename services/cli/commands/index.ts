@@ -11,6 +11,7 @@ import { IDENTITY } from './identity.ts';
 import { CHURN } from './churn.ts';
 import { DEMO } from './demo.ts';
 import { CONFIG } from './config.ts';
+import { EXPLORE } from './explore.ts';
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   all: ALL,
@@ -27,4 +28,5 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   churn: CHURN,
   demo: DEMO,
   config: CONFIG,
+  explore: EXPLORE,
 };

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { maskSecrets, readSecret, registerUrlSecret } from './secrets.ts';
 import { DEFAULT_INGEST_LIMITS } from '../../ingest/ingest-config.ts';
 import type { EnvSource } from './secrets.ts';
-import { perSource } from './per-source.ts';
+import { HTTP_EDGE_VARIABLES } from './http-edge-variables.ts';
 export { COLLECTOR_SOURCES } from './per-source.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -224,78 +224,7 @@ export const CONFIG_VARIABLES = {
     "Stable instance name (pod name): part of the stages' Kafka client ids. Transactional ids do not depend on it (the ingest's are per raw partition, the journey's is `<JOURNEY_GROUP_ID>-writer`).",
   ],
   HTTP_PORT: [int(0), '9464', 'Port of /healthz, /readyz and /metrics.'],
-  COLLECTOR_PORT: [
-    int(0),
-    '8088',
-    'Port of `journey collect` (the HTTP collection edge: Segment API, vendor webhooks, and its /healthz, /readyz, /metrics).',
-  ],
-  COLLECTOR_TLS_CERT_FILE: [
-    z.string().optional(),
-    undefined,
-    'PEM certificate: the collector serves HTTPS (usually TLS ends at the ingress instead).',
-  ],
-  COLLECTOR_TLS_KEY_FILE: [z.string().optional(), undefined, 'PEM key of COLLECTOR_TLS_CERT_FILE.'],
-  COLLECTOR_SEGMENT_WRITE_KEYS: [
-    z.string().optional(),
-    undefined,
-    'Comma-separated Segment write keys the collector accepts (HTTP basic auth user, or `writeKey` in the body; secret; or _FILE). None: the Segment endpoints answer 401.',
-  ],
-  COLLECTOR_STRIPE_SECRETS: [
-    z.string().optional(),
-    undefined,
-    'Comma-separated Stripe webhook signing secrets (`whsec_...`); several during a rotation (secret; or _FILE).',
-  ],
-  COLLECTOR_STRIPE_TOLERANCE_SECONDS: [
-    int(1),
-    '300',
-    "Largest age of a `Stripe-Signature` timestamp (replayed deliveries are refused); Stripe's own default.",
-  ],
-  COLLECTOR_ZENDESK_SECRETS: [
-    z.string().optional(),
-    undefined,
-    'Comma-separated Zendesk webhook signing secrets (secret; or _FILE).',
-  ],
-  COLLECTOR_TYPEFORM_SECRETS: [
-    z.string().optional(),
-    undefined,
-    'Comma-separated Typeform webhook secrets (secret; or _FILE).',
-  ],
-  COLLECTOR_DELIGHTED_TOKENS: [
-    z.string().optional(),
-    undefined,
-    'Comma-separated tokens for Delighted webhooks, which are not signed: the URL carries one as `?token=` (secret; or _FILE).',
-  ],
-  COLLECTOR_MAX_BODY_BYTES: [
-    int(1024),
-    '524288',
-    'Largest request body, after gzip is undone (Segment allows 500 KB per batch); larger is 413.',
-  ],
-  COLLECTOR_MAX_BODY_BYTES_BY_SOURCE: [
-    perSource,
-    '',
-    'Per-source overrides of COLLECTOR_MAX_BODY_BYTES as `source=bytes` pairs, e.g. `stripe=1048576,zendesk=262144` (sources: segment, stripe, zendesk, delighted, typeform).',
-  ],
-  COLLECTOR_SEGMENT_MAX_CALL_BYTES: [
-    int(1024),
-    '32768',
-    "Largest single Segment call (`/v1/track`, `/v1/identify`, …), as Segment's API limits a call to 32 KB; batches take COLLECTOR_MAX_BODY_BYTES (a call in a batch over the ingest's message limit is dead-lettered with its reason).",
-  ],
-  COLLECTOR_MAX_BATCH_EVENTS: [int(1), '2500', 'Most calls in one Segment batch; more is 413.'],
-  COLLECTOR_RATE_PER_KEY: [
-    int(0),
-    '0',
-    'Requests per second per write key or webhook source (bursts of twice that); over it is 429 with Retry-After. 0: unlimited.',
-  ],
-  COLLECTOR_RATE_PER_KEY_BY_SOURCE: [
-    perSource,
-    '',
-    'Per-source overrides of COLLECTOR_RATE_PER_KEY as `source=requests per second` pairs, e.g. `segment=2000,stripe=50` (0: unlimited).',
-  ],
-  COLLECTOR_ACK_TIMEOUT_MS: [
-    int(100),
-    '10000',
-    'How long a request waits for Kafka to acknowledge its write before it is answered 503 with Retry-After (the vendor retries; the ingest drops the duplicate if the write landed after all).',
-  ],
+  ...HTTP_EDGE_VARIABLES,
   UNSAFE_NEGATIVE_CONTROL: [
     z.enum(['none', 'dedup_off', 'commit_before_insert', 'fence_by_instance']),
     'none',
@@ -322,6 +251,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'COLLECTOR_ZENDESK_SECRETS',
   'COLLECTOR_TYPEFORM_SECRETS',
   'COLLECTOR_DELIGHTED_TOKENS',
+  'EXPLORE_TOKEN',
 ]);
 
 /** URL variables: the password of a `scheme://user:password@host` value is a secret too — masked

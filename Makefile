@@ -71,10 +71,19 @@ stack-status:
 
 # The demo's PII key is a fixed, local-only value unless PII_HMAC_KEY is set.
 DEMO_ARGS ?=
+# The demo, then the journey explorer over its database: screenshots of every page with their
+# query times (scripts/explore-pages.ts, when Chromium is installed), and the explorer served until
+# Ctrl-C (DEMO_EXPLORE=0: not served).
+DEMO_EXPLORE ?= 1
 demo: install stack-up
 	set -a; source .local/stack.env; set +a; \
+	export CLICKHOUSE_DATABASE=$${CLICKHOUSE_DATABASE:-journey_demo}; \
 	PII_HMAC_KEY=$${PII_HMAC_KEY:-local-demo-only-pii-key-not-a-secret} LOG_LEVEL=$${LOG_LEVEL:-warn} \
-	node services/cli/main.ts demo $(DEMO_ARGS)
+	node services/cli/main.ts demo $(DEMO_ARGS) && \
+	if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then node scripts/explore-pages.ts; \
+	else echo "No Chromium (apt install chromium, or set CHROMIUM_PATH): no screenshots of the explorer"; fi && \
+	if [ "$(DEMO_EXPLORE)" = 1 ]; then echo "Ctrl-C stops the explorer; the stack keeps running (make stack-down)."; \
+	LOG_LEVEL=warn node services/cli/main.ts explore; fi
 
 # Never part of `make test`: figures on a shared 2-core machine are noisy. docs/performance.md.
 BENCH_ARGS ?=

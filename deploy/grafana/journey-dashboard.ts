@@ -175,6 +175,7 @@ export function journeyDashboard(map: JourneyMap): object {
       stat('/^(avg|p50)_hours$/', 'h'),
     ),
     m('experiment_conversion', `Experiment \${experiment}: reached \${step} per variant, lift and z-test`),
+    m('experiments', 'Experiments and their variants', table(12, 6)),
     row('Retention and revenue'),
     m('retention_by_cohort', 'Cohort retention (weeks since sign-up; cut: all)', retentionHeatmap),
     m('active_accounts_daily', 'Daily active accounts', { type: 'timeseries' }),

@@ -40,7 +40,15 @@ const FILES: Record<string, [URL, string]> = {
   '/static/echarts.min.js': [ECHARTS, 'text/javascript'],
 };
 /** The pages: each path serves the shell; app.js renders the page it names. */
-export const PAGES = ['/', '/flow', '/dropoffs', '/at-risk', '/account'] as const;
+export const PAGES = [
+  '/',
+  '/flow',
+  '/dropoffs',
+  '/activation',
+  '/experiments',
+  '/at-risk',
+  '/account',
+] as const;
 
 export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host.startsWith('127.');

@@ -89,6 +89,54 @@ describe('journey explorer in Chromium', () => {
     await page.close();
   });
 
+  test('activation and retention: cohorts and the retention heatmap are the metric queries', async () => {
+    const { page, errors } = await open('/activation');
+    const cohorts = await expected('activation_by_cohort');
+    assert.ok(cohorts.length > 0);
+    assert.deepEqual(
+      await column(page, 'activation_by_cohort', 'signed_up'),
+      cohorts.map((r) => text(r.signed_up)),
+    );
+    assert.deepEqual(
+      await column(page, 'activation_by_cohort', 'rate_7d'),
+      cohorts.map((r) => text(r.rate_7d)),
+    );
+    const retention = await expected('retention_by_cohort', { cut: 'all' });
+    assert.deepEqual(
+      await column(page, 'retention_by_cohort', 'retention_rate'),
+      retention.map((r) => text(r.retention_rate)),
+    );
+    assert.ok((await page.$$('section canvas')).length >= 2, 'both charts are drawn');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('experiments: every funnel step per variant, with lift and z-test, as experiment_conversion reads it', async () => {
+    const { page, errors } = await open('/experiments');
+    const experiment = String((await expected('experiments', { cut: 'all' }))[0]!.experiment);
+    const steps = map.funnel.steps.map((s) => (typeof s === 'string' ? s : s.event));
+    const rows = [];
+    for (let i = 1; i < steps.length; i++)
+      rows.push(
+        ...(await expected('experiment_conversion', {
+          experiment,
+          from_step: steps[i - 1]!,
+          target_step: steps[i]!,
+        })),
+      );
+    rows.push(...(await expected('experiment_conversion', { experiment, target_step: steps.at(-1)! })));
+    assert.deepEqual(
+      await column(page, 'experiment_conversion', 'conversions'),
+      rows.map((r) => text(r.conversions)),
+    );
+    assert.deepEqual(
+      await column(page, 'experiment_conversion', 'z'),
+      rows.map((r) => text(r.z)),
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the filters narrow the numbers as the metric queries do', async () => {
     const { page, errors } = await open('/flow?from=2026-01-08&to=2026-01-14&cut=plan');
     const rows = await expected('stage_conversion', {

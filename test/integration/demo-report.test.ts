@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { statSync } from 'node:fs';
 import { uniqueName } from '../support/stack.ts';
+import { explorePages } from '../../scripts/explore-pages.ts';
+import { loadJourneyMap } from '../../services/journey/journey-map.ts';
+
+const map = loadJourneyMap('config/journeys/b2b-saas.yaml');
 
 const run = promisify(execFile);
 
@@ -24,7 +29,7 @@ function table(report: string, title: string): Array<Record<string, string>> {
   return rows;
 }
 
-test('make demo: churned accounts equal the planted churners, the at-risk share is near the decaying ones, the experiment reads as it happened', async (t) => {
+test('make demo: churned accounts equal the planted churners, the at-risk share is near the decaying ones, the experiment reads as it happened; the explorer shows it in Chromium', async (t) => {
   const database = uniqueName('demo_report').replace(/[^A-Za-z0-9_]/g, '_');
   const { stdout, stderr } = await run('node', ['services/cli/main.ts', 'demo'], {
     env: {
@@ -91,4 +96,19 @@ test('make demo: churned accounts equal the planted churners, the at-risk share 
   const lift = Number(last.find((r) => r['variant'] === 'treatment')!['lift']);
   t.diagnostic(`last step lift ${lift} (planted 0.2)`);
   assert.ok(Math.abs(lift - 0.2) < 0.1, `last step lift ${lift}`);
+
+  // What `make demo` does next: the explorer's pages over the pipeline's own output, in Chromium,
+  // each screenshotted, with the at-risk list the metric query's (browser numbers: explorer test).
+  const figures = await explorePages({ ...process.env, CLICKHOUSE_DATABASE: database });
+  for (const f of figures) t.diagnostic(`${f.page}: ${f.requests} queries, slowest ${f.slowestMs} ms`);
+  assert.deepEqual(
+    figures.map((f) => f.page.replace(/^\/account\/.*/, '/account')),
+    ['/flow', '/dropoffs', '/activation', '/experiments', '/at-risk', '/account'],
+  );
+  for (const f of figures) {
+    assert.ok(f.requests > 0, `${f.page} asked no metric query`);
+    assert.ok(statSync(f.file).size > 10_000, `${f.file} is a real screenshot`);
+  }
+  // The experiment the generator planted is on the experiments page, read per funnel step.
+  assert.ok(figures.find((f) => f.page === '/experiments')!.requests > map.funnel.steps.length);
 });

@@ -237,4 +237,126 @@ async function account({ args }) {
   ];
 }
 
-export const PAGES = { flow, dropoffs, 'at-risk': atRisk, account };
+async function activation({ map }) {
+  const f = filters();
+  const [cohorts, retention] = await Promise.all([
+    metric('activation_by_cohort', f),
+    metric('retention_by_cohort', { ...f, cut: 'all' }),
+  ]);
+  const first = cohorts.filter((r) => r.cut_value === cohorts[0]?.cut_value);
+  const weeks = [...new Set(retention.map((r) => r.week_number))].sort((a, b) => a - b);
+  const weekOf = [...new Set(retention.map((r) => r.cohort_week))].sort();
+  const a = map.activation;
+  return [
+    section(
+      'Activation by sign-up cohort',
+      `Accounts that signed up in the range, by week, and the share activated (${a.event} on ${a.times} ${a.distinct_days ? 'separate days' : 'times'} within ${a.within_days} days) within 7 and 14 days (activation_by_cohort).`,
+      chart({
+        tooltip: { trigger: 'axis' },
+        legend: {},
+        xAxis: { type: 'category', data: first.map((r) => r.cohort_week) },
+        yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v) => `${Math.round(v * 100)} %` } },
+        series: [
+          { name: 'within 7 days', type: 'bar', data: first.map((r) => r.rate_7d) },
+          { name: 'within 14 days', type: 'bar', data: first.map((r) => r.rate_14d) },
+        ],
+      }),
+      table('activation_by_cohort', cohorts, [
+        ['cut_value', 'Cut'],
+        ['cohort_week', 'Cohort week'],
+        ['signed_up', 'Signed up'],
+        ['activated_7d', 'Activated in 7 days'],
+        ['activated_14d', 'In 14 days'],
+        ['activated_ever', 'Ever'],
+        ['rate_7d', 'Rate (7 d)'],
+        ['rate_14d', 'Rate (14 d)'],
+      ]),
+    ),
+    section(
+      'Cohort retention',
+      'Share of each sign-up week active in each week after it (week 0 = the sign-up week; retention_by_cohort).',
+      chart(
+        {
+          tooltip: {
+            formatter: (p) =>
+              `${p.value[1] !== undefined ? weekOf[p.value[1]] : ''}, week ${weeks[p.value[0]]}: ${Math.round(p.value[2] * 100)} %`,
+          },
+          grid: { left: 110 },
+          xAxis: { type: 'category', name: 'weeks since sign-up', data: weeks.map(String) },
+          yAxis: { type: 'category', data: weekOf, inverse: true },
+          visualMap: { min: 0, max: 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
+          series: [
+            {
+              type: 'heatmap',
+              label: { show: true, formatter: (p) => `${Math.round(p.value[2] * 100)}` },
+              data: retention.map((r) => [
+                weeks.indexOf(r.week_number),
+                weekOf.indexOf(r.cohort_week),
+                r.retention_rate,
+              ]),
+            },
+          ],
+        },
+        Math.max(240, 40 + weekOf.length * 28),
+      ),
+      table('retention_by_cohort', retention, [
+        ['cohort_week', 'Cohort week'],
+        ['week_number', 'Week'],
+        ['cohort_size', 'Cohort'],
+        ['retained', 'Active'],
+        ['retention_rate', 'Retention'],
+      ]),
+    ),
+  ];
+}
+
+async function experiments({ map }) {
+  const f = filters();
+  const list = await metric('experiments', { ...f, cut: 'all' });
+  const ids = [...new Set(list.map((r) => r.experiment))];
+  if (ids.length === 0)
+    return [section('Experiments', null, el('p', { class: 'empty', text: 'No experiment in this range.' }))];
+  const steps = map.funnel.steps;
+  const out = [];
+  for (const experiment of ids) {
+    const rows = [];
+    for (let i = 1; i < steps.length; i++)
+      for (const r of await metric('experiment_conversion', {
+        ...f,
+        experiment,
+        from_step: steps[i - 1],
+        target_step: steps[i],
+      }))
+        rows.push({ step: `${steps[i - 1]} → ${steps[i]}`, ...r });
+    for (const r of await metric('experiment_conversion', {
+      ...f,
+      experiment,
+      target_step: steps[steps.length - 1],
+    }))
+      rows.push({ step: `exposed → ${steps[steps.length - 1]}`, ...r });
+    out.push(
+      section(
+        `Experiment ${experiment}`,
+        `Each step of the ${map.funnel.name} funnel per variant: conversion, lift against the control and the two-proportion z-test (experiment_conversion). A lift planted on one step shows on that step.`,
+        table(
+          'experiment_conversion',
+          rows.map((r) => ({ ...r, experiment })),
+          [
+            ['step', 'Step'],
+            ['cut_value', 'Cut'],
+            ['variant', 'Variant'],
+            ['n', 'Accounts'],
+            ['conversions', 'Converted'],
+            ['conversion_rate', 'Rate'],
+            ['lift', 'Lift'],
+            ['z', 'z'],
+            ['p_value', 'p'],
+          ],
+        ),
+      ),
+    );
+  }
+  return out;
+}
+
+export const PAGES = { flow, dropoffs, activation, experiments, 'at-risk': atRisk, account };

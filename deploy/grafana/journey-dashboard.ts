@@ -231,6 +231,7 @@ export function journeyDashboard(map: JourneyMap): object {
     row('Account ${account}'),
     m('account_stage_timeline', 'Stage timeline', table(12, 8)),
     m('churn_score_history', 'Churn score history with reasons', table(12, 8)),
+    m('account_people', 'People and their activity', table(24, 8)),
     m('account_touchpoints', 'Tickets, survey answers, invoices and MRR changes', table(24, 10)),
   );
   return dashboard(

@@ -11,7 +11,7 @@ import type { MetricParamValue } from './metric-queries.ts';
 import { loadMetricFixture } from '../../test/fixtures/metrics-fixture-load.ts';
 import { ACCOUNTS } from '../../test/fixtures/metrics-fixture-accounts.ts';
 import { FIXTURE_METRIC_PARAMS } from '../../test/fixtures/metric-fixture-params.ts';
-import { FIXTURE_EVENTS, t } from '../../test/fixtures/metrics-fixture.ts';
+import { FIXTURE_EVENTS, FIXTURE_OVERRIDES, t } from '../../test/fixtures/metrics-fixture.ts';
 
 type Row = Record<string, unknown>;
 const client = createChdbTestClient();
@@ -112,6 +112,32 @@ test("account_touchpoints: the account's tickets, survey answers and billing, ne
     assert.deepEqual(
       tickets.map((r) => r.event_id),
       expected.filter(([source]) => source === 'tickets').map(([, , id]) => id),
+    );
+  }
+});
+
+test("account_people: the account's people with their activity, re-attributed through late merges", async () => {
+  const overrides = new Map(FIXTURE_OVERRIDES.map((o) => [o.old_person_id, o.person_id]));
+  for (const account of ['acc_1', 'acc_2', 'acc_3']) {
+    const byPerson = new Map<string, { events: number; days: Set<string>; last: number }>();
+    for (const e of FIXTURE_EVENTS) {
+      if (e.account_id !== account || !['track', 'page', 'screen'].includes(e.type) || !e.person_id) continue;
+      const person = overrides.get(e.person_id) ?? e.person_id;
+      const p = byPerson.get(person) ?? { events: 0, days: new Set<string>(), last: 0 };
+      p.events++;
+      p.days.add(new Date(e.event_time).toISOString().slice(0, 10));
+      p.last = Math.max(p.last, e.event_time);
+      byPerson.set(person, p);
+    }
+    const expected = [...byPerson]
+      .sort(([a, x], [b, y]) => y.last - x.last || a.localeCompare(b))
+      .map(([person, p]) => [person, p.events, p.days.size]);
+    assert.ok(expected.length > 0, account);
+    const rows = await run('account_people', { account_key: account });
+    assert.deepEqual(
+      rows.map((r) => [r.person_id, r.events, r.active_days]),
+      expected,
+      account,
     );
   }
 });

@@ -184,11 +184,35 @@ describe('journey explorer in Chromium', () => {
       await column(page, 'churn_score_history', 'score'),
       scores.map((r) => text(r.score)),
     );
+    const people = await expected('account_people', { account_key: first });
+    assert.deepEqual(
+      await column(page, 'account_people', 'person_id'),
+      people.map((r) => text(r.person_id)),
+    );
+    assert.deepEqual(
+      await column(page, 'account_people', 'events'),
+      people.map((r) => text(r.events)),
+    );
     const touchpoints = await expected('account_touchpoints', { account_key: first });
     assert.deepEqual(
       await column(page, 'account_touchpoints', 'name'),
       touchpoints.map((r) => text(r.name)),
     );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('at risk, filtered by band', async () => {
+    const { page, errors } = await open('/at-risk');
+    await page.click('a[data-band="at_risk"]');
+    await page.waitForURL((u) => u.pathname === '/at-risk' && u.searchParams.get('band') === 'at_risk');
+    await page.waitForSelector('main[aria-busy="false"]');
+    const rows = await expected('at_risk_accounts', { bands: ['at_risk'] });
+    assert.deepEqual(
+      await column(page, 'at_risk_accounts', 'account_key'),
+      rows.map((r) => text(r.account_key)),
+    );
+    assert.ok(rows.every((r) => r.band === 'at_risk'));
     assert.deepEqual(errors, []);
     await page.close();
   });

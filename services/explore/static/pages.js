@@ -118,6 +118,31 @@ async function dropoffs({ map, args }) {
   ];
 }
 
+/** All, watch or at risk: links that keep the other filters. */
+function bandLinks() {
+  const choices = [
+    ['all', null],
+    ['watch', 'watch'],
+    ['at risk', 'at_risk'],
+  ];
+  return el(
+    'p',
+    {},
+    'Band: ',
+    ...choices.map(([label, value]) => {
+      const q = new URLSearchParams(location.search);
+      if (value) q.set('band', value);
+      else q.delete('band');
+      return el('a', {
+        href: `/at-risk?${q}`,
+        'data-band': value ?? 'all',
+        text: label,
+        style: 'margin-right:12px',
+      });
+    }),
+  );
+}
+
 async function atRisk() {
   const f = filters();
   const band = new URLSearchParams(location.search).get('band');
@@ -129,7 +154,8 @@ async function atRisk() {
   return [
     section(
       'Accounts at risk',
-      'Each account’s last churn score in the range, paying accounts first, with its change over a week, MRR, stage and the reasons of the score (at_risk_accounts). Filter: ?band=watch or ?band=at_risk.',
+      'Each account’s last churn score in the range, paying accounts first, with its change over a week, MRR, stage and the reasons of the score (at_risk_accounts).',
+      bandLinks(),
       table('at_risk_accounts', rows, [
         [
           'account_key',
@@ -162,9 +188,10 @@ async function account({ args }) {
   if (!key) return [el('p', { text: 'No account named: open one from the at-risk list or a drop-off.' })];
   const f = filters();
   const params = { account_key: key, from: f.from, to: f.to };
-  const [timeline, scores, touchpoints] = await Promise.all([
+  const [timeline, scores, people, touchpoints] = await Promise.all([
     metric('account_stage_timeline', params),
     metric('churn_score_history', params),
+    metric('account_people', params),
     metric('account_touchpoints', params),
   ]);
   const reasons = (r) => {
@@ -217,6 +244,19 @@ async function account({ args }) {
           ['reasons', 'Why'],
         ],
       ),
+    ),
+    section(
+      'People and their activity',
+      'Everyone active on the account in the range, most recent first (account_people).',
+      table('account_people', people, [
+        ['person_id', 'Person'],
+        ['user_id', 'User id'],
+        ['events', 'Events'],
+        ['active_days', 'Active days'],
+        ['first_active', 'First active'],
+        ['last_active', 'Last active'],
+        ['top_events', 'Does most'],
+      ]),
     ),
     section(
       'Tickets, survey answers, invoices and MRR changes',

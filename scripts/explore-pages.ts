@@ -1,7 +1,7 @@
 // The journey explorer's pages as a person sees them, after `make demo`: every page opened in
 // Chromium (Debian's chromium, or CHROMIUM_PATH) over the demo's ClickHouse database, a screenshot
 // of each (the first screen) written to .local/screenshots/<page>.png, and the time its metric queries took as the
-// browser measured them (the page's /api/ requests: their number, the slowest, and the page's time
+// browser measured them (the page's /api/metric/ requests: their number, the slowest, and the page's time
 // from navigation to rendered). Figures, not assertions: docs/explore.md quotes them.
 //   node scripts/explore-pages.ts            (CLICKHOUSE_* from the environment; database journey_demo)
 import { existsSync, mkdirSync } from 'node:fs';
@@ -51,7 +51,7 @@ export async function explorePages(env: NodeJS.ProcessEnv = process.env): Promis
       await page.goto(`${explorer.url}/${path}`);
       await page.waitForSelector('main[aria-busy="false"]');
       const timing = await page.evaluate(() => {
-        const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/'));
+        const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/metric/'));
         return {
           requests: api.length,
           slowest: Math.max(0, ...api.map((e) => e.duration)),

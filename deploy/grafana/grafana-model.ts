@@ -31,7 +31,7 @@ function timeRangeMacro(name: string, type: string): string | undefined {
   return undefined;
 }
 
-/** Parameters a dashboard variable sets: `{cut:String}` becomes `'${cut}'`. */
+/** Parameters a dashboard variable sets: `{cut:String}` becomes `${cut:sqlstring}`. */
 export type VariableParams = Record<string, string>;
 
 /**
@@ -47,7 +47,9 @@ export function grafanaSql(
 ): string {
   const params = new Map(query.params.map((p) => [p.name, p]));
   const sql = query.sql.trim().replace(/\{(\w+):([^}]+)\}/g, (_, name: string, type: string) => {
-    if (name in variables) return `'\${${variables[name]}}'`;
+    // Grafana's sqlstring format quotes the value and doubles its quotes: a value that came from
+    // ingested data (an account key, an experiment) cannot end the string.
+    if (name in variables) return `\${${variables[name]}:sqlstring}`;
     if (name in values) return literal(type, values[name]!);
     return timeRangeMacro(name, type) ?? literal(type, params.get(name)!.default);
   });

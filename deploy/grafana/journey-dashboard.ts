@@ -15,6 +15,7 @@ export const PARAM_VARIABLES = {
   account_key: 'account',
   experiment: 'experiment',
   target_step: 'step',
+  stage: 'stage',
 };
 
 export const journeyDashboardUid = (map: JourneyMap): string => `journey-${map.name}`;
@@ -30,13 +31,14 @@ const customVariable = (name: string, label: string, values: readonly string[], 
   hide: 0,
 });
 const cutVariable = customVariable('cut', 'Cut by', CUTS, 'all');
+/** A constant (an identifier in the SQL, so not a viewer's choice: a URL cannot change it). */
 const databaseVariable = {
   name: 'database',
   label: 'ClickHouse database',
-  type: 'textbox',
+  type: 'constant',
   query: 'journey',
   current: { text: 'journey', value: 'journey' },
-  hide: 0,
+  hide: 2,
 };
 /** The funnel step an experiment is judged on (docs/metrics.md, experiment_conversion): the last by default. */
 const stepVariable = (steps: string[]) =>

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { JourneyMap } from '../journey/journey-map.ts';
 import { ordinaryStages } from '../journey/journey-map.ts';
@@ -51,7 +52,14 @@ export const PAGES = [
 ] as const;
 
 export const isLoopback = (host: string): boolean =>
-  host === 'localhost' || host === '::1' || host.startsWith('127.');
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+/** Without a password the explorer answers only requests addressed to a loopback name: a web page
+ *  elsewhere cannot read it through DNS rebinding (its requests carry the attacker's host name). */
+function loopbackHostHeader(req: IncomingMessage): boolean {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  return isLoopback(host);
+}
 
 function authorized(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return true;
@@ -91,6 +99,13 @@ export async function startExplorer(options: ExplorerOptions): Promise<Explorer>
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://explorer');
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'read-only');
+    if (options.token === undefined && !loopbackHostHeader(req))
+      return send(
+        res,
+        403,
+        'text/plain',
+        'the explorer without EXPLORE_TOKEN answers loopback host names only',
+      );
     if (!authorized(req, options.token)) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="journey explorer"' });
       res.end();

@@ -12,6 +12,8 @@ function valueOf(type: string, raw: string, name: string): string | number {
   if (/^U?Int\d+$|^Float\d+$/.test(type)) {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new BadRequest(`${name}: a number expected`);
+    if (type.includes('Int') && !Number.isInteger(n))
+      throw new BadRequest(`${name}: a whole number expected`);
     if (type.startsWith('U') && n < 0) throw new BadRequest(`${name}: not negative`);
     return n;
   }

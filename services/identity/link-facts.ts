@@ -9,14 +9,16 @@
 // fact (everything but the time) was already sent, with an hour bucket no later than the one sent,
 // changes nothing the graph keeps: re-resolving it is a no-op (identity-properties.test.ts, 4), and
 // a maximum already reached stays reached. `link-facts.test.ts` checks that resolving only the
-// admitted events gives the same persons, identifiers and memberships as resolving all of them.
+// admitted events gives the same persons, identifiers and memberships as resolving all of them
+// (no identity cap reached).
 //
 // Limits, by design: the filter forgets (a bounded cache): a forgotten fact is sent again, which
 // is harmless. Operator commands (split, delete, force-merge) change the graph outside the event
-// stream; an instance must clear its filter when one is applied (the resolver announces them), or
-// a fact it dropped could have mattered after a split. Identity caps in reach make the graph
-// depend on the order of events anyway (docs/identity.md); the filter keeps the order of what it
-// admits.
+// stream; an instance must clear its filter when one is applied (the resolver would announce
+// them), and events from before the command then pass (a tombstone compares exact times). An
+// alias always passes: whether it links depends on the graph. Identity caps in reach make the
+// graph depend on the order of events anyway (docs/identity.md): a link refused at the cap is not
+// retried by a dropped repeat, so the equivalence holds when no cap is reached.
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import { MEMBERSHIP_TIME_GRANULARITY_MS } from './account-membership.ts';
 import { extractIdentifiers } from './identifier-keys.ts';
@@ -30,6 +32,8 @@ export interface LinkFact {
   reason: 'identify' | 'alias' | 'shared_identifier';
   /** The event time, cut to the membership granularity. */
   bucket: number;
+  /** The event time itself (deletion tombstones compare it exactly). */
+  time: number;
 }
 
 export function linkFactOf(event: JourneyEvent, junkPattern: RegExp | null): LinkFact {
@@ -41,6 +45,7 @@ export function linkFactOf(event: JourneyEvent, junkPattern: RegExp | null): Lin
     explicit: event.type === 'group' || event.source === 'billing',
     reason: event.type === 'identify' ? 'identify' : event.type === 'alias' ? 'alias' : 'shared_identifier',
     bucket: event.event_time - (event.event_time % MEMBERSHIP_TIME_GRANULARITY_MS),
+    time: event.event_time,
   };
 }
 
@@ -50,12 +55,17 @@ export const linkFactKey = (f: LinkFact): string =>
 
 /**
  * Admits an event's fact when the graph may not have seen it yet: a fact never sent (or forgotten),
- * or one naming an account at a later hour than the one sent. Bounded: at most `capacity` facts
- * are remembered, the least recently admitted forgotten first.
+ * or one naming an account at a later hour than the one sent. Always admitted, and not remembered:
+ * an alias (whether its previous id links depends on the graph: it never links to a known user
+ * until that id is also an anonymous one), and an event from before the last operator command
+ * (`clear(at)`: a late event from before a deletion is suppressed by the tombstone, and must not
+ * hide a later one from after it). Bounded: at most `capacity` facts are remembered, the least
+ * recently admitted forgotten first.
  */
 export class LinkFactFilter {
   private readonly seen = new Map<string, number>();
   private readonly capacity: number;
+  private clearedAt = -Infinity;
   admitted = 0;
   /** Of the admitted, facts already sent, again for a later hour of their account. */
   renewed = 0;
@@ -66,6 +76,10 @@ export class LinkFactFilter {
   }
 
   admit(fact: LinkFact): boolean {
+    if (fact.previousId !== null || fact.time <= this.clearedAt) {
+      this.admitted++;
+      return true;
+    }
     const key = linkFactKey(fact);
     const sent = this.seen.get(key);
     // Without an account nothing in the fact depends on time: once is enough.
@@ -81,8 +95,10 @@ export class LinkFactFilter {
     return true;
   }
 
-  /** After an operator command changed the graph outside the event stream. */
-  clear(): void {
+  /** After an operator command (split, delete, force-merge) applied at `at` changed the graph
+   *  outside the event stream: forget every fact, and pass every event from before it. */
+  clear(at: number): void {
     this.seen.clear();
+    this.clearedAt = Math.max(this.clearedAt, at);
   }
 }

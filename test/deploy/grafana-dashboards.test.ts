@@ -135,6 +135,28 @@ test('every documented metric query is on the b2b dashboard; each map gets its o
   assert.match(activation.targets[0]!.rawSql!, /'Order Completed'/);
 });
 
+test("the dashboard's variables reach the queries: each parameter they fill is a quoted variable in the SQL", () => {
+  for (const p of clickhousePanels) {
+    const metric = METRIC_MARKER.exec(p.targets[0]!.rawSql!)?.[1];
+    if (!metric) continue;
+    for (const param of metricQueries().get(metric)!.params) {
+      const variable = PARAM_VARIABLES[param.name as keyof typeof PARAM_VARIABLES];
+      if (variable === undefined) continue;
+      assert.ok(
+        p.targets[0]!.rawSql!.includes(`\${${variable}:sqlstring}`),
+        `${p.file} ${p.title}: ${param.name} is not the variable ${variable}`,
+      );
+      const defined = p.dashboard.templating.list.some((v) => v.name === variable);
+      assert.ok(defined, `${p.file}: no variable ${variable}`);
+    }
+    assert.doesNotMatch(
+      p.targets[0]!.rawSql!,
+      /'\$\{/,
+      `${p.title}: a variable inside quotes is not escaped`,
+    );
+  }
+});
+
 test('every metric the services export is on the operations dashboard (process defaults aside)', async () => {
   const exported = await exportedMetricNames();
   const used = new Set<string>();
@@ -257,6 +279,15 @@ describe('ClickHouse panels of every journey map on a migrated database with the
       }
     });
   }
+
+  test('a variable value with quotes stays a value (sqlstring)', async () => {
+    const [file, d] = dashboards.find(([f]) => f === 'journey-b2b-saas.json')!;
+    const panel = clickhousePanels.find(
+      (p) => p.file === file && p.targets[0]!.rawSql!.includes('${account:sqlstring}'),
+    )!;
+    const variables = { ...(await variablesOf(d, 'all')), account: "x' OR 1 = 1 OR account_key = '" };
+    assert.deepEqual(await run(panel.targets[0]!.rawSql!, variables), []);
+  });
 
   test('a panel that breaks the schema fails here', async () => {
     await assert.rejects(run('SELECT no_such_column FROM ${database}.journey_events', { cut: 'all' }));

@@ -16,12 +16,18 @@ const dateTime64 = (d: Date): string => `fromUnixTimestamp64Milli(${d.getTime()}
 const date = (d: Date): string => `toDate('${d.toISOString().slice(0, 10)}')`;
 
 export function expandGrafanaSql(sql: string, ctx: GrafanaQueryContext): string {
-  let out = sql.replace(/\$\{(\w+)\}|\$(?!__)(\w+)/g, (whole, braced?: string, bare?: string) => {
-    const name = (braced ?? bare)!;
-    const value = ctx.variables[name];
-    if (value === undefined) throw new Error(`unknown template variable ${whole}`);
-    return value;
-  });
+  let out = sql.replace(
+    /\$\{(\w+)(?::(\w+))?\}|\$(?!__)(\w+)/g,
+    (whole, braced?: string, format?: string, bare?: string) => {
+      const name = (braced ?? bare)!;
+      const value = ctx.variables[name];
+      if (value === undefined) throw new Error(`unknown template variable ${whole}`);
+      if (format === undefined) return value;
+      // Grafana's sqlstring: single quotes around, a quote inside doubled.
+      if (format === 'sqlstring') return `'${value.replaceAll("'", "''")}'`;
+      throw new Error(`unknown variable format ${whole}`);
+    },
+  );
   const withColumn: Record<string, (col: string) => string> = {
     timeFilter: (c) => `${c} >= ${dateTime(ctx.from)} AND ${c} <= ${dateTime(ctx.to)}`,
     timeFilter_ms: (c) => `${c} >= ${dateTime64(ctx.from)} AND ${c} <= ${dateTime64(ctx.to)}`,

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { request } from 'node:http';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../services/sink/migrate.ts';
@@ -248,11 +249,36 @@ describe('journey explorer in Chromium', () => {
     assert.equal((await get('/api/metric/stage_conversion?cut=plan')).status, 200);
     assert.equal((await get('/api/metric/stage_conversion?nope=1')).status, 400);
     assert.equal((await get('/api/metric/at_risk_accounts?limit=ten')).status, 400);
+    assert.equal((await get('/api/metric/at_risk_accounts?limit=1.5')).status, 400);
     assert.equal((await get("/api/metric/stage_conversion?from=2026-01-01'; DROP TABLE x")).status, 400);
     assert.equal((await get('/api/metric/stage_conversion?cut=nonsense')).status, 400);
     assert.equal((await get('/api/metric/no_such_metric')).status, 404);
     assert.equal((await get('/api/metric/stage_conversion', { method: 'POST' })).status, 405);
   });
+});
+
+test('without a password the explorer answers loopback host names only (no DNS rebinding)', async () => {
+  const client = testClickHouse();
+  const explorer = await startExplorer({ client, database: 'journey', map, host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = new URL(explorer.url);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/flow', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    assert.equal(await status(`localhost:${port}`), 200);
+    assert.equal(await status(`127.0.0.1:${port}`), 200);
+    assert.equal(await status(`attacker.example:${port}`), 403);
+    assert.equal(await status('127.0.0.1.attacker.example'), 403);
+  } finally {
+    await explorer.close();
+    await client.close();
+  }
 });
 
 test('beyond localhost the explorer needs a password, and asks for it', async () => {

@@ -1,4 +1,4 @@
--- @description Accounts at risk: each account's last churn score in [from, to) whose band is in `bands`, paying accounts first, then by score; with the change since its last score a week or more before (score_change_7d, null when none), its MRR, the account's current stage and the score's reasons in words (the largest factors first). Accounts now in one of `exclude_stages` (lost already) or erased are left out. At most `limit` rows.
+-- @description Accounts at risk: each account's last churn score in [from, to) whose band is in `bands`, paying accounts first, then by score; with the change since its last score a week or more before that one (score_change_7d, from every score the account has, null when none), its MRR, the account's current stage and the score's reasons in words (the largest factors first). Accounts now in one of `exclude_stages` (lost already), erased or folded into another are left out. At most `limit` rows.
 -- @param from DateTime64(3) = "1970-01-01 00:00:00.000"
 -- @param to DateTime64(3) = "2100-01-01 00:00:00.000"
 -- @param bands Array(String) = ["watch", "at_risk"]
@@ -20,24 +20,25 @@ FROM
 (
     SELECT
         account_key,
-        max(scored_at) AS last_scored_at,
-        argMax(score, scored_at) AS last_score,
-        argMax(band, scored_at) AS last_band,
-        argMax(mrr_cents, scored_at) AS last_mrr_cents,
-        argMax(reasons, scored_at) AS last_reasons,
-        argMaxIf(score, scored_at, scored_at <= last_at - INTERVAL 7 DAY) AS score_week_before,
-        countIf(scored_at <= last_at - INTERVAL 7 DAY) AS scores_week_before
+        maxIf(scored_at, in_range) AS last_scored_at,
+        argMaxIf(score, scored_at, in_range) AS last_score,
+        argMaxIf(band, scored_at, in_range) AS last_band,
+        argMaxIf(mrr_cents, scored_at, in_range) AS last_mrr_cents,
+        argMaxIf(reasons, scored_at, in_range) AS last_reasons,
+        argMaxIf(score, scored_at, scored_at <= last_in_range - INTERVAL 7 DAY) AS score_week_before,
+        countIf(scored_at <= last_in_range - INTERVAL 7 DAY) AS scores_week_before
     FROM
     (
         SELECT account_key, scored_at, score, band, mrr_cents, reasons,
-               max(scored_at) OVER (PARTITION BY account_key) AS last_at
+               scored_at >= {from:DateTime64(3)} AND scored_at < {to:DateTime64(3)} AS in_range,
+               maxIf(scored_at, in_range) OVER (PARTITION BY account_key) AS last_in_range
         FROM {db}.churn_scores FINAL
-        WHERE scored_at >= {from:DateTime64(3)} AND scored_at < {to:DateTime64(3)}
+        WHERE scored_at < {to:DateTime64(3)}
     )
     GROUP BY account_key
-    HAVING has({bands:Array(String)}, last_band)
+    HAVING countIf(in_range) > 0 AND has({bands:Array(String)}, last_band)
 ) AS s
-LEFT JOIN {db}.account_state_latest AS d ON d.account_key = s.account_key
-WHERE NOT has({exclude_stages:Array(String)}, d.stage) AND d.deleted = 0
+INNER JOIN {db}.account_state_latest AS d ON d.account_key = s.account_key
+WHERE NOT has({exclude_stages:Array(String)}, d.stage) AND d.kind = 'account'
 ORDER BY s.last_mrr_cents > 0 DESC, score DESC, account_key
 LIMIT {limit:UInt32}

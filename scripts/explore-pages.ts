@@ -19,6 +19,10 @@ export interface PageFigures {
   slowestMs: number;
   renderedMs: number;
   file: string;
+  /** Console errors and uncaught exceptions while the page loaded. */
+  errors: string[];
+  /** The account keys the at-risk page lists (that page only). */
+  accounts?: string[];
 }
 
 export async function explorePages(env: NodeJS.ProcessEnv = process.env): Promise<PageFigures[]> {
@@ -48,6 +52,11 @@ export async function explorePages(env: NodeJS.ProcessEnv = process.env): Promis
     const figures: PageFigures[] = [];
     for (const path of pages) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${explorer.url}/${path}`);
       await page.waitForSelector('main[aria-busy="false"]');
       const timing = await page.evaluate(() => {
@@ -61,8 +70,16 @@ export async function explorePages(env: NodeJS.ProcessEnv = process.env): Promis
       const name = path.startsWith('account/') ? 'account' : path;
       const file = `${SCREENSHOTS}/${name}.png`;
       await page.screenshot({ path: file });
+      const accounts =
+        path === 'at-risk'
+          ? await page.$$eval('table[data-metric="at_risk_accounts"] td[data-col="account_key"]', (tds) =>
+              tds.map((td) => td.textContent ?? ''),
+            )
+          : undefined;
       figures.push({
         page: `/${path}`,
+        errors,
+        ...(accounts ? { accounts } : {}),
         requests: timing.requests,
         slowestMs: Math.round(timing.slowest),
         renderedMs: Math.round(timing.rendered),

@@ -9,6 +9,10 @@ import { statSync } from 'node:fs';
 import { uniqueName } from '../support/stack.ts';
 import { explorePages } from '../../scripts/explore-pages.ts';
 import { loadJourneyMap } from '../../services/journey/journey-map.ts';
+import { loadConfig } from '../../services/shared/config/config.ts';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import { metricQueries, runMetricQuery } from '../../services/sink/metric-queries.ts';
+import { mapParamsFor } from '../../services/sink/map-metric-params.ts';
 
 const map = loadJourneyMap('config/journeys/b2b-saas.yaml');
 
@@ -107,7 +111,30 @@ test('make demo: churned accounts equal the planted churners, the at-risk share 
   );
   for (const f of figures) {
     assert.ok(f.requests > 0, `${f.page} asked no metric query`);
+    assert.deepEqual(f.errors, [], `${f.page}: console errors`);
     assert.ok(statSync(f.file).size > 10_000, `${f.file} is a real screenshot`);
+  }
+  // The at-risk page lists what at_risk_accounts finds in the pipeline's output.
+  const client = createClickHouse(
+    loadConfig({ ...process.env, PII_HMAC_KEY: 'demo-report-test-pii-key-0123456789' }),
+    {
+      database,
+    },
+  );
+  try {
+    const risky = await runMetricQuery<{ account_key: string }>(
+      client,
+      'at_risk_accounts',
+      mapParamsFor(metricQueries().get('at_risk_accounts')!, map),
+      { database },
+    );
+    assert.ok(risky.length > 0, 'the demo has accounts at risk');
+    assert.deepEqual(
+      figures.find((f) => f.page === '/at-risk')!.accounts,
+      risky.map((r) => r.account_key),
+    );
+  } finally {
+    await client.close();
   }
   // The experiment the generator planted is on the experiments page, read per funnel step.
   assert.ok(figures.find((f) => f.page === '/experiments')!.requests > map.funnel.steps.length);

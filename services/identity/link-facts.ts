@@ -95,6 +95,13 @@ export class LinkFactFilter {
     return true;
   }
 
+  /** The batch that admitted the facts since the last call was not committed: what it sent is
+   *  lost with it, so nothing admitted may stay remembered. Forgets every fact (they are sent
+   *  again when seen), keeping the operator-command time. */
+  forget(): void {
+    this.seen.clear();
+  }
+
   /** After an operator command (split, delete, force-merge) applied at `at` changed the graph
    *  outside the event stream: forget every fact, and pass every event from before it. */
   clear(at: number): void {

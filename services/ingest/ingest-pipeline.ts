@@ -19,6 +19,9 @@ import { encodeCanonicalStep } from './encode-canonical-step.ts';
 import type { IngestConfig, InputSource } from './ingest-config.ts';
 import { normaliseEventStep } from './normalise-event-step.ts';
 import { splitSegmentBatch } from './split-segment-batch.ts';
+import { linkFactOf } from '../identity/link-facts.ts';
+import type { LinkFactFilter } from '../identity/link-facts.ts';
+import { encodeLinkFact } from '../identity/link-fact-message.ts';
 
 /** On a dead letter of one call of a Segment batch: the call's index in the batch. */
 export const BATCH_INDEX_HEADER = 'dlq_batch_index';
@@ -29,10 +32,15 @@ export interface IngestTopology {
   dlqTopic: string;
   canonicalType: Type;
   canonicalSchemaId: number;
+  /** With IDENTITY_RESOLVER=on: the identity links topic, and the instance's link-fact filter
+   *  (an event's fact goes out once, not with every event: services/identity/link-facts.ts). */
+  links?: { topic: string; filter: LinkFactFilter };
 }
 
 export interface IngestBatchResult {
   outputs: OutboundMessage[];
+  /** Link facts of the canonical events in `outputs`, in the same order: sent before them. */
+  links: OutboundMessage[];
   /** result/reason counts for metrics, e.g. { 'ok': 10, 'dlq:invalid_json': 1, 'drop:duplicate': 2 } */
   counts: Map<string, number>;
   junkIdentifiers: number;
@@ -60,6 +68,7 @@ export async function processIngestBatch(
 ): Promise<IngestBatchResult> {
   const result: IngestBatchResult = {
     outputs: [],
+    links: [],
     counts: new Map(),
     junkIdentifiers: 0,
     dlq: [],
@@ -219,7 +228,14 @@ function processIngestEvent(
       detail: `canonical event is ${size} bytes after normalisation (limit ${canonicalMessageLimit(config.limits.maxMessageBytes)})`,
     });
   }
+  // The fact is built before anything is kept: an event is sent, or dead-lettered, never both.
+  const event = unique.value.event;
+  const link =
+    topology.links && topology.links.filter.admit(linkFactOf(event, config.junkIdentifierPattern ?? null))
+      ? { topic: topology.links.topic, ...encodeLinkFact(event) }
+      : null;
   result.outputs.push(canonical);
+  if (link) result.links.push(link);
   result.maxEventTime = Math.max(result.maxEventTime ?? -Infinity, unique.value.event.event_time);
   count('ok');
 }

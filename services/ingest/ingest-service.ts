@@ -24,6 +24,7 @@ import { warmDedupWindows } from './warm-dedup-windows.ts';
 import { parseExchangeRates } from './convert-mrr.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import { IngestWatermarks } from './ingest-watermarks.ts';
+import { LinkFactFilter } from '../identity/link-facts.ts';
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
   return {
@@ -109,6 +110,9 @@ export async function startIngestService(
     dlqTopic: config.TOPIC_DLQ,
     canonicalType: journeyEventType(),
     canonicalSchemaId: await registerCanonicalSchema(config),
+    ...(config.IDENTITY_RESOLVER === 'on'
+      ? { links: { topic: config.TOPIC_IDENTITY_LINKS, filter: new LinkFactFilter() } }
+      : {}),
   };
   const lookup = registryLookup({
     url: config.SCHEMA_REGISTRY_URL,
@@ -229,8 +233,8 @@ export async function startIngestService(
             windowFor(batch.topic, batch.partition),
             Date.now(),
           );
-          // Canonical events, dead letters, the partition's watermark marker and the consumer offsets
-          // commit in one Kafka transaction.
+          // Link facts, canonical events, dead letters, the partition's watermark marker and the
+          // consumer offsets commit in one Kafka transaction.
           const last = messages[messages.length - 1]!;
           // Within one transaction marker of the end (a transactional producer's commit takes one).
           const caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
@@ -249,6 +253,7 @@ export async function startIngestService(
           const committed = await producer.sendWithOffsets(
             [
               ...(await Promise.all(pending.map((m) => watermarks.markersOf(m)))).flat(),
+              ...result.links,
               ...result.outputs,
               ...(await watermarks.markersOf(marker)),
             ],
@@ -288,6 +293,8 @@ export async function startIngestService(
         } catch (err) {
           windows.drop(batch.topic, batch.partition);
           progress.unannounce(pendingSent);
+          // Facts the batch admitted were not sent: none may stay remembered as sent.
+          topology.links?.filter.forget();
           if (isFencedError(err) || err instanceof StaleBatchError) {
             // A newer holder of the partition's transactional id exists. Forget the producer; a
             // heartbeat tells whether this member is still the partition's owner: if not, it throws

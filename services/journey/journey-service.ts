@@ -23,14 +23,9 @@ import { registryLookup } from '../ingest/lookup-registry-schema.ts';
 import { learnCanonicalWriters } from './learn-canonical-writers.ts';
 import { commitJourneyBatch } from './commit-journey-batch.ts';
 import { ReplayWindow } from './replay-window.ts';
-import {
-  DEFAULT_IDENTITY_CONFIG,
-  applyChangelogRecord,
-  completeRestore,
-  createIdentityGraph,
-  decodeChangelogRecord,
-} from '../identity/identity-core.ts';
-import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
+import { DEFAULT_IDENTITY_CONFIG } from '../identity/identity-core.ts';
+import type { IdentityConfig } from '../identity/identity-core.ts';
+import { restoreIdentity } from '../resolver/restore-identity.ts';
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
 import { erasePersons, withoutErased } from '../sink/erase-person.ts';
 import { journeyRows } from '../sink/rows/journey-rows.ts';
@@ -56,26 +51,6 @@ export function identityConfigFrom(config: PipelineConfig): IdentityConfig {
     maxAccountsPerPerson: config.IDENTITY_MAX_ACCOUNTS_PER_PERSON,
     junkPattern: config.JUNK_IDENTIFIER_REGEX ? new RegExp(config.JUNK_IDENTIFIER_REGEX) : null,
   };
-}
-
-export async function restoreIdentity(config: PipelineConfig, log: Logger): Promise<IdentityGraph> {
-  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-restore`, log);
-  let graph = createIdentityGraph();
-  let invalid = 0;
-  const applied = await readChangelog(kafka, config.TOPIC_IDENTITY_CHANGELOG, (entry) => {
-    const decoded = decodeChangelogRecord({
-      key: entry.key,
-      value: entry.value === null ? null : entry.value.toString('utf8'),
-    });
-    if (decoded.kind === 'ok') graph = applyChangelogRecord(graph, decoded.record);
-    else invalid++;
-  });
-  graph = completeRestore(graph);
-  log.info(
-    { applied, invalid, checkpoints: Object.fromEntries(graph.checkpoints) },
-    'identity graph restored',
-  );
-  return graph;
 }
 
 export async function restoreAccounts(config: PipelineConfig, log: Logger): Promise<AccountStore> {

@@ -1,4 +1,4 @@
-// The long-running commands: `journey all|ingest|journey` run stages under one lifecycle (health
+// The long-running commands: `journey all|ingest|journey|resolver` run stages under one lifecycle (health
 // server up, stages started with state restored first, ready; SIGTERM/SIGINT -> stop within a
 // bounded time: the batch in flight finishes or is abandoned uncommitted, consumers leave their
 // groups), and `journey collect` runs the HTTP collector.
@@ -12,6 +12,7 @@ import type { PipelineMetrics } from '../../shared/telemetry/metrics.ts';
 import type { Logger } from '../../shared/telemetry/logger.ts';
 import { startIngestService } from '../../ingest/ingest-service.ts';
 import { startJourneyService } from '../../journey/journey-service.ts';
+import { startResolverService } from '../../resolver/resolver-service.ts';
 import { startCollector } from '../../collector/collector-service.ts';
 import type { CommandContext, CommandSpec } from '../command-spec.ts';
 
@@ -116,7 +117,12 @@ async function runCollector(ctx: CommandContext): Promise<number> {
 export const ALL: CommandSpec = {
   summary: 'run every stage in one process (small deployments, the local demo)',
   needsPiiKey: true,
-  run: (ctx) => runServices(ctx, [startJourneyService, startIngestService]),
+  run: (ctx) =>
+    runServices(ctx, [
+      startJourneyService,
+      ...(ctx.config.IDENTITY_RESOLVER === 'on' ? [startResolverService] : []),
+      startIngestService,
+    ]),
 };
 
 export const INGEST: CommandSpec = {
@@ -128,6 +134,12 @@ export const INGEST: CommandSpec = {
 export const JOURNEY: CommandSpec = {
   summary: 'run the journey stage (identity graph, journey state, churn, ClickHouse writes)',
   run: (ctx) => runServices(ctx, [startJourneyService]),
+};
+
+export const RESOLVER: CommandSpec = {
+  summary:
+    'run the identity resolver (link facts -> the identity table; IDENTITY_RESOLVER=on, docs/architecture.md)',
+  run: (ctx) => runServices(ctx, [startResolverService]),
 };
 
 export const COLLECT: CommandSpec = {

@@ -74,6 +74,22 @@ export const CONFIG_VARIABLES = {
     'journey.identity.changelog',
     'Compacted identity-graph changelog (state restore).',
   ],
+  TOPIC_IDENTITY_LINKS: [
+    name,
+    'journey.identity.links',
+    'Link facts: the events that tie identifiers or a person to an account, from the ingest to the resolver (IDENTITY_RESOLVER=on).',
+  ],
+  TOPIC_IDENTITY_TABLE: [
+    name,
+    'journey.identity.table',
+    "Compacted identity table the resolver builds from the link facts (the identity changelog's records, each stamped with its links offset).",
+  ],
+  IDENTITY_RESOLVER: [
+    z.enum(['off', 'on']),
+    'off',
+    'on: the ingest also sends link facts and `journey resolver` builds TOPIC_IDENTITY_TABLE from them, beside the journey stage, which still resolves on its own graph (docs/architecture.md, step 3 of the scale-out topology).',
+  ],
+  RESOLVER_GROUP_ID: [name, 'journey-resolver', 'Consumer group of the identity resolver stage.'],
   TOPIC_CANONICAL_PARTITIONS: [
     int(1),
     '1',

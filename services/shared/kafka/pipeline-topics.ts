@@ -45,6 +45,9 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
       compacted: true,
     },
     { topic: config.TOPIC_JOURNEY_CHANGELOG, partitions: config.TOPIC_CANONICAL_PARTITIONS, compacted: true },
+    // One writer reads the links in one order; its table is read whole by every reader.
+    { topic: config.TOPIC_IDENTITY_LINKS, partitions: 1, retentionMs: 4 * WEEK_MS, logAppendTime: true },
+    { topic: config.TOPIC_IDENTITY_TABLE, partitions: 1, compacted: true },
     { topic: config.TOPIC_IDENTITY_COMMANDS, partitions: 1, retentionMs: 4 * WEEK_MS, logAppendTime: true },
     { topic: config.TOPIC_CHURN_ALERTS, partitions, retentionMs: 4 * WEEK_MS, logAppendTime: true },
   ];
@@ -72,8 +75,11 @@ export function prefixedTopicEnv(prefix: string, rawPrefix = prefix): Record<str
     TOPIC_IDENTITY_CHANGELOG: `${prefix}.identity.changelog`,
     TOPIC_JOURNEY_CHANGELOG: `${prefix}.state.changelog`,
     TOPIC_IDENTITY_COMMANDS: `${prefix}.identity.commands`,
+    TOPIC_IDENTITY_LINKS: `${prefix}.identity.links`,
+    TOPIC_IDENTITY_TABLE: `${prefix}.identity.table`,
     TOPIC_CHURN_ALERTS: `${prefix}.churn.alerts`,
     INGEST_GROUP_ID: `${prefix}-ingest`,
     JOURNEY_GROUP_ID: `${prefix}-journey`,
+    RESOLVER_GROUP_ID: `${prefix}-resolver`,
   };
 }

@@ -60,7 +60,10 @@ interface IngestedWorkload {
   filter: LinkFactFilter;
 }
 
-async function ingestWorkload(profileName: 'tiny' | 'demo' | 'bench', maxMessages: number): Promise<IngestedWorkload> {
+async function ingestWorkload(
+  profileName: 'tiny' | 'demo' | 'bench',
+  maxMessages: number,
+): Promise<IngestedWorkload> {
   const config = loadConfig({
     ...process.env,
     PII_HMAC_KEY: process.env.PII_HMAC_KEY ?? 'link-facts-measure-key',
@@ -138,7 +141,10 @@ async function ingestWorkload(profileName: 'tiny' | 'demo' | 'bench', maxMessage
 function graphOfTable(records: readonly OutboundMessage[]): IdentityGraph {
   let graph = createIdentityGraph();
   for (const r of records) {
-    const decoded = decodeChangelogRecord({ key: String(r.key), value: r.value === null ? null : String(r.value) });
+    const decoded = decodeChangelogRecord({
+      key: String(r.key),
+      value: r.value === null ? null : String(r.value),
+    });
     if (decoded.kind !== 'ok') throw new Error(decoded.detail);
     graph = applyChangelogRecord(graph, decoded.record);
   }
@@ -164,7 +170,13 @@ export async function measureLinkFacts(
   const table: OutboundMessage[] = [];
   let singletons = 0;
   for (let i = 0; i < links.length; i += BATCH) {
-    const result = processLinkBatch(links.slice(i, i + BATCH), resolver, RESOLVER_TOPOLOGY, identity, Date.now());
+    const result = processLinkBatch(
+      links.slice(i, i + BATCH),
+      resolver,
+      RESOLVER_TOPOLOGY,
+      identity,
+      Date.now(),
+    );
     if (result.messages.length > 0) throw new Error(`${result.messages.length} link facts dead-lettered`);
     table.push(...result.table, ...result.checkpoint);
   }

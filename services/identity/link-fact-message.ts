@@ -44,7 +44,8 @@ export function decodeLinkFact(value: Buffer | string | null): DecodedLinkFact {
   } catch (err) {
     return { kind: 'invalid', detail: `link fact is not JSON: ${(err as Error).message}` };
   }
-  if (typeof parsed !== 'object' || parsed === null) return { kind: 'invalid', detail: 'link fact is not an object' };
+  if (typeof parsed !== 'object' || parsed === null)
+    return { kind: 'invalid', detail: 'link fact is not an object' };
   const f = parsed as Record<string, unknown>;
   if (typeof f.e !== 'string' || typeof f.t !== 'string' || typeof f.n !== 'string')
     return { kind: 'invalid', detail: 'link fact without id, type or name' };
@@ -52,7 +53,8 @@ export function decodeLinkFact(value: Buffer | string | null): DecodedLinkFact {
     return { kind: 'invalid', detail: `link fact with unknown source ${String(f.s)}` };
   if (!Number.isSafeInteger(f.at) || !Number.isSafeInteger(f.rt))
     return { kind: 'invalid', detail: 'link fact without its times' };
-  if (typeof f.ids !== 'object' || f.ids === null) return { kind: 'invalid', detail: 'link fact without ids' };
+  if (typeof f.ids !== 'object' || f.ids === null)
+    return { kind: 'invalid', detail: 'link fact without ids' };
   const ids = noIdentifiers();
   for (const [field, id] of Object.entries(f.ids as Record<string, unknown>)) {
     if (!(ID_FIELDS as string[]).includes(field) || typeof id !== 'string')

@@ -51,13 +51,33 @@ test('a link fact keeps what resolve reads and nothing else, and reads back as t
   if (back.kind !== 'ok') return;
   assert.deepEqual(back.event.ids, { ...e.ids, email: null });
   assert.deepEqual(
-    [back.event.event_id, back.event.type, back.event.source, back.event.event_time, back.event.received_time],
+    [
+      back.event.event_id,
+      back.event.type,
+      back.event.source,
+      back.event.event_time,
+      back.event.received_time,
+    ],
     ['e1', 'identify', 'behavior', e.event_time, e.received_time],
   );
-  for (const bad of ['', '{', '[]', '{"e":"x"}', '{"e":"x","s":"mars","t":"a","n":"a","at":1,"rt":1,"ids":{}}']) {
+  for (const bad of [
+    '',
+    '{',
+    '[]',
+    '{"e":"x"}',
+    '{"e":"x","s":"mars","t":"a","n":"a","at":1,"rt":1,"ids":{}}',
+  ]) {
     assert.equal(decodeLinkFact(bad).kind, 'invalid', bad);
   }
-  const unknownId = JSON.stringify({ e: 'x', s: 'behavior', t: 't', n: 'n', at: 1, rt: 1, ids: { ssn: '1' } });
+  const unknownId = JSON.stringify({
+    e: 'x',
+    s: 'behavior',
+    t: 't',
+    n: 'n',
+    at: 1,
+    rt: 1,
+    ids: { ssn: '1' },
+  });
   assert.equal(decodeLinkFact(unknownId).kind, 'invalid');
   assert.equal(decodeLinkFact(null).kind, 'invalid');
 });
@@ -78,7 +98,10 @@ test('the resolver stitches, names accounts, stamps offsets, skips a redelivery,
   assert.equal(String(first.messages[0]!.headers?.[DLQ_HEADERS.reason]), 'invalid_field');
   assert.equal(first.counts.get('dlq:invalid_field'), 1);
   assert.equal(first.counts.get('ok'), 3);
-  assert.ok(first.table.some((r) => String(r.key).startsWith('m:')), 'a membership record');
+  assert.ok(
+    first.table.some((r) => String(r.key).startsWith('m:')),
+    'a membership record',
+  );
   for (const record of first.table) {
     assert.ok(['0', '2', '3'].includes(String(record.headers?.[LINKS_OFFSET_HEADER])), String(record.key));
     assert.equal(record.partition, 0);

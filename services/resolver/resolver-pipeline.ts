@@ -84,7 +84,12 @@ export function processLinkBatch(
       count(resolved.outcome.kind === 'suppressed' ? `drop:${resolved.outcome.reason}` : 'ok');
     } catch (err) {
       result.messages.push(
-        deadLetterMessage(topology.dlqTopic, message, { ...internalError(err), step: 'processLinkBatch' }, nowMs),
+        deadLetterMessage(
+          topology.dlqTopic,
+          message,
+          { ...internalError(err), step: 'processLinkBatch' },
+          nowMs,
+        ),
       );
       count('dlq:internal_error');
     }

@@ -1,5 +1,5 @@
 // A whole pipeline running in the test process on fresh topics and a fresh database: the ingest
-// and journey stages, a ClickHouse client and a producer, all stopped when the test ends.
+// and journey stages (and the identity resolver when IDENTITY_RESOLVER=on), a ClickHouse client and a producer, all stopped when the test ends.
 import type { TestContext } from 'node:test';
 import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -11,6 +11,8 @@ import type { PipelineMetrics } from '../../services/shared/telemetry/metrics.ts
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import type { JourneyService } from '../../services/journey/journey-service.ts';
+import { startResolverService } from '../../services/resolver/resolver-service.ts';
+import type { ResolverService } from '../../services/resolver/resolver-service.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { groupSettled, testKafka, waitFor } from './stack.ts';
 import { freshPipeline } from './pipeline.ts';
@@ -22,13 +24,18 @@ export interface RunningPipeline {
   journey(): JourneyService;
   /** The journey stage's Prometheus metrics (of the running instance). */
   journeyMetrics(): PipelineMetrics;
+  /** The identity resolver (IDENTITY_RESOLVER=on), else null. */
+  resolver(): ResolverService | null;
+  /** Stops the resolver and starts a new one (its graph restored from the identity table). */
+  restartResolver(): Promise<ResolverService>;
   /** Stops the journey stage and starts a new instance (state restored from the changelogs). */
   restartJourney(): Promise<JourneyService>;
   /** Waits until the pipeline is at the end of its input: the ingest read `rawTopics` to the end,
    * announced every raw partition idle (the journey's watermark then stands at the greatest event
    * time: every timer and stage due is applied), and the journey committed all of it. Without the
    * idle announcements, which come INGEST_IDLE_SECONDS after a partition's last message, a test can
-   * read the journey at the end of the canonical topic before its watermark reached the end. */
+   * read the journey at the end of the canonical topic before its watermark reached the end. With
+   * the resolver on, it also committed the whole links topic. */
   settled(rawTopics: string[], timeoutMs?: number): Promise<void>;
   /** Waits until the journey advanced time by the wall clock `count` more times (idle input, a
    *  JOURNEY_IDLE_TICK_SECONDS tick): each tick moves the watermark to now minus the lateness. */
@@ -46,6 +53,9 @@ export async function runningPipeline(
   let journeyMetrics = createMetrics(false);
   let journey = await startJourneyService(config, log, journeyMetrics);
   t.after(() => journey.stop());
+  let resolver =
+    config.IDENTITY_RESOLVER === 'on' ? await startResolverService(config, log, createMetrics(false)) : null;
+  t.after(() => resolver?.stop());
   const ingest = await startIngestService(config, log, createMetrics(false));
   t.after(() => ingest.stop());
   const clickhouse = createClickHouse(config);
@@ -59,6 +69,12 @@ export async function runningPipeline(
     producer,
     journey: () => journey,
     journeyMetrics: () => journeyMetrics,
+    resolver: () => resolver,
+    restartResolver: async () => {
+      await resolver?.stop();
+      resolver = await startResolverService(config, log, createMetrics(false));
+      return resolver;
+    },
     restartJourney: async () => {
       await journey.stop();
       journeyMetrics = createMetrics(false);
@@ -72,7 +88,8 @@ export async function runningPipeline(
           (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
           markersSeen(journey.state.accounts.inputs) &&
           allInputsIdle(journey.state.accounts.inputs) &&
-          (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+          (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) &&
+          (resolver === null || (await groupSettled(config.RESOLVER_GROUP_ID, [config.TOPIC_IDENTITY_LINKS])))
             ? true
             : undefined,
         timeoutMs,

@@ -52,7 +52,7 @@ export interface LinkFactShare {
   sameTable: boolean;
 }
 
-interface IngestedWorkload {
+export interface IngestedWorkload {
   /** Canonical events in the order the ingest emits them (markers left out). */
   events: JourneyEvent[];
   /** The link facts the ingest sent, as the resolver consumes them (partition 0, offsets from 0). */
@@ -60,9 +60,10 @@ interface IngestedWorkload {
   filter: LinkFactFilter;
 }
 
-async function ingestWorkload(
+export async function ingestWorkload(
   profileName: 'tiny' | 'demo' | 'bench',
   maxMessages: number,
+  generation: { seed: number; endMs: number } = { seed: 42, endMs: Date.now() },
 ): Promise<IngestedWorkload> {
   const config = loadConfig({
     ...process.env,
@@ -90,7 +91,7 @@ async function ingestWorkload(
   });
   const lookup = (id: number): Promise<ReturnType<typeof inputAvroType>> => Promise.resolve(byId.get(id)!);
   const profile = resolveProfile(profileName);
-  const workload = generateHistory(profile, 42, Date.now() - profile.historyDays * DAY_MS);
+  const workload = generateHistory(profile, generation.seed, generation.endMs - profile.historyDays * DAY_MS);
   const events: JourneyEvent[] = [];
   const links: ConsumedMessage[] = [];
   let batch: ConsumedMessage[] = [];
@@ -102,7 +103,7 @@ async function ingestWorkload(
       ingestConfigFrom(config),
       lookup,
       dedup,
-      Date.now(),
+      generation.endMs,
     );
     for (const o of ingested.outputs) {
       if (o.topic !== 'canonical' || o.value === null || o.headers?.journey_watermark !== undefined) continue;

@@ -52,9 +52,21 @@ function fold(
 ): void {
   const from = store.states.get(fromKey);
   if (!from || fromKey === intoKey) return;
+  foldInto(store, from, intoKey, intoKind, map);
+  deleteState(store, fromKey);
+}
+
+/** Folds `from` (a person's state, taken from wherever it lived) into the state under `intoKey`,
+ *  or puts it there under that key when there is none yet. */
+export function foldInto(
+  store: AccountStore,
+  from: AccountState,
+  intoKey: string,
+  intoKind: AccountState['kind'],
+  map: JourneyMap,
+): void {
   const into = store.states.get(intoKey);
   putState(store, into ? foldMerge(into, from, map) : { ...from, key: intoKey, kind: intoKind });
-  deleteState(store, fromKey);
 }
 
 /** Whether the account has a churn score: every account past the first stage (a prospect), and
@@ -101,20 +113,42 @@ export function applyJourneyStep(
   ctx: JourneyContext,
   out: JourneyStepOutput,
 ): void {
-  for (const effect of identityEffects) {
-    if (effect.kind === 'merge')
-      fold(store, effect.absorbed_person_id, effect.survivor_person_id, 'person', ctx.map);
-  }
-  const person = event.person_id;
-  const { key, kind } = journeyKeyOf(event);
-  if (event.account_id && person) fold(store, person, event.account_id, 'account', ctx.map);
-
+  foldIdentityStep(store, event, identityEffects, ctx);
   // The watermark this event brings (the shell stores the same value after this step) — unless the
   // input carries the raw partitions' progress (input-watermarks.ts): then only that moves time,
   // and an event ahead of the others announces nothing for its account before they catch up.
   const now = markersSeen(store.inputs)
     ? store.watermark
     : Math.max(store.watermark, event.event_time - ctx.map.lateness_minutes * 60_000);
+  applyEventStep(store, event, now, ctx, out);
+}
+
+/** The folds an event's resolution brings: a merged person's state into the survivor's, and a
+ *  person's pre-account state into the account the event names. */
+export function foldIdentityStep(
+  store: AccountStore,
+  event: JourneyEvent,
+  identityEffects: readonly IdentityEffect[],
+  ctx: JourneyContext,
+): void {
+  for (const effect of identityEffects) {
+    if (effect.kind === 'merge')
+      fold(store, effect.absorbed_person_id, effect.survivor_person_id, 'person', ctx.map);
+  }
+  const person = event.person_id;
+  if (event.account_id && person) fold(store, person, event.account_id, 'account', ctx.map);
+}
+
+/** The event into its key's state at the watermark `now`: facts, stage effects, churn outcome or
+ *  re-score. No identity fold (foldIdentityStep, or a handover in the partitioned journey). */
+export function applyEventStep(
+  store: AccountStore,
+  event: JourneyEvent,
+  now: number,
+  ctx: JourneyContext,
+  out: JourneyStepOutput,
+): void {
+  const { key, kind } = journeyKeyOf(event);
   const reduced = reduceJourney(store.states.get(key), event, now, ctx.map);
   out.effects.push(...reduced.effects);
   let state = reduced.state;

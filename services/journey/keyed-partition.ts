@@ -1,0 +1,143 @@
+// One partition of the journey's state step (docs/architecture.md, steps 4-5): the states of the
+// keys routed to it, fed the records of route-resolved.ts in their partition's order plus the
+// handovers other partitions send it. A key that EXPECTs another's state is held: its later
+// records (events, its part of each sweep, moves, further expects) queue in order until the
+// HANDOVER comes, which folds in and replays the queue. A handover that comes before its expect
+// waits for it. So each key's state goes through exactly the steps the single-writer journey takes
+// for it, in the same order and at the same watermarks, whatever the interleaving of partitions.
+import type { JourneyEvent } from '../shared/generated/avro-types.ts';
+import type { AccountState } from './account-state.ts';
+import { createAccountStore, deleteState } from './account-store.ts';
+import type { AccountStore } from './account-store.ts';
+import { applyEventStep, foldInto } from './apply-journey-step.ts';
+import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
+import { applyMarker, inputWatermark } from './input-watermarks.ts';
+import type { KeyKind, ResolvedRecord } from './route-resolved.ts';
+import { sweepAccount } from './sweep-timers-step.ts';
+import type { Sweep } from './sweep-timers-step.ts';
+
+/** A key's record held while it waits for a handover, with the watermark it came at. */
+type Held =
+  | { kind: 'event'; event: JourneyEvent; now: number }
+  | { kind: 'sweep'; sweep: Sweep }
+  | { kind: 'move'; to: string; toKind: KeyKind }
+  | { kind: 'expect'; from: string; toKind: KeyKind };
+
+export interface KeyedPartition {
+  store: AccountStore;
+  /** Keys waiting for the state of `from`, with what came for them meanwhile. */
+  waiting: Map<string, { from: string; toKind: KeyKind; held: Held[] }>;
+  /** Handovers that came before their expect, by `from -> key`. */
+  early: Map<string, AccountState | null>;
+}
+
+export const createKeyedPartition = (): KeyedPartition => ({
+  store: createAccountStore(),
+  waiting: new Map(),
+  early: new Map(),
+});
+
+/** A handover to write to the partition of `key` (the shell routes it; a test queues it). */
+export type Handover = Extract<ResolvedRecord, { kind: 'handover' }>;
+
+export interface KeyedStep {
+  ctx: JourneyContext;
+  sweepIntervalMs: number;
+  out: JourneyStepOutput;
+  send: (handover: Handover) => void;
+}
+
+const edge = (from: string, key: string): string => `${from}\u0000${key}`;
+
+export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, step: KeyedStep): void {
+  switch (record.kind) {
+    case 'marker':
+      return applyMarkerRecord(p, record.origin, record, step);
+    case 'event': {
+      const now = p.store.watermark;
+      return keyed(p, record.key, { kind: 'event', event: record.event, now }, step);
+    }
+    case 'move':
+      return keyed(p, record.key, { kind: 'move', to: record.to, toKind: record.toKind }, step);
+    case 'expect':
+      return keyed(p, record.key, { kind: 'expect', from: record.from, toKind: record.toKind }, step);
+    case 'handover': {
+      const waiting = p.waiting.get(record.key);
+      if (waiting?.from !== record.from) {
+        p.early.set(edge(record.from, record.key), record.state);
+        return;
+      }
+      return receive(p, record.key, record.state, step);
+    }
+  }
+}
+
+function applyMarkerRecord(
+  p: KeyedPartition,
+  origin: number,
+  record: Extract<ResolvedRecord, { kind: 'marker' }>,
+  step: KeyedStep,
+): void {
+  const store = p.store;
+  applyMarker(store.inputs, origin, record.marker);
+  store.inputsDirty.add(origin);
+  const at = inputWatermark(store.inputs, [...store.inputs.keys()], step.ctx.map.lateness_minutes * 60_000);
+  if (at !== null) store.watermark = Math.max(store.watermark, at);
+  if (store.watermark - store.lastSweep < step.sweepIntervalMs) return;
+  const sweep: Sweep = { now: store.watermark, previous: store.lastSweep, intervalMs: step.sweepIntervalMs };
+  for (const [key, state] of store.states)
+    if (!p.waiting.has(key)) sweepAccount(store, key, state, sweep, step.ctx, step.out);
+  for (const waiting of p.waiting.values()) waiting.held.push({ kind: 'sweep', sweep });
+  store.lastSweep = sweep.now;
+}
+
+function keyed(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void {
+  const waiting = p.waiting.get(key);
+  if (waiting) waiting.held.push(item);
+  else run(p, key, item, step);
+}
+
+function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void {
+  const store = p.store;
+  switch (item.kind) {
+    case 'event':
+      return applyEventStep(store, item.event, item.now, step.ctx, step.out);
+    case 'sweep': {
+      const state = store.states.get(key);
+      if (state) sweepAccount(store, key, state, item.sweep, step.ctx, step.out);
+      return;
+    }
+    case 'move': {
+      const state = store.states.get(key) ?? null;
+      if (state) deleteState(store, key);
+      step.send({ kind: 'handover', key: item.to, from: key, state });
+      return;
+    }
+    case 'expect': {
+      const early = edge(item.from, key);
+      if (p.early.has(early)) {
+        const state = p.early.get(early) ?? null;
+        p.early.delete(early);
+        if (state) foldInto(store, state, key, item.toKind, step.ctx.map);
+        return;
+      }
+      p.waiting.set(key, { from: item.from, toKind: item.toKind, held: [] });
+      return;
+    }
+  }
+}
+
+/** The awaited state came: fold it in, then replay what was held, until the key waits again. */
+function receive(p: KeyedPartition, key: string, state: AccountState | null, step: KeyedStep): void {
+  const waiting = p.waiting.get(key)!;
+  p.waiting.delete(key);
+  if (state) foldInto(p.store, state, key, waiting.toKind, step.ctx.map);
+  for (let i = 0; i < waiting.held.length; i++) {
+    run(p, key, waiting.held[i]!, step);
+    const again = p.waiting.get(key);
+    if (again) {
+      again.held.push(...waiting.held.slice(i + 1));
+      return;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+// The journey partitioned by account against the single writer (docs/architecture.md, steps 4-5),
+// in memory: a generated workload (sessions stitched at sign-up, accounts named by group calls and
+// billing, tickets, surveys, churn) through the ingest's core, with watermark markers between its
+// batches, is run (a) through the journey stage's own batch pipeline, as today, and (b) resolved
+// and routed (route-resolved.ts) to 1, 2, 3 and 5 partitions of the state step (keyed-partition.ts)
+// that a seeded scheduler runs in random interleavings, handovers delivered late and early. Every
+// run must end in the single writer's account and person states, field for field, with the same
+// stage effects, churn scores, alerts and outcomes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { JourneyEvent } from '../shared/generated/avro-types.ts';
+import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import { encodeFramed, journeyEventType } from '../shared/kafka/canonical-codec.ts';
+import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
+import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
+import { loadConfig } from '../shared/config/config.ts';
+import { createIdentityGraph, resolve } from '../identity/identity-core.ts';
+import { ingestWorkload } from '../bench/measure-link-facts.ts';
+import { Rng } from '../workload/prng.ts';
+import { b2b } from '../../test/support/journey-test-events.ts';
+import { TEST_SCHEMA_ID, testTopology } from '../../test/support/journey-test-topology.ts';
+import { loadChurnConfig } from '../churn/churn-config-file.ts';
+import { createAccountStore } from './account-store.ts';
+import { emptyStepOutput } from './apply-journey-step.ts';
+import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
+import { identityConfigFrom } from './journey-service.ts';
+import { processJourneyBatch } from './journey-pipeline.ts';
+import { applyResolvedRecord, createKeyedPartition } from './keyed-partition.ts';
+import type { KeyedPartition } from './keyed-partition.ts';
+import { createRouteState, routeResolved } from './route-resolved.ts';
+import type { ResolvedRecord } from './route-resolved.ts';
+import { serializeState } from './serialize-state.ts';
+
+const END = Date.UTC(2026, 10, 30);
+const MARKER_EVERY = 40;
+const churn = loadChurnConfig('config/churn.yaml');
+if (!churn.ok) throw new Error(churn.problems.join('; '));
+const ctx: JourneyContext = { map: b2b, churn: churn.config };
+const identity = identityConfigFrom(loadConfig({ ...process.env, PII_HMAC_KEY: 'partitioned-journey-key' }));
+
+type Input = { kind: 'event'; event: JourneyEvent } | { kind: 'marker'; marker: WatermarkMarker };
+
+/** The canonical stream: the workload's events with a marker of their raw input every few events. */
+function withMarkers(events: readonly JourneyEvent[]): Input[] {
+  const inputs: Input[] = [];
+  let max: number | null = null;
+  const marker = (): Input => ({
+    kind: 'marker',
+    marker: { source: 'behavior/0', eventTime: max, idle: false, inputs: { behavior: 1 } },
+  });
+  inputs.push(marker());
+  events.forEach((event, i) => {
+    inputs.push({ kind: 'event', event });
+    max = Math.max(max ?? -Infinity, event.event_time);
+    if (i % MARKER_EVERY === MARKER_EVERY - 1) inputs.push(marker());
+  });
+  inputs.push(marker());
+  return inputs;
+}
+
+interface Outcome {
+  states: Map<string, string>;
+  /** Effects, scores, alerts and outcomes, each as JSON, sorted. */
+  outputs: string[];
+}
+
+const outputsOf = (out: JourneyStepOutput): string[] =>
+  [
+    ...out.effects.map((e) => `effect ${JSON.stringify(e)}`),
+    ...out.scores.map((s) => `score ${JSON.stringify(s)}`),
+    ...out.alerts.map((a) => `alert ${JSON.stringify(a)}`),
+    ...out.outcomes.map((o) => `outcome ${JSON.stringify(o)}`),
+  ].sort();
+
+/** (a) The journey stage's batch pipeline, as it runs today. */
+function singleWriter(inputs: readonly Input[]): Outcome {
+  const eventType = journeyEventType();
+  const topology = testTopology();
+  const messages: ConsumedMessage[] = inputs.map((input, i) => {
+    const base = { topic: 'canonical', partition: 0, offset: String(i), key: null, timestampMs: 0 };
+    if (input.kind === 'event')
+      return { ...base, value: encodeFramed(eventType, TEST_SCHEMA_ID, input.event), headers: {} };
+    const m = watermarkMarkerMessages('canonical', 1, input.marker)[0]!;
+    return {
+      ...base,
+      value: Buffer.from(m.value as string),
+      headers: Object.fromEntries(Object.entries(m.headers!).map(([k, v]) => [k, Buffer.from(v)])),
+    };
+  });
+  const state = { graph: createIdentityGraph(), accounts: createAccountStore() };
+  state.accounts.inputPartitions = [0];
+  const out = emptyStepOutput();
+  for (let i = 0; i < messages.length; i += 500) {
+    const result = processJourneyBatch(messages.slice(i, i + 500), state, topology, identity, ctx, 0);
+    out.effects.push(...result.outputs.journeyEffects.map((e) => e.effect));
+    out.scores.push(...result.outputs.scores);
+    out.alerts.push(...result.outputs.alerts);
+    out.outcomes.push(...result.outputs.outcomes.map((o) => o.outcome));
+  }
+  return {
+    states: new Map([...state.accounts.states].map(([key, s]) => [key, serializeState(s)])),
+    outputs: outputsOf(out),
+  };
+}
+
+const partitionOf = (key: string, partitions: number): number => {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return h % partitions;
+};
+
+/** (b) Resolved and routed to `partitions` state partitions, run in a seeded random interleaving. */
+function partitioned(
+  inputs: readonly Input[],
+  partitions: number,
+  seed: number,
+): Outcome & { handovers: number } {
+  const graph = createIdentityGraph();
+  const route = createRouteState();
+  const streams: ResolvedRecord[][] = Array.from({ length: partitions }, () => []);
+  for (const input of inputs) {
+    if (input.kind === 'marker') {
+      for (const stream of streams) stream.push({ kind: 'marker', origin: 0, marker: input.marker });
+      continue;
+    }
+    const resolved = resolve(graph, structuredClone(input.event), input.event.received_time, identity);
+    if (resolved.outcome.kind !== 'resolved') continue;
+    for (const record of routeResolved(route, resolved.outcome.event, resolved.effects))
+      if (record.kind !== 'marker') streams[partitionOf(record.key, partitions)]!.push(record);
+  }
+  const parts: KeyedPartition[] = streams.map(() => createKeyedPartition());
+  const handovers: ResolvedRecord[][] = streams.map(() => []);
+  const next = streams.map(() => 0);
+  const out = emptyStepOutput();
+  let sent = 0;
+  const rng = new Rng(seed);
+  for (;;) {
+    const ready: Array<[number, 'stream' | 'handover']> = [];
+    streams.forEach((stream, p) => {
+      if (next[p]! < stream.length) ready.push([p, 'stream']);
+      if (handovers[p]!.length > 0) ready.push([p, 'handover']);
+    });
+    if (ready.length === 0) break;
+    const [p, from] = ready[rng.int(0, ready.length - 1)]!;
+    const record = from === 'stream' ? streams[p]![next[p]!++]! : handovers[p]!.shift()!;
+    applyResolvedRecord(parts[p]!, record, {
+      ctx,
+      sweepIntervalMs: testTopology().sweepIntervalMs,
+      out,
+      send: (h) => {
+        sent++;
+        handovers[partitionOf(h.key, partitions)]!.push(h);
+      },
+    });
+  }
+  for (const part of parts) assert.equal(part.waiting.size + part.early.size, 0, 'every handover arrived');
+  const states = new Map<string, string>();
+  for (const part of parts) for (const [key, s] of part.store.states) states.set(key, serializeState(s));
+  return { states, outputs: outputsOf(out), handovers: sent };
+}
+
+test('the journey partitioned by account ends in the single writer states and effects, in any interleaving', async (t) => {
+  const { events } = await ingestWorkload('tiny', Infinity, { seed: 18, endMs: END });
+  const inputs = withMarkers(events);
+  const expected = singleWriter(inputs);
+  const persons = [...expected.states.keys()].filter((k) => !k.startsWith('acc_')).length;
+  t.diagnostic(
+    `${events.length} events, ${expected.states.size} states (${persons} pre-account), ${expected.outputs.length} outputs`,
+  );
+  assert.ok(expected.states.size > 50 && expected.outputs.length > 200);
+  for (const [partitions, seed] of [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [3, 4],
+    [5, 5],
+  ] as const) {
+    const got = partitioned(inputs, partitions, seed);
+    t.diagnostic(`${partitions} partitions (seed ${seed}): ${got.handovers} handovers`);
+    assert.ok(got.handovers > 0, 'states moved between keys');
+    assert.deepEqual(
+      [...got.states.keys()].sort(),
+      [...expected.states.keys()].sort(),
+      `${partitions}: keys`,
+    );
+    for (const [key, state] of expected.states)
+      assert.equal(got.states.get(key), state, `${partitions}: ${key}`);
+    assert.deepEqual(got.outputs, expected.outputs, `${partitions} partitions: outputs`);
+  }
+});

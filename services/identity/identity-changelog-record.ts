@@ -4,7 +4,8 @@
 // describes that piece of state, so log compaction never loses anything; a null value deletes
 // the key (and lets compaction erase a deleted identifier from the topic).
 // Wire values are compact JSON: node {"p":"p_…","f":2}, membership [["acme",-1,1700…],…],
-// tombstone {"f":123456,"t":1700…}, checkpoint ("o:<input partition>") {"o":"1234"}.
+// tombstone {"f":123456,"t":1700…}, checkpoint ("o:<input partition>") {"o":"1234"}, and for the
+// partitioned journey's resolve step a routed person key ("r:<person id>") 1.
 
 import type { MembershipEntry } from './account-membership.ts';
 
@@ -12,6 +13,9 @@ export type ChangelogRecord =
   | { kind: 'node'; identifier_key: string; person_id: string | null; flags: number }
   | { kind: 'membership'; person_id: string; accounts: MembershipEntry[] | null }
   | { kind: 'tombstone'; hash: string; filter: number; deleted_at: number }
+  /** The partitioned journey's resolve step: a person key that may hold a pre-account state
+   *  (services/journey/route-resolved.ts); `routed: false` deletes it. Not part of the graph. */
+  | { kind: 'routed'; person_id: string; routed: boolean }
   /** Written by the shell after each batch: the graph includes every input record up to and
    * including `offset` of input partition `source_partition`. Restore resumes after it. */
   | { kind: 'checkpoint'; source_partition: number; offset: string };
@@ -40,6 +44,8 @@ export function encodeChangelogRecord(record: ChangelogRecord): ChangelogMessage
       return { key: `x:${record.hash}`, value: JSON.stringify({ f: record.filter, t: record.deleted_at }) };
     case 'checkpoint':
       return { key: `o:${record.source_partition}`, value: JSON.stringify({ o: record.offset }) };
+    case 'routed':
+      return { key: `r:${record.person_id}`, value: record.routed ? '1' : null };
   }
 }
 
@@ -86,6 +92,8 @@ export function decodeChangelogRecord(message: ChangelogMessage): DecodeResult {
         record: { kind: 'tombstone', hash: body, filter: parsed.f, deleted_at: parsed.t },
       };
     }
+    if (key.startsWith('r:'))
+      return { kind: 'ok', record: { kind: 'routed', person_id: body, routed: value !== null } };
     if (key.startsWith('o:') && value !== null) {
       const partition = Number(body);
       const parsed = JSON.parse(value) as { o?: unknown };

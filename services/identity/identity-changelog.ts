@@ -65,6 +65,8 @@ export function applyChangelogRecord(g: IdentityGraph, record: ChangelogRecord):
     case 'checkpoint':
       g.checkpoints.set(record.source_partition, record.offset);
       return g;
+    case 'routed':
+      return g;
   }
 }
 

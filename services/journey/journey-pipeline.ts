@@ -133,34 +133,16 @@ export function processJourneyBatch(
         }
         return;
       }
-      const resolved = resolve(state.graph, decoded.value, decoded.value.received_time, identityConfig);
-      result.outputs.identityMap.push(...resolved.rows.identity_map);
-      result.outputs.personOverrides.push(...resolved.rows.person_overrides);
-      result.outputs.accounts.push(...resolved.rows.accounts);
-      for (const record of resolved.changelog) {
-        const { key, value } = encodeChangelogRecord(record);
-        result.changelog.push({
-          topic: topology.identityChangelogTopic,
-          key,
-          value,
-          partition: message.partition,
-        });
-      }
-      for (const effect of resolved.effects) {
-        result.effects.push(effect);
-        if (!IDENTITY_CHANGE_KINDS.has(effect.kind)) continue;
-        result.messages.push({
-          topic: topology.identityChangesTopic,
-          key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
-          value: JSON.stringify(effect),
-        });
-        result.outputs.identityChanges.push({ effect, anonymous: false });
-      }
-      if (resolved.outcome.kind === 'suppressed') {
-        count(`drop:${resolved.outcome.reason}`);
-        return;
-      }
-      const event = resolved.outcome.event;
+      const resolved = resolveEventStep(
+        decoded.value,
+        message.partition,
+        state.graph,
+        topology,
+        identityConfig,
+        result,
+      );
+      if (resolved === null) return;
+      const event = resolved.event;
       // Behind what was already declared final: what it would have changed stays announced.
       if (event.event_time < state.accounts.watermark) count('late:behind_watermark');
       applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
@@ -216,6 +198,42 @@ export function processJourneyBatch(
   return result;
 }
 
+/** Resolves one canonical event against the graph: its identity rows, graph changelog and identity
+ *  changes go into `result`; null when a deletion tombstone suppresses it (counted). */
+export function resolveEventStep(
+  decoded: JourneyEvent,
+  partition: number,
+  graph: IdentityGraph,
+  topology: Pick<JourneyTopology, 'identityChangelogTopic' | 'identityChangesTopic'>,
+  identityConfig: IdentityConfig,
+  result: Pick<JourneyBatchResult, 'messages' | 'changelog' | 'outputs' | 'counts' | 'effects'>,
+): { event: JourneyEvent; effects: IdentityEffect[] } | null {
+  const resolved = resolve(graph, decoded, decoded.received_time, identityConfig);
+  result.outputs.identityMap.push(...resolved.rows.identity_map);
+  result.outputs.personOverrides.push(...resolved.rows.person_overrides);
+  result.outputs.accounts.push(...resolved.rows.accounts);
+  for (const record of resolved.changelog) {
+    const { key, value } = encodeChangelogRecord(record);
+    result.changelog.push({ topic: topology.identityChangelogTopic, key, value, partition });
+  }
+  for (const effect of resolved.effects) {
+    result.effects.push(effect);
+    if (!IDENTITY_CHANGE_KINDS.has(effect.kind)) continue;
+    result.messages.push({
+      topic: topology.identityChangesTopic,
+      key: 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id,
+      value: JSON.stringify(effect),
+    });
+    result.outputs.identityChanges.push({ effect, anonymous: false });
+  }
+  if (resolved.outcome.kind === 'suppressed') {
+    const key = `drop:${resolved.outcome.reason}`;
+    result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
+    return null;
+  }
+  return { event: resolved.outcome.event, effects: resolved.effects };
+}
+
 /** Outputs, alerts and the journey-state changelog of a step's output (events or a timer tick). */
 export function emitStateOutputs(
   accounts: AccountStore,
@@ -223,6 +241,8 @@ export function emitStateOutputs(
   topology: JourneyTopology,
   result: JourneyBatchResult,
   partition: number,
+  /** The changelog entries to write (the partitioned journey adds its held keys). */
+  flush: () => Array<{ key: string; value: string | null }> = () => flushChangelog(accounts),
 ): void {
   const outputs = result.outputs;
   for (const effect of step.effects)
@@ -264,7 +284,7 @@ export function emitStateOutputs(
     }
   }
   accounts.removed.clear();
-  for (const entry of flushChangelog(accounts)) {
+  for (const entry of flush()) {
     result.changelog.push({
       topic: topology.journeyChangelogTopic,
       key: entry.key,

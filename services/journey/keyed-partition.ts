@@ -17,7 +17,7 @@ import { sweepAccount } from './sweep-timers-step.ts';
 import type { Sweep } from './sweep-timers-step.ts';
 
 /** A key's record held while it waits for a handover, with the watermark it came at. */
-type Held =
+export type Held =
   | { kind: 'event'; event: JourneyEvent; now: number }
   | { kind: 'sweep'; sweep: Sweep }
   | { kind: 'move'; to: string; toKind: KeyKind }
@@ -27,14 +27,20 @@ export interface KeyedPartition {
   store: AccountStore;
   /** Keys waiting for the state of `from`, with what came for them meanwhile. */
   waiting: Map<string, { from: string; toKind: KeyKind; held: Held[] }>;
-  /** Handovers that came before their expect, by `from -> key`. */
+  /** Handovers that came before their expect, by `edge(from, key)`. */
   early: Map<string, AccountState | null>;
+  /** Waiting keys and early edges changed since the last flush (keyed-partition-changelog.ts). */
+  heldDirty: Set<string>;
+  /** The offset of the last resolved record applied (restored from the changelog). */
+  checkpoint: string | null;
 }
 
 export const createKeyedPartition = (): KeyedPartition => ({
   store: createAccountStore(),
   waiting: new Map(),
   early: new Map(),
+  heldDirty: new Set(),
+  checkpoint: null,
 });
 
 /** A handover to write to the partition of `key` (the shell routes it; a test queues it). */
@@ -47,7 +53,8 @@ export interface KeyedStep {
   send: (handover: Handover) => void;
 }
 
-const edge = (from: string, key: string): string => `${from}\u0000${key}`;
+/** The key of a handover that came early: from whom, to whom. */
+export const edge = (from: string, key: string): string => JSON.stringify([from, key]);
 
 export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, step: KeyedStep): void {
   switch (record.kind) {
@@ -65,6 +72,7 @@ export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, s
       const waiting = p.waiting.get(record.key);
       if (waiting?.from !== record.from) {
         p.early.set(edge(record.from, record.key), record.state);
+        p.heldDirty.add(`early:${edge(record.from, record.key)}`);
         return;
       }
       return receive(p, record.key, record.state, step);
@@ -87,14 +95,18 @@ function applyMarkerRecord(
   const sweep: Sweep = { now: store.watermark, previous: store.lastSweep, intervalMs: step.sweepIntervalMs };
   for (const [key, state] of store.states)
     if (!p.waiting.has(key)) sweepAccount(store, key, state, sweep, step.ctx, step.out);
-  for (const waiting of p.waiting.values()) waiting.held.push({ kind: 'sweep', sweep });
+  for (const [key, waiting] of p.waiting) {
+    waiting.held.push({ kind: 'sweep', sweep });
+    p.heldDirty.add(`waiting:${key}`);
+  }
   store.lastSweep = sweep.now;
 }
 
 function keyed(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void {
   const waiting = p.waiting.get(key);
-  if (waiting) waiting.held.push(item);
-  else run(p, key, item, step);
+  if (!waiting) return run(p, key, item, step);
+  waiting.held.push(item);
+  p.heldDirty.add(`waiting:${key}`);
 }
 
 function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void {
@@ -118,10 +130,12 @@ function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void 
       if (p.early.has(early)) {
         const state = p.early.get(early) ?? null;
         p.early.delete(early);
+        p.heldDirty.add(`early:${early}`);
         if (state) foldInto(store, state, key, item.toKind, step.ctx.map);
         return;
       }
       p.waiting.set(key, { from: item.from, toKind: item.toKind, held: [] });
+      p.heldDirty.add(`waiting:${key}`);
       return;
     }
   }
@@ -131,6 +145,7 @@ function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void 
 function receive(p: KeyedPartition, key: string, state: AccountState | null, step: KeyedStep): void {
   const waiting = p.waiting.get(key)!;
   p.waiting.delete(key);
+  p.heldDirty.add(`waiting:${key}`);
   if (state) foldInto(p.store, state, key, waiting.toKind, step.ctx.map);
   for (let i = 0; i < waiting.held.length; i++) {
     run(p, key, waiting.held[i]!, step);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import type { OutboundMessage } from '../shared/kafka/producer.ts';
 import { encodeFramed, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
@@ -25,6 +26,12 @@ import { emptyStepOutput } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
 import { identityConfigFrom } from './journey-service.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
+import type { JourneyBatchResult } from './journey-pipeline.ts';
+import { applyKeyedChangelog } from './keyed-partition-changelog.ts';
+import { partitionOfKey } from './resolved-record-codec.ts';
+import { processRouteBatch } from './route-pipeline.ts';
+import { processStateBatch } from './state-pipeline.ts';
+import type { StateTopology } from './state-pipeline.ts';
 import { applyResolvedRecord, createKeyedPartition } from './keyed-partition.ts';
 import type { KeyedPartition } from './keyed-partition.ts';
 import { createRouteState, routeResolved } from './route-resolved.ts';
@@ -72,11 +79,11 @@ const outputsOf = (out: JourneyStepOutput): string[] =>
     ...out.outcomes.map((o) => `outcome ${JSON.stringify(o)}`),
   ].sort();
 
-/** (a) The journey stage's batch pipeline, as it runs today. */
-function singleWriter(inputs: readonly Input[]): Outcome {
-  const eventType = journeyEventType();
-  const topology = testTopology();
-  const messages: ConsumedMessage[] = inputs.map((input, i) => {
+const eventType = journeyEventType();
+
+/** The canonical topic's messages: Avro events and marker messages, on partition 0. */
+function canonicalMessages(inputs: readonly Input[]): ConsumedMessage[] {
+  return inputs.map((input, i) => {
     const base = { topic: 'canonical', partition: 0, offset: String(i), key: null, timestampMs: 0 };
     if (input.kind === 'event')
       return { ...base, value: encodeFramed(eventType, TEST_SCHEMA_ID, input.event), headers: {} };
@@ -87,15 +94,17 @@ function singleWriter(inputs: readonly Input[]): Outcome {
       headers: Object.fromEntries(Object.entries(m.headers!).map(([k, v]) => [k, Buffer.from(v)])),
     };
   });
+}
+
+/** (a) The journey stage's batch pipeline, as it runs today. */
+function singleWriter(inputs: readonly Input[]): Outcome {
+  const topology = testTopology();
+  const messages = canonicalMessages(inputs);
   const state = { graph: createIdentityGraph(), accounts: createAccountStore() };
   state.accounts.inputPartitions = [0];
   const out = emptyStepOutput();
   for (let i = 0; i < messages.length; i += 500) {
-    const result = processJourneyBatch(messages.slice(i, i + 500), state, topology, identity, ctx, 0);
-    out.effects.push(...result.outputs.journeyEffects.map((e) => e.effect));
-    out.scores.push(...result.outputs.scores);
-    out.alerts.push(...result.outputs.alerts);
-    out.outcomes.push(...result.outputs.outcomes.map((o) => o.outcome));
+    collect(out, processJourneyBatch(messages.slice(i, i + 500), state, topology, identity, ctx, 0));
   }
   return {
     states: new Map([...state.accounts.states].map(([key, s]) => [key, serializeState(s)])),
@@ -103,11 +112,14 @@ function singleWriter(inputs: readonly Input[]): Outcome {
   };
 }
 
-const partitionOf = (key: string, partitions: number): number => {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
-  return h % partitions;
-};
+function collect(out: JourneyStepOutput, result: JourneyBatchResult): void {
+  out.effects.push(...result.outputs.journeyEffects.map((e) => e.effect));
+  out.scores.push(...result.outputs.scores);
+  out.alerts.push(...result.outputs.alerts);
+  out.outcomes.push(...result.outputs.outcomes.map((o) => o.outcome));
+}
+
+const partitionOf = partitionOfKey;
 
 /** (b) Resolved and routed to `partitions` state partitions, run in a seeded random interleaving. */
 function partitioned(
@@ -178,6 +190,109 @@ test('the journey partitioned by account ends in the single writer states and ef
     const got = partitioned(inputs, partitions, seed);
     t.diagnostic(`${partitions} partitions (seed ${seed}): ${got.handovers} handovers`);
     assert.ok(got.handovers > 0, 'states moved between keys');
+    assert.deepEqual(
+      [...got.states.keys()].sort(),
+      [...expected.states.keys()].sort(),
+      `${partitions}: keys`,
+    );
+    for (const [key, state] of expected.states)
+      assert.equal(got.states.get(key), state, `${partitions}: ${key}`);
+    assert.deepEqual(got.outputs, expected.outputs, `${partitions} partitions: outputs`);
+  }
+});
+
+/** (c) On the wire: the resolve step's batches (route-pipeline.ts) write the resolved topic's
+ *  partitions, each state partition consumes its own (state-pipeline.ts) in batches of random
+ *  size, sends handovers through the topic, and now and then crashes before committing (its
+ *  outputs and handovers dropped, the partition restored from its changelog, the batch redone) or
+ *  restarts after committing. Route and state batches interleave at random. */
+function onTheWire(
+  inputs: readonly Input[],
+  partitions: number,
+  seed: number,
+): Outcome & { crashes: number } {
+  const rng = new Rng(seed);
+  const canonical = canonicalMessages(inputs);
+  const resolved = { topic: 'resolved', partitions, eventType, eventSchemaId: TEST_SCHEMA_ID };
+  const topology: StateTopology = { ...testTopology(), resolved };
+  const routeState = { graph: createIdentityGraph(), route: createRouteState() };
+  const logs: ConsumedMessage[][] = Array.from({ length: partitions }, () => []);
+  const append = (messages: readonly OutboundMessage[]): void => {
+    for (const m of messages) {
+      if (m.topic !== 'resolved') continue;
+      const log = logs[m.partition!]!;
+      log.push({
+        topic: 'resolved',
+        partition: m.partition!,
+        offset: String(log.length),
+        key: m.key === null ? null : Buffer.from(m.key),
+        value: m.value === null ? null : Buffer.from(m.value),
+        headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Buffer.from(v)])),
+        timestampMs: 0,
+      });
+    }
+  };
+  const restore = (entries: ReadonlyArray<{ key: string; value: string | null }>): KeyedPartition => {
+    const part = createKeyedPartition();
+    for (const e of entries) applyKeyedChangelog(part, e.key, e.value);
+    return part;
+  };
+  const states = logs.map(() => ({
+    part: createKeyedPartition(),
+    changelog: [] as Array<{ key: string; value: string | null }>,
+    next: 0,
+  }));
+  const out = emptyStepOutput();
+  let routed = 0;
+  let crashes = 0;
+  for (;;) {
+    const ready = states.flatMap((s, p) => (s.next < logs[p]!.length ? [p] : []));
+    if (routed < canonical.length) ready.push(-1);
+    if (ready.length === 0) break;
+    const actor = ready[rng.int(0, ready.length - 1)]!;
+    if (actor === -1) {
+      const size = rng.int(1, 200);
+      const batch = canonical.slice(routed, routed + size);
+      append(processRouteBatch(batch, routeState, { ...topology, resolved }, identity, 0).messages);
+      routed += batch.length;
+      continue;
+    }
+    const s = states[actor]!;
+    const batch = logs[actor]!.slice(s.next, s.next + rng.int(1, 60));
+    const result = processStateBatch(batch, s.part, topology, ctx, 0);
+    const roll = rng.int(0, 99);
+    if (roll < 8) {
+      crashes++;
+      s.part = restore(s.changelog);
+      continue;
+    }
+    for (const m of [...result.changelog, ...result.checkpoint])
+      s.changelog.push({ key: String(m.key), value: m.value === null ? null : String(m.value) });
+    append(result.messages);
+    collect(out, result);
+    s.next += batch.length;
+    if (roll < 12) s.part = restore(s.changelog);
+  }
+  const got = new Map<string, string>();
+  for (const s of states) {
+    assert.equal(s.part.waiting.size + s.part.early.size, 0, 'every handover arrived');
+    for (const [key, state] of s.part.store.states) got.set(key, serializeState(state));
+  }
+  return { states: got, outputs: outputsOf(out), crashes };
+}
+
+test('on the wire, with crashes before commits and restarts from the changelog: the single writer states and effects', async (t) => {
+  const { events } = await ingestWorkload('tiny', Infinity, { seed: 18, endMs: END });
+  const inputs = withMarkers(events);
+  const expected = singleWriter(inputs);
+  for (const [partitions, seed] of [
+    [1, 11],
+    [2, 12],
+    [3, 13],
+  ] as const) {
+    const got = onTheWire(inputs, partitions, seed);
+    t.diagnostic(`${partitions} partitions (seed ${seed}): ${got.crashes} crashes`);
+    assert.ok(got.crashes > 0);
     assert.deepEqual(
       [...got.states.keys()].sort(),
       [...expected.states.keys()].sort(),

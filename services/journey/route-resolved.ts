@@ -35,15 +35,24 @@ export type ResolvedRecord =
 export interface RouteState {
   /** Person keys that may hold a pre-account state. */
   personKeyed: Set<string>;
+  /** Person keys added or removed since the last flush (they go to the changelog). */
+  changed: Set<string>;
 }
 
-export const createRouteState = (): RouteState => ({ personKeyed: new Set() });
+export const createRouteState = (): RouteState => ({ personKeyed: new Set(), changed: new Set() });
+
+function keep(route: RouteState, key: string): void {
+  if (route.personKeyed.has(key)) return;
+  route.personKeyed.add(key);
+  route.changed.add(key);
+}
 
 function move(route: RouteState, from: string, to: string, toKind: KeyKind, out: ResolvedRecord[]): void {
   if (from === to || !route.personKeyed.delete(from)) return;
+  route.changed.add(from);
   out.push({ kind: 'move', key: from, to, toKind });
   out.push({ kind: 'expect', key: to, from, toKind });
-  if (toKind === 'person') route.personKeyed.add(to);
+  if (toKind === 'person') keep(route, to);
 }
 
 /** The records of one resolved event, in order: its folds (as foldIdentityStep does them), then the event. */
@@ -58,7 +67,7 @@ export function routeResolved(
       move(route, effect.absorbed_person_id, effect.survivor_person_id, 'person', out);
   if (event.account_id && event.person_id) move(route, event.person_id, event.account_id, 'account', out);
   const { key, kind } = journeyKeyOf(event);
-  if (kind === 'person' && event.person_id) route.personKeyed.add(key);
+  if (kind === 'person' && event.person_id) keep(route, key);
   out.push({ kind: 'event', key, event });
   return out;
 }

@@ -1,0 +1,101 @@
+// The state step of the partitioned journey (docs/architecture.md, step 5), top to bottom:
+//   resolved record -> decode -> event | marker | move | expect | handover into the partition's
+//   keyed states (keyed-partition.ts) -> stage effects, scores, alerts, outcomes, snapshots, the
+//   handovers to send -> the partition's changelog, ending with its checkpoint.
+// Pure: the shell writes what this returns, the ClickHouse rows gating the commit, as the
+// single-writer journey does (journey-pipeline.ts), per resolved partition.
+import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
+import { internalError } from '../shared/bulkhead.ts';
+import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
+import { emptyStepOutput } from './apply-journey-step.ts';
+import type { JourneyContext } from './apply-journey-step.ts';
+import { emptyOutputs } from './journey-outputs.ts';
+import { emitStateOutputs } from './journey-pipeline.ts';
+import type { JourneyBatchResult, JourneyTopology } from './journey-pipeline.ts';
+import { applyResolvedRecord } from './keyed-partition.ts';
+import type { KeyedPartition } from './keyed-partition.ts';
+import { CHECKPOINT_KEY, flushKeyedChangelog } from './keyed-partition-changelog.ts';
+import { decodeResolvedRecord, encodeResolvedRecord } from './resolved-record-codec.ts';
+import type { ResolvedCodec } from './resolved-record-codec.ts';
+
+export interface StateTopology extends JourneyTopology {
+  resolved: ResolvedCodec;
+}
+
+export function processStateBatch(
+  messages: readonly ConsumedMessage[],
+  partition: KeyedPartition,
+  topology: StateTopology,
+  ctx: JourneyContext,
+  nowMs: number,
+): JourneyBatchResult {
+  const result: JourneyBatchResult = {
+    messages: [],
+    changelog: [],
+    checkpoint: [],
+    outputs: emptyOutputs(),
+    counts: new Map(),
+    effects: [],
+  };
+  const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
+  const first = messages[0];
+  if (!first) return result;
+  const step = emptyStepOutput();
+  const keyedStep = {
+    ctx,
+    sweepIntervalMs: topology.sweepIntervalMs,
+    out: step,
+    send: (handover: Parameters<typeof encodeResolvedRecord>[1]) =>
+      result.messages.push(...encodeResolvedRecord(topology.resolved, handover)),
+  };
+  for (const message of messages) {
+    // Already applied before a crash (the checkpoint is written after every output): skip.
+    if (partition.checkpoint !== null && BigInt(message.offset) <= BigInt(partition.checkpoint)) {
+      count('drop:already_processed');
+      continue;
+    }
+    try {
+      const decoded = decodeResolvedRecord(message, topology.eventType);
+      if (decoded.kind === 'dlq') {
+        result.messages.push(
+          deadLetterMessage(
+            topology.dlqTopic,
+            message,
+            { reason: decoded.reason, detail: decoded.detail, step: 'decodeResolvedRecord' },
+            nowMs,
+          ),
+        );
+        count(`dlq:${decoded.reason}`);
+        continue;
+      }
+      const record = decoded.record;
+      if (record.kind === 'event' && record.event.event_time < partition.store.watermark)
+        count('late:behind_watermark');
+      applyResolvedRecord(partition, record, keyedStep);
+      if (record.kind === 'event') result.outputs.events.push(record.event);
+      count(record.kind === 'event' ? 'ok' : record.kind);
+    } catch (err) {
+      result.messages.push(
+        deadLetterMessage(
+          topology.dlqTopic,
+          message,
+          { ...internalError(err), step: 'processStateBatch' },
+          nowMs,
+        ),
+      );
+      count('dlq:internal_error');
+    }
+  }
+  const last = messages[messages.length - 1]!;
+  emitStateOutputs(partition.store, step, topology, result, last.partition, () =>
+    flushKeyedChangelog(partition),
+  );
+  partition.checkpoint = last.offset;
+  result.checkpoint.push({
+    topic: topology.journeyChangelogTopic,
+    key: CHECKPOINT_KEY,
+    value: last.offset,
+    partition: last.partition,
+  });
+  return result;
+}

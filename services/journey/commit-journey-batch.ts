@@ -35,11 +35,14 @@ export interface JourneyCommit {
   config: PipelineConfig;
   metrics: PipelineMetrics;
   log: Logger;
+  /** The consumer group whose offsets commit (default JOURNEY_GROUP_ID; the route stage's own). */
+  groupId?: string;
 }
 
 /** True when committed; false when the partition was revoked meanwhile (nothing committed). */
 export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean> {
   const { batch, control, result, rows, producer, clickhouse, config, metrics, log } = commit;
+  const groupId = commit.groupId ?? config.JOURNEY_GROUP_ID;
   const first = batch.messages[0]!;
   const last = batch.messages[batch.messages.length - 1]!;
   const rejected: OutboundMessage[] = [];
@@ -53,7 +56,7 @@ export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean
         first: IDENTITY_TABLES,
         ...(retries !== undefined ? { retries } : {}),
         beforeInsert: () => {
-          if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+          if (!control.memberFresh()) throw new StaleMemberError(groupId);
         },
         onRejectedRow: (table, row, err) => {
           rejected.push(
@@ -79,7 +82,7 @@ export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean
       },
     );
   const offsets = {
-    groupId: config.JOURNEY_GROUP_ID,
+    groupId,
     topic: batch.topic,
     partition: batch.partition,
     offset: (BigInt(last.offset) + 1n).toString(),

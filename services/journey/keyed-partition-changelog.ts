@@ -1,22 +1,26 @@
 // A state partition of the partitioned journey on its compacted changelog (co-partitioned with the
 // resolved-events partition it consumes): the account store's entries (account-store.ts), each
-// key waiting for a handover with what it holds, each handover that came before its expect, and
-// the partition's checkpoint — the last resolved record applied, written last in every batch.
+// waiting key (`__waiting__/<key>`: whom it waits for) and what it holds, one entry per held
+// record appended (`__held__/<key>/<n>`: a key can hold thousands while a handover lags, and each
+// batch writes only what it added), each handover that came before its expect, and the
+// partition's checkpoint — the last resolved record applied, written last in every batch.
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import { applyJourneyChangelog, flushChangelog } from './account-store.ts';
 import type { Held, KeyedPartition } from './keyed-partition.ts';
+import type { KeyKind } from './route-resolved.ts';
 import { deserializeState, serializeState } from './serialize-state.ts';
 import type { Sweep } from './sweep-timers-step.ts';
 
 export const WAITING_PREFIX = '__waiting__/';
+export const HELD_PREFIX = '__held__/';
 export const EARLY_PREFIX = '__early__/';
 export const CHECKPOINT_KEY = '__checkpoint__';
 
 type HeldJson =
   | { k: 'event'; now: number; event: JourneyEvent }
   | { k: 'sweep'; sweep: Sweep }
-  | { k: 'move'; to: string; toKind: 'account' | 'person' }
-  | { k: 'expect'; from: string; toKind: 'account' | 'person' };
+  | { k: 'move'; to: string; toKind: KeyKind }
+  | { k: 'expect'; from: string; toKind: KeyKind };
 
 const heldJson = (h: Held): HeldJson =>
   h.kind === 'event'
@@ -36,20 +40,42 @@ const heldOf = (j: HeldJson): Held =>
         ? { kind: 'move', to: j.to, toKind: j.toKind }
         : { kind: 'expect', from: j.from, toKind: j.toKind };
 
-/** The entries changed since the last flush: held keys and early handovers, the store's states,
- *  inputs and watermark; clears the dirty sets. The caller appends the checkpoint. */
+/** What the changelog holds of each waiting key: its wait's number and how many held records. */
+const persisted = new WeakMap<KeyedPartition, Map<string, { gen: number; count: number }>>();
+const persistedOf = (p: KeyedPartition): Map<string, { gen: number; count: number }> => {
+  let map = persisted.get(p);
+  if (!map) persisted.set(p, (map = new Map()));
+  return map;
+};
+const heldKey = (key: string, n: number): string => `${HELD_PREFIX}${JSON.stringify([key, n])}`;
+
+/** The entries changed since the last flush: waiting keys and their new held records, early
+ *  handovers, the store's states, inputs and watermark; clears the dirty sets. The caller appends
+ *  the checkpoint. */
 export function flushKeyedChangelog(p: KeyedPartition): Array<{ key: string; value: string | null }> {
   const out: Array<{ key: string; value: string | null }> = [];
+  const saved = persistedOf(p);
   for (const dirty of [...p.heldDirty].sort()) {
     if (dirty.startsWith('waiting:')) {
       const key = dirty.slice('waiting:'.length);
       const waiting = p.waiting.get(key);
-      out.push({
-        key: `${WAITING_PREFIX}${key}`,
-        value: waiting
-          ? JSON.stringify({ from: waiting.from, toKind: waiting.toKind, held: waiting.held.map(heldJson) })
-          : null,
-      });
+      const before = saved.get(key);
+      const fresh = !waiting || before?.gen !== waiting.gen;
+      const from = fresh ? 0 : before.count;
+      if (waiting && fresh)
+        out.push({
+          key: `${WAITING_PREFIX}${key}`,
+          value: JSON.stringify({ from: waiting.from, toKind: waiting.toKind, gen: waiting.gen }),
+        });
+      const held = waiting?.held ?? [];
+      for (let n = from; n < held.length; n++)
+        out.push({ key: heldKey(key, n), value: JSON.stringify(heldJson(held[n]!)) });
+      for (let n = held.length; n < (before?.count ?? 0); n++)
+        out.push({ key: heldKey(key, n), value: null });
+      if (!waiting) {
+        if (before) out.push({ key: `${WAITING_PREFIX}${key}`, value: null });
+        saved.delete(key);
+      } else saved.set(key, { gen: waiting.gen, count: held.length });
     } else {
       const edge = dirty.slice('early:'.length);
       const state = p.early.get(edge);
@@ -64,7 +90,10 @@ export function flushKeyedChangelog(p: KeyedPartition): Array<{ key: string; val
   return out;
 }
 
-/** One changelog entry into a partition being restored. */
+/** Held records read before their key's wait (restore order is the log's): kept until finishKeyedRestore. */
+const restoring = new WeakMap<KeyedPartition, Map<string, Map<number, Held>>>();
+
+/** One changelog entry into a partition being restored; finishKeyedRestore once all are read. */
 export function applyKeyedChangelog(p: KeyedPartition, key: string, value: string | null): void {
   if (key === CHECKPOINT_KEY) {
     p.checkpoint = value;
@@ -74,9 +103,20 @@ export function applyKeyedChangelog(p: KeyedPartition, key: string, value: strin
     const waitingKey = key.slice(WAITING_PREFIX.length);
     if (value === null) p.waiting.delete(waitingKey);
     else {
-      const saved = JSON.parse(value) as { from: string; toKind: 'account' | 'person'; held: HeldJson[] };
-      p.waiting.set(waitingKey, { from: saved.from, toKind: saved.toKind, held: saved.held.map(heldOf) });
+      const saved = JSON.parse(value) as { from: string; toKind: KeyKind; gen: number };
+      p.waiting.set(waitingKey, { from: saved.from, toKind: saved.toKind, held: [], gen: saved.gen });
+      p.nextGen = Math.max(p.nextGen, saved.gen + 1);
     }
+    return;
+  }
+  if (key.startsWith(HELD_PREFIX)) {
+    const [heldFor, n] = JSON.parse(key.slice(HELD_PREFIX.length)) as [string, number];
+    let held = restoring.get(p);
+    if (!held) restoring.set(p, (held = new Map()));
+    let items = held.get(heldFor);
+    if (!items) held.set(heldFor, (items = new Map()));
+    if (value === null) items.delete(n);
+    else items.set(n, heldOf(JSON.parse(value) as HeldJson));
     return;
   }
   if (key.startsWith(EARLY_PREFIX)) {
@@ -89,4 +129,17 @@ export function applyKeyedChangelog(p: KeyedPartition, key: string, value: strin
     return;
   }
   applyJourneyChangelog(p.store, key, value);
+}
+
+/** Puts each waiting key's held records back in order, and notes what the changelog holds. */
+export function finishKeyedRestore(p: KeyedPartition): KeyedPartition {
+  const held = restoring.get(p) ?? new Map<string, Map<number, Held>>();
+  restoring.delete(p);
+  const saved = persistedOf(p);
+  for (const [key, waiting] of p.waiting) {
+    const items = held.get(key) ?? new Map<number, Held>();
+    waiting.held = [...items.keys()].sort((a, b) => a - b).map((n) => items.get(n)!);
+    saved.set(key, { gen: waiting.gen, count: waiting.held.length });
+  }
+  return p;
 }

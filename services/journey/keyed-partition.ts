@@ -23,10 +23,19 @@ export type Held =
   | { kind: 'move'; to: string; toKind: KeyKind }
   | { kind: 'expect'; from: string; toKind: KeyKind };
 
+export interface Waiting {
+  from: string;
+  toKind: KeyKind;
+  held: Held[];
+  gen: number;
+}
+
 export interface KeyedPartition {
   store: AccountStore;
-  /** Keys waiting for the state of `from`, with what came for them meanwhile. */
-  waiting: Map<string, { from: string; toKind: KeyKind; held: Held[] }>;
+  /** Keys waiting for the state of `from`, with what came for them meanwhile; `gen` numbers each
+   *  wait of the partition, so the changelog can tell a new wait from more of the same one. */
+  waiting: Map<string, Waiting>;
+  nextGen: number;
   /** Handovers that came before their expect, by `edge(from, key)`. */
   early: Map<string, AccountState | null>;
   /** Waiting keys and early edges changed since the last flush (keyed-partition-changelog.ts). */
@@ -38,6 +47,7 @@ export interface KeyedPartition {
 export const createKeyedPartition = (): KeyedPartition => ({
   store: createAccountStore(),
   waiting: new Map(),
+  nextGen: 0,
   early: new Map(),
   heldDirty: new Set(),
   checkpoint: null,
@@ -134,7 +144,7 @@ function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void 
         if (state) foldInto(store, state, key, item.toKind, step.ctx.map);
         return;
       }
-      p.waiting.set(key, { from: item.from, toKind: item.toKind, held: [] });
+      p.waiting.set(key, { from: item.from, toKind: item.toKind, held: [], gen: p.nextGen++ });
       p.heldDirty.add(`waiting:${key}`);
       return;
     }

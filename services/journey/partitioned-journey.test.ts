@@ -27,7 +27,7 @@ import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts'
 import { identityConfigFrom } from './journey-service.ts';
 import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyBatchResult } from './journey-pipeline.ts';
-import { applyKeyedChangelog } from './keyed-partition-changelog.ts';
+import { applyKeyedChangelog, finishKeyedRestore } from './keyed-partition-changelog.ts';
 import { partitionOfKey } from './resolved-record-codec.ts';
 import { processRouteBatch } from './route-pipeline.ts';
 import { processStateBatch } from './state-pipeline.ts';
@@ -235,7 +235,7 @@ function onTheWire(
   const restore = (entries: ReadonlyArray<{ key: string; value: string | null }>): KeyedPartition => {
     const part = createKeyedPartition();
     for (const e of entries) applyKeyedChangelog(part, e.key, e.value);
-    return part;
+    return finishKeyedRestore(part);
   };
   const states = logs.map(() => ({
     part: createKeyedPartition(),

@@ -17,6 +17,8 @@ export async function restoreIdentity(
   config: PipelineConfig,
   log: Logger,
   topic: string = config.TOPIC_IDENTITY_CHANGELOG,
+  /** The partitioned journey's routed person keys, kept beside the graph (route-resolved.ts). */
+  onRouted?: (personId: string, routed: boolean) => void,
 ): Promise<IdentityGraph> {
   const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-restore`, log);
   let graph = createIdentityGraph();
@@ -26,8 +28,9 @@ export async function restoreIdentity(
       key: entry.key,
       value: entry.value === null ? null : entry.value.toString('utf8'),
     });
-    if (decoded.kind === 'ok') graph = applyChangelogRecord(graph, decoded.record);
-    else invalid++;
+    if (decoded.kind !== 'ok') invalid++;
+    else if (decoded.record.kind === 'routed') onRouted?.(decoded.record.person_id, decoded.record.routed);
+    else graph = applyChangelogRecord(graph, decoded.record);
   });
   graph = completeRestore(graph);
   log.info(

@@ -6,7 +6,6 @@
 // state must equal a single-consumer run over the same canonical events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import type { PipelineConfig } from '../../services/shared/config/config.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
@@ -19,29 +18,10 @@ import { generateHistory } from '../../services/workload/generate-workload.ts';
 import { registerInputSchemas, topicOf } from '../../services/workload/produce-workload.ts';
 import { testKafka, waitFor, groupSettled } from '../support/stack.ts';
 import { freshPipeline } from '../support/pipeline.ts';
+import { journeySnapshot as snapshot } from '../support/journey-snapshot.ts';
 
 const DAY = 86_400_000;
 const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
-
-async function snapshot(client: ClickHouseClient, database: string): Promise<Record<string, unknown>> {
-  const q = async (query: string): Promise<unknown[]> =>
-    (await client.query({ query: query.replaceAll('{db}', database), format: 'JSONEachRow' })).json();
-  return {
-    accounts: await q(
-      `SELECT account_key, kind, stage, stage_entered_at, stalled, segment, plan, seats, active_seats,
-              mrr_cents, first_touch_channel, signup_at, activated_at, last_activity_at, churned_at,
-              features, experiments, funnel_steps, stage_entries, nps, csat, tickets_30d
-       FROM {db}.account_state FINAL WHERE deleted = 0 ORDER BY account_key`,
-    ),
-    transitions: await q(
-      'SELECT id, account_key, from_stage, to_stage, at FROM {db}.stage_transitions FINAL ORDER BY id',
-    ),
-    signals: await q('SELECT id, kind, account_key, at FROM {db}.journey_signals FINAL ORDER BY id'),
-    events: await q(
-      'SELECT count() AS rows, uniqExact(event_id) AS ids, uniqExact(person_id) AS persons FROM {db}.journey_events FINAL',
-    ),
-  };
-}
 
 function journeyConfig(config: PipelineConfig, instance: string): PipelineConfig {
   return { ...config, INSTANCE_ID: instance };

@@ -1,6 +1,6 @@
 // The CLI's commands, by name: one file each in this folder.
 import type { CommandSpec } from '../command-spec.ts';
-import { ALL, COLLECT, INGEST, JOURNEY, RESOLVER } from './services.ts';
+import { ALL, COLLECT, INGEST, JOURNEY, RESOLVER, ROUTE } from './services.ts';
 import { TOPICS } from './topics.ts';
 import { MIGRATE } from './migrate.ts';
 import { VALIDATE_JOURNEY } from './validate-journey.ts';
@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   all: ALL,
   ingest: INGEST,
   journey: JOURNEY,
+  route: ROUTE,
   resolver: RESOLVER,
   collect: COLLECT,
   topics: TOPICS,

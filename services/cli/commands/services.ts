@@ -1,4 +1,4 @@
-// The long-running commands: `journey all|ingest|journey|resolver` run stages under one lifecycle (health
+// The long-running commands: `journey all|ingest|journey|route|resolver` run stages under one lifecycle (health
 // server up, stages started with state restored first, ready; SIGTERM/SIGINT -> stop within a
 // bounded time: the batch in flight finishes or is abandoned uncommitted, consumers leave their
 // groups), and `journey collect` runs the HTTP collector.
@@ -13,6 +13,8 @@ import type { Logger } from '../../shared/telemetry/logger.ts';
 import { startIngestService } from '../../ingest/ingest-service.ts';
 import { startJourneyService } from '../../journey/journey-service.ts';
 import { startResolverService } from '../../resolver/resolver-service.ts';
+import { startRouteService } from '../../journey/route-service.ts';
+import { startStateService } from '../../journey/state-service.ts';
 import { startCollector } from '../../collector/collector-service.ts';
 import type { CommandContext, CommandSpec } from '../command-spec.ts';
 
@@ -114,12 +116,19 @@ async function runCollector(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
+/** The journey stage as the topology has it: the single writer, or (partitioned) the state step. */
+const startJourneyStage: Starter = (config, log, metrics) =>
+  config.JOURNEY_TOPOLOGY === 'partitioned'
+    ? startStateService(config, log, metrics)
+    : startJourneyService(config, log, metrics);
+
 export const ALL: CommandSpec = {
   summary: 'run every stage in one process (small deployments, the local demo)',
   needsPiiKey: true,
   run: (ctx) =>
     runServices(ctx, [
-      startJourneyService,
+      startJourneyStage,
+      ...(ctx.config.JOURNEY_TOPOLOGY === 'partitioned' ? [startRouteService] : []),
       ...(ctx.config.IDENTITY_RESOLVER === 'on' ? [startResolverService] : []),
       startIngestService,
     ]),
@@ -132,8 +141,15 @@ export const INGEST: CommandSpec = {
 };
 
 export const JOURNEY: CommandSpec = {
-  summary: 'run the journey stage (identity graph, journey state, churn, ClickHouse writes)',
-  run: (ctx) => runServices(ctx, [startJourneyService]),
+  summary:
+    'run the journey stage (single: identity graph, journey state, churn, ClickHouse writes; partitioned: the states of its resolved partitions)',
+  run: (ctx) => runServices(ctx, [startJourneyStage]),
+};
+
+export const ROUTE: CommandSpec = {
+  summary:
+    'run the route stage (JOURNEY_TOPOLOGY=partitioned: identity graph, canonical events -> resolved events by account)',
+  run: (ctx) => runServices(ctx, [startRouteService]),
 };
 
 export const RESOLVER: CommandSpec = {

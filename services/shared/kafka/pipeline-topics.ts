@@ -44,7 +44,12 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
       partitions: config.TOPIC_CANONICAL_PARTITIONS,
       compacted: true,
     },
-    { topic: config.TOPIC_JOURNEY_CHANGELOG, partitions: config.TOPIC_CANONICAL_PARTITIONS, compacted: true },
+    // Co-partitioned with what the journey consumes: the canonical topic, or (partitioned) the resolved one.
+    {
+      topic: config.TOPIC_JOURNEY_CHANGELOG,
+      partitions: config.JOURNEY_TOPOLOGY === 'partitioned' ? partitions : config.TOPIC_CANONICAL_PARTITIONS,
+      compacted: true,
+    },
     // One writer reads the links in one order; its table is read whole by every reader.
     { topic: config.TOPIC_IDENTITY_LINKS, partitions: 1, retentionMs: 4 * WEEK_MS, logAppendTime: true },
     { topic: config.TOPIC_IDENTITY_TABLE, partitions: 1, compacted: true },
@@ -81,5 +86,6 @@ export function prefixedTopicEnv(prefix: string, rawPrefix = prefix): Record<str
     INGEST_GROUP_ID: `${prefix}-ingest`,
     JOURNEY_GROUP_ID: `${prefix}-journey`,
     RESOLVER_GROUP_ID: `${prefix}-resolver`,
+    ROUTE_GROUP_ID: `${prefix}-route`,
   };
 }

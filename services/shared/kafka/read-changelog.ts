@@ -15,13 +15,17 @@ export async function readChangelog(
   topic: string,
   apply: (entry: ChangelogEntry) => void,
   timeoutMs = 300_000,
+  /** Only these partitions (a stage restoring the partitions it was just assigned); default all. */
+  partitions?: readonly number[],
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const remaining = new Map(
-    offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+    offsets
+      .filter((p) => BigInt(p.high) > BigInt(p.low) && (partitions?.includes(p.partition) ?? true))
+      .map((p) => [p.partition, BigInt(p.high)]),
   );
   if (remaining.size === 0) return 0;
   const consumer = kafka.consumer({

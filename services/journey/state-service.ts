@@ -1,0 +1,189 @@
+// The journey stage's shell when JOURNEY_TOPOLOGY=partitioned (docs/architecture.md, step 5): any
+// number of instances in one consumer group share the resolved topic's partitions. Each partition
+// is its own unit, as a raw partition is for the ingest: its keyed states restored from its own
+// journey-changelog partition, its own transactional producer (fenced by partition, never by
+// instance: partition-producers.ts), and per batch processStateBatch -> one transaction with the
+// alerts, handovers, dead letters and the partition's changelog ending with its checkpoint,
+// committed once the batch's rows are in ClickHouse (dedup token from the partition's offsets).
+// A batch that does not commit drops the partition's state: it is restored before the redelivery.
+// After every rebalance every partition is restored, so a partition that was away is never run
+// against a state older than what its other owner committed.
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { PipelineConfig } from '../shared/config/config.ts';
+import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
+import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
+import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
+import { isFencedError } from '../shared/kafka/producer.ts';
+import { readChangelog } from '../shared/kafka/read-changelog.ts';
+import type { Logger } from '../shared/telemetry/logger.ts';
+import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
+import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
+import { dropStoredEvents } from '../sink/drop-stored-events.ts';
+import { journeyRows } from '../sink/rows/journey-rows.ts';
+import { commitJourneyBatch } from './commit-journey-batch.ts';
+import { journeyContextFrom, journeyTopologyFrom } from './journey-service.ts';
+import { createKeyedPartition } from './keyed-partition.ts';
+import type { KeyedPartition } from './keyed-partition.ts';
+import { applyKeyedChangelog, finishKeyedRestore } from './keyed-partition-changelog.ts';
+import { startDlqSummary } from './dlq-summary-service.ts';
+import { topicPartitions } from './route-service.ts';
+import { processStateBatch } from './state-pipeline.ts';
+import type { StateTopology } from './state-pipeline.ts';
+
+export interface StateService extends RunningConsumer {
+  clickhouse: ClickHouseClient;
+  /** The resolved partitions this instance holds now, with their keyed states. */
+  partitions(): ReadonlyMap<number, KeyedPartition>;
+}
+
+export async function startStateService(
+  config: PipelineConfig,
+  log: Logger,
+  metrics: PipelineMetrics,
+): Promise<StateService> {
+  const stageLog = log.child({ stage: 'journey' });
+  const kafka = createKafka(config, `${config.KAFKA_CLIENT_ID}-journey-${config.INSTANCE_ID}`, stageLog);
+  const clickhouse = createClickHouse(config, { database: null });
+  const ctx = journeyContextFrom(config);
+  const eventSchemaId = await registerCanonicalSchema(config);
+  const partitionCount = await topicPartitions(config, config.TOPIC_RESOLVED, stageLog);
+  if (partitionCount === 0)
+    throw new Error(`topic ${config.TOPIC_RESOLVED} does not exist: run journey topics`);
+  const topology: StateTopology = {
+    ...journeyTopologyFrom(config, eventSchemaId),
+    resolved: {
+      topic: config.TOPIC_RESOLVED,
+      partitions: partitionCount,
+      eventType: journeyEventType(),
+      eventSchemaId,
+    },
+  };
+  const producers = new PartitionProducers(kafka, config.JOURNEY_GROUP_ID);
+  const parts = new Map<number, KeyedPartition>();
+  // Restored partitions whose first batches may replay events their previous owner inserted but
+  // did not commit: left out of journey_events until a batch of theirs has none stored.
+  const replaying = new Set<number>();
+  let assigned: number[] = [];
+  // Each group join starts a new generation: a restore begun for an older assignment keeps nothing.
+  let generation = 0;
+  let restoring: Promise<void> | null = null;
+  const restoreMissing = (): Promise<void> => {
+    restoring ??= (async () => {
+      const gen = generation;
+      const missing = assigned.filter((p) => !parts.has(p));
+      if (missing.length === 0) return;
+      const restored = new Map(missing.map((p) => [p, createKeyedPartition()]));
+      const applied = await readChangelog(
+        kafka,
+        config.TOPIC_JOURNEY_CHANGELOG,
+        (entry) =>
+          applyKeyedChangelog(
+            restored.get(entry.partition)!,
+            entry.key,
+            entry.value === null ? null : entry.value.toString('utf8'),
+          ),
+        undefined,
+        missing,
+      );
+      if (gen !== generation) return;
+      for (const [p, part] of restored) {
+        parts.set(p, finishKeyedRestore(part));
+        replaying.add(p);
+        metrics.unreadableStates.inc(part.store.unreadableStates);
+      }
+      stageLog.info({ partitions: missing, applied }, 'journey partitions restored');
+    })().finally(() => (restoring = null));
+    return restoring;
+  };
+  const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
+
+  const running = await runBatchConsumer({
+    kafka,
+    groupId: config.JOURNEY_GROUP_ID,
+    topics: [config.TOPIC_RESOLVED],
+    stage: 'journey',
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    commitMode: 'transaction',
+    log: stageLog,
+    metrics,
+    onGroupJoin: (assignment) => {
+      assigned = [...(assignment[config.TOPIC_RESOLVED] ?? [])];
+      generation++;
+      parts.clear();
+      producers.retain(assignment);
+      // Restored now rather than at the partition's next batch, which may be long in coming.
+      void restoreMissing().catch((err: unknown) =>
+        stageLog.warn({ err }, 'journey partitions not restored yet; retried at their next batch'),
+      );
+    },
+    handler: async (batch, control) => {
+      const partition = batch.partition;
+      try {
+        const { producer, floor } = await producers.claim(batch.topic, partition);
+        // Below the floor: committed by the partition's previous owner after our fetch began.
+        const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
+        if (messages.length === 0) return;
+        // A restore in flight may be an older assignment's: wait for it, then restore what is missing.
+        await restoring?.catch(() => undefined);
+        await restoreMissing();
+        const part = parts.get(partition);
+        if (!part) throw new Error(`resolved partition ${partition} is not assigned to this member`);
+        const result = processStateBatch(messages, part, topology, ctx, Date.now());
+        const rows = journeyRows(result.outputs);
+        const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
+        if (replaying.has(partition) && events && events.length > 0) {
+          const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
+          rows.set('journey_events', kept.rows);
+          if (kept.stored === 0) replaying.delete(partition);
+        }
+        const committed = await commitJourneyBatch({
+          batch: { ...batch, messages },
+          control,
+          result,
+          rows,
+          producer,
+          clickhouse,
+          config,
+          metrics,
+          log: stageLog,
+        });
+        if (!committed) {
+          parts.delete(partition);
+          stageLog.warn({ partition }, 'partition revoked; batch not committed');
+          return;
+        }
+        for (const [key, n] of result.counts) {
+          const [kind, reason = ''] = key.split(':');
+          metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
+        }
+        for (const { effect } of result.outputs.journeyEffects)
+          if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
+        for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
+      } catch (err) {
+        // The partition's state may hold the batch: restored before the redelivery.
+        parts.delete(partition);
+        if (isFencedError(err)) {
+          producers.release(batch.topic, partition);
+          await control.heartbeat();
+        }
+        stageLog.error({ err, partition }, 'batch failed; not committed, the partition is restored first');
+        throw err;
+      }
+    },
+  });
+  return {
+    ...running,
+    problems: () => [...running.problems(), ...dlqSummary.problems()],
+    clickhouse,
+    partitions: () => parts,
+    stop: async () => {
+      await running.stop();
+      await dlqSummary.stop();
+      await producers.disconnectAll();
+      await clickhouse.close();
+    },
+  };
+}

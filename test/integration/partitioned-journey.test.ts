@@ -1,0 +1,142 @@
+// Issue #18 through the real broker and ClickHouse: JOURNEY_TOPOLOGY=partitioned, the route stage
+// feeding three resolved partitions, and the journey's state step scaled out — one instance, then
+// two, then three (each join a rebalance that restores every partition from its changelog), then
+// back to two — while the workload streams in. The end must be the single-writer journey's run
+// over the same canonical topic: the same account states, stage transitions, signals and stored
+// events in ClickHouse, and the same states in memory, field for field.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import type { PipelineConfig } from '../../services/shared/config/config.ts';
+import { createLogger } from '../../services/shared/telemetry/logger.ts';
+import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import { startIngestService } from '../../services/ingest/ingest-service.ts';
+import { startJourneyService } from '../../services/journey/journey-service.ts';
+import { startRouteService } from '../../services/journey/route-service.ts';
+import { startStateService } from '../../services/journey/state-service.ts';
+import type { StateService } from '../../services/journey/state-service.ts';
+import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
+import { serializeState } from '../../services/journey/serialize-state.ts';
+import { produceWorkload } from '../../services/workload/produce-workload.ts';
+import { freshPipeline } from '../support/pipeline.ts';
+import { groupSettled, testKafka, waitFor } from '../support/stack.ts';
+import { journeySnapshot } from '../support/journey-snapshot.ts';
+
+const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
+const DAY = 86_400_000;
+
+test('the journey partitioned by account, scaled 1 -> 2 -> 3 -> 2 instances mid-stream, ends in the single writer state', async (t) => {
+  const { config } = await freshPipeline({
+    ...quiet,
+    JOURNEY_TOPOLOGY: 'partitioned',
+    TOPIC_PARTITIONS: '3',
+  });
+  const log = createLogger('silent');
+  const route = await startRouteService(config, log, createMetrics(false));
+  t.after(() => route.stop());
+  const instances = new Map<string, StateService>();
+  const start = async (name: string): Promise<void> => {
+    const service = await startStateService({ ...config, INSTANCE_ID: name }, log, createMetrics(false));
+    instances.set(name, service);
+    await service.joined;
+  };
+  const stop = async (name: string): Promise<void> => {
+    await instances.get(name)!.stop();
+    instances.delete(name);
+  };
+  t.after(async () => {
+    for (const name of [...instances.keys()]) await stop(name);
+  });
+  await start('a');
+  const ingest = await startIngestService(config, log, createMetrics(false));
+  t.after(() => ingest.stop());
+
+  // The workload streams in while instances join and one leaves, each change once the state step
+  // has committed more of the resolved topic.
+  const resolvedCommitted = async (): Promise<number> => {
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({
+        groupId: config.JOURNEY_GROUP_ID,
+        topics: [config.TOPIC_RESOLVED],
+      });
+      return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const producing = produceWorkload(config, {
+    profile: 'tiny',
+    seed: 23,
+    endMs: Date.now() - DAY,
+    batchSize: 100,
+  });
+  for (const [at, change] of [
+    [500, () => start('b')],
+    [1500, () => start('c')],
+    [2500, () => stop('a')],
+  ] as const) {
+    await waitFor(
+      `${at} resolved records committed`,
+      async () => ((await resolvedCommitted()) >= at ? true : undefined),
+      120_000,
+      100,
+    );
+    await change();
+  }
+  await producing;
+
+  const raw = [config.TOPIC_BEHAVIOR, config.TOPIC_TICKETS, config.TOPIC_SURVEYS, config.TOPIC_BILLING];
+  const parts = () => [...instances.values()].flatMap((s) => [...s.partitions().values()]);
+  await waitFor(
+    'the partitioned run at the end of its input, every raw partition idle',
+    async () =>
+      (await groupSettled(config.INGEST_GROUP_ID, raw)) &&
+      (await groupSettled(config.ROUTE_GROUP_ID, [config.TOPIC_CANONICAL])) &&
+      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])) &&
+      parts().length === 3 &&
+      parts().every((p) => markersSeen(p.store.inputs) && allInputsIdle(p.store.inputs)) &&
+      // Settled again: the idle markers were forwarded and applied, nothing sent since.
+      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
+        ? true
+        : undefined,
+    180_000,
+    250,
+  );
+
+  // Reference: the single writer in its own group and database over the same canonical topic.
+  const single: PipelineConfig = (await freshPipeline({ ...quiet, TOPIC_CANONICAL: config.TOPIC_CANONICAL }))
+    .config;
+  const reference = await startJourneyService(single, log, createMetrics(false));
+  t.after(() => reference.stop());
+  await waitFor(
+    'the single-writer run',
+    async () =>
+      (await groupSettled(single.JOURNEY_GROUP_ID, [single.TOPIC_CANONICAL])) &&
+      allInputsIdle(reference.state.accounts.inputs)
+        ? true
+        : undefined,
+    120_000,
+  );
+
+  const expectedStates = new Map(
+    [...reference.state.accounts.states].map(([k, s]) => [k, serializeState(s)]),
+  );
+  const gotStates = new Map(
+    parts().flatMap((p) => [...p.store.states].map(([k, s]) => [k, serializeState(s)] as const)),
+  );
+  assert.ok(expectedStates.size > 40, `${expectedStates.size} states`);
+  assert.deepEqual([...gotStates.keys()].sort(), [...expectedStates.keys()].sort());
+  for (const [key, state] of expectedStates) assert.equal(gotStates.get(key), state, key);
+
+  const client = createClickHouse(config, { database: null });
+  t.after(() => client.close());
+  const scaled = await journeySnapshot(client, config.CLICKHOUSE_DATABASE);
+  const expected = await journeySnapshot(client, single.CLICKHOUSE_DATABASE);
+  assert.ok((expected['transitions'] as unknown[]).length > 20, 'stage transitions');
+  assert.deepEqual(scaled['events'], expected['events']);
+  assert.deepEqual(scaled['transitions'], expected['transitions']);
+  assert.deepEqual(scaled['signals'], expected['signals']);
+  assert.deepEqual(scaled['accounts'], expected['accounts']);
+});

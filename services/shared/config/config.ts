@@ -140,7 +140,11 @@ export const CONFIG_VARIABLES = {
     'single',
     'single: one journey writer resolves identity and keeps every account (further instances are standbys). partitioned: `journey route` (one writer: identity, routing) feeds TOPIC_RESOLVED by account, and the journey stage scales with its partitions (docs/architecture.md; not yet: operator commands, wall-clock ticks).',
   ],
-  ROUTE_GROUP_ID: [name, 'journey-route', 'Consumer group of the route stage (JOURNEY_TOPOLOGY=partitioned).'],
+  ROUTE_GROUP_ID: [
+    name,
+    'journey-route',
+    'Consumer group of the route stage (JOURNEY_TOPOLOGY=partitioned).',
+  ],
   JOURNEY_GROUP_ID: [
     name,
     'journey-core',

@@ -3,7 +3,9 @@
 // two, then three (each join a rebalance that restores every partition from its changelog), then
 // back to two — while the workload streams in. The end must be the single-writer journey's run
 // over the same canonical topic: the same account states, stage transitions, signals and stored
-// events in ClickHouse, and the same states in memory, field for field.
+// events in ClickHouse, and the same states in memory, field for field. With IDENTITY_RESOLVER=on
+// the ingest also sends link facts: the resolver's graph (and the one it restores from its table
+// after a restart) is the graph of every event, built from a fraction of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
@@ -17,12 +19,26 @@ import { startStateService } from '../../services/journey/state-service.ts';
 import type { StateService } from '../../services/journey/state-service.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { serializeState } from '../../services/journey/serialize-state.ts';
+import { describeIdentityGraph } from '../../services/identity/identity-core.ts';
+import type { IdentityGraph } from '../../services/identity/identity-core.ts';
+import { startResolverService } from '../../services/resolver/resolver-service.ts';
 import { produceWorkload } from '../../services/workload/produce-workload.ts';
 import { freshPipeline } from '../support/pipeline.ts';
 import { groupSettled, testKafka, waitFor } from '../support/stack.ts';
 import { journeySnapshot } from '../support/journey-snapshot.ts';
 
 const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
+
+async function messagesIn(topic: string): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    // Transactional topics: each committed batch adds a commit marker, counted here as a message.
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
 const DAY = 86_400_000;
 
 test('the journey partitioned by account, scaled 1 -> 2 -> 3 -> 2 instances mid-stream, ends in the single writer state', async (t) => {
@@ -30,10 +46,18 @@ test('the journey partitioned by account, scaled 1 -> 2 -> 3 -> 2 instances mid-
     ...quiet,
     JOURNEY_TOPOLOGY: 'partitioned',
     TOPIC_PARTITIONS: '3',
+    IDENTITY_RESOLVER: 'on',
   });
   const log = createLogger('silent');
+  // Reference: the single writer in its own group and database over the same canonical topic.
+  const single: PipelineConfig = (await freshPipeline({ ...quiet, TOPIC_CANONICAL: config.TOPIC_CANONICAL }))
+    .config;
+  const reference = await startJourneyService(single, log, createMetrics(false));
+  t.after(() => reference.stop());
   const route = await startRouteService(config, log, createMetrics(false));
   t.after(() => route.stop());
+  let resolver = await startResolverService(config, log, createMetrics(false));
+  t.after(() => resolver.stop());
   const instances = new Map<string, StateService>();
   const start = async (name: string): Promise<void> => {
     const service = await startStateService({ ...config, INSTANCE_ID: name }, log, createMetrics(false));
@@ -105,11 +129,6 @@ test('the journey partitioned by account, scaled 1 -> 2 -> 3 -> 2 instances mid-
     250,
   );
 
-  // Reference: the single writer in its own group and database over the same canonical topic.
-  const single: PipelineConfig = (await freshPipeline({ ...quiet, TOPIC_CANONICAL: config.TOPIC_CANONICAL }))
-    .config;
-  const reference = await startJourneyService(single, log, createMetrics(false));
-  t.after(() => reference.stop());
   await waitFor(
     'the single-writer run',
     async () =>
@@ -119,6 +138,30 @@ test('the journey partitioned by account, scaled 1 -> 2 -> 3 -> 2 instances mid-
         : undefined,
     120_000,
   );
+
+  // The link facts' resolver built the graph the route stage (and the single writer) built from
+  // every event, from a fraction of them; restarted, it rebuilds it from its table alone.
+  const identityOf = (g: IdentityGraph) => {
+    const { persons, tombstones } = describeIdentityGraph(g);
+    return { persons, tombstones };
+  };
+  const graph = identityOf(reference.state.graph);
+  assert.ok(
+    graph.persons.some((p) => p.identifiers.length > 2 && p.accounts.length > 0),
+    'stitched persons',
+  );
+  assert.deepEqual(identityOf(route.state().graph), graph);
+  await waitFor('the resolver at the end of the links', async () =>
+    (await groupSettled(config.RESOLVER_GROUP_ID, [config.TOPIC_IDENTITY_LINKS])) ? true : undefined,
+  );
+  assert.deepEqual(identityOf(resolver.graph()), graph);
+  const links = await messagesIn(config.TOPIC_IDENTITY_LINKS);
+  const canonical = await messagesIn(config.TOPIC_CANONICAL);
+  t.diagnostic(`${canonical} canonical records (events and markers), ${links} link-fact records`);
+  assert.ok(links < canonical / 2, `the resolver read ${links} records of ${canonical}`);
+  await resolver.stop();
+  resolver = await startResolverService(config, log, createMetrics(false));
+  assert.deepEqual(identityOf(resolver.graph()), graph);
 
   const expectedStates = new Map(
     [...reference.state.accounts.states].map(([k, s]) => [k, serializeState(s)]),

@@ -20,25 +20,43 @@ type HeldJson =
   | { k: 'event'; now: number; event: JourneyEvent }
   | { k: 'sweep'; sweep: Sweep }
   | { k: 'move'; to: string; toKind: KeyKind }
-  | { k: 'expect'; from: string; toKind: KeyKind };
+  | { k: 'expect'; from: string; toKind: KeyKind }
+  | { k: 'drop' }
+  | { k: 'forget'; persons: string[] };
 
-const heldJson = (h: Held): HeldJson =>
-  h.kind === 'event'
-    ? { k: 'event', now: h.now, event: h.event }
-    : h.kind === 'sweep'
-      ? { k: 'sweep', sweep: h.sweep }
-      : h.kind === 'move'
-        ? { k: 'move', to: h.to, toKind: h.toKind }
-        : { k: 'expect', from: h.from, toKind: h.toKind };
+function heldJson(h: Held): HeldJson {
+  switch (h.kind) {
+    case 'event':
+      return { k: 'event', now: h.now, event: h.event };
+    case 'sweep':
+      return { k: 'sweep', sweep: h.sweep };
+    case 'move':
+      return { k: 'move', to: h.to, toKind: h.toKind };
+    case 'expect':
+      return { k: 'expect', from: h.from, toKind: h.toKind };
+    case 'drop':
+      return { k: 'drop' };
+    case 'forget':
+      return { k: 'forget', persons: h.persons };
+  }
+}
 
-const heldOf = (j: HeldJson): Held =>
-  j.k === 'event'
-    ? { kind: 'event', now: j.now, event: j.event }
-    : j.k === 'sweep'
-      ? { kind: 'sweep', sweep: j.sweep }
-      : j.k === 'move'
-        ? { kind: 'move', to: j.to, toKind: j.toKind }
-        : { kind: 'expect', from: j.from, toKind: j.toKind };
+function heldOf(j: HeldJson): Held {
+  switch (j.k) {
+    case 'event':
+      return { kind: 'event', now: j.now, event: j.event };
+    case 'sweep':
+      return { kind: 'sweep', sweep: j.sweep };
+    case 'move':
+      return { kind: 'move', to: j.to, toKind: j.toKind };
+    case 'expect':
+      return { kind: 'expect', from: j.from, toKind: j.toKind };
+    case 'drop':
+      return { kind: 'drop' };
+    case 'forget':
+      return { kind: 'forget', persons: j.persons };
+  }
+}
 
 /** What the changelog holds of each waiting key: its wait's number and how many held records. */
 const persisted = new WeakMap<KeyedPartition, Map<string, { gen: number; count: number }>>();

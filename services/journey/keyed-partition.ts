@@ -7,7 +7,9 @@
 // for it, in the same order and at the same watermarks, whatever the interleaving of partitions.
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { AccountState } from './account-state.ts';
-import { createAccountStore, deleteState } from './account-store.ts';
+import { createAccountStore, deleteState, putState } from './account-store.ts';
+import { forgetPersonInState } from './forget-person-in-accounts.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 import type { AccountStore } from './account-store.ts';
 import { applyEventStep, foldInto } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
@@ -21,7 +23,9 @@ export type Held =
   | { kind: 'event'; event: JourneyEvent; now: number }
   | { kind: 'sweep'; sweep: Sweep }
   | { kind: 'move'; to: string; toKind: KeyKind }
-  | { kind: 'expect'; from: string; toKind: KeyKind };
+  | { kind: 'expect'; from: string; toKind: KeyKind }
+  | { kind: 'drop' }
+  | { kind: 'forget'; persons: string[] };
 
 export interface Waiting {
   from: string;
@@ -61,6 +65,8 @@ export interface KeyedStep {
   sweepIntervalMs: number;
   out: JourneyStepOutput;
   send: (handover: Handover) => void;
+  /** A deletion's erasure, for the shell to run before the batch commits. */
+  erase: (erasure: PersonErasure) => void;
 }
 
 /** The key of a handover that came early: from whom, to whom. */
@@ -78,6 +84,22 @@ export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, s
       return keyed(p, record.key, { kind: 'move', to: record.to, toKind: record.toKind }, step);
     case 'expect':
       return keyed(p, record.key, { kind: 'expect', from: record.from, toKind: record.toKind }, step);
+    case 'drop':
+      return keyed(p, record.key, { kind: 'drop' }, step);
+    case 'forget': {
+      const persons = record.erasure.person_ids;
+      for (const [key, state] of p.store.states)
+        if (!p.waiting.has(key)) {
+          const forgotten = forgetPersonInState(state, persons);
+          if (forgotten !== state) putState(p.store, forgotten);
+        }
+      for (const [key, waiting] of p.waiting) {
+        waiting.held.push({ kind: 'forget', persons });
+        p.heldDirty.add(`waiting:${key}`);
+      }
+      step.erase(record.erasure);
+      return;
+    }
     case 'handover': {
       const waiting = p.waiting.get(record.key);
       if (waiting?.from !== record.from) {
@@ -127,6 +149,18 @@ function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void 
     case 'sweep': {
       const state = store.states.get(key);
       if (state) sweepAccount(store, key, state, item.sweep, step.ctx, step.out);
+      return;
+    }
+    case 'drop':
+      deleteState(store, key);
+      // No `deleted` snapshot row: the erasure deletes the key's rows, and a later row would put
+      // the person id back (apply-identity-command-step.ts).
+      store.removed.delete(key);
+      return;
+    case 'forget': {
+      const state = store.states.get(key);
+      const forgotten = state && forgetPersonInState(state, item.persons);
+      if (state && forgotten !== state) putState(store, forgotten!);
       return;
     }
     case 'move': {

@@ -3,9 +3,10 @@
 // billing, tickets, surveys, churn) through the ingest's core, with watermark markers between its
 // batches, is run (a) through the journey stage's own batch pipeline, as today, and (b) resolved
 // and routed (route-resolved.ts) to 1, 2, 3 and 5 partitions of the state step (keyed-partition.ts)
-// that a seeded scheduler runs in random interleavings, handovers delivered late and early. Every
-// run must end in the single writer's account and person states, field for field, with the same
-// stage effects, churn scores, alerts and outcomes.
+// that a seeded scheduler runs in random interleavings, handovers delivered late and early, and
+// (c) on the wire, with crashes and restarts and operator commands (deletions, forced merges)
+// between the events. Every run must end in the single writer's account and person states, field
+// for field, with the same stage effects, churn scores, alerts and outcomes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
@@ -15,7 +16,7 @@ import { encodeFramed, journeyEventType } from '../shared/kafka/canonical-codec.
 import { watermarkMarkerMessages } from '../shared/kafka/watermark-marker.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import { loadConfig } from '../shared/config/config.ts';
-import { createIdentityGraph, resolve } from '../identity/identity-core.ts';
+import { createIdentityGraph, describeIdentityGraph, resolve } from '../identity/identity-core.ts';
 import { ingestWorkload } from '../bench/measure-link-facts.ts';
 import { Rng } from '../workload/prng.ts';
 import { b2b } from '../../test/support/journey-test-events.ts';
@@ -29,7 +30,8 @@ import { processJourneyBatch } from './journey-pipeline.ts';
 import type { JourneyBatchResult } from './journey-pipeline.ts';
 import { applyKeyedChangelog, finishKeyedRestore } from './keyed-partition-changelog.ts';
 import { partitionOfKey } from './resolved-record-codec.ts';
-import { processRouteBatch } from './route-pipeline.ts';
+import { processRouteBatch, processRouteCommands } from './route-pipeline.ts';
+import { processIdentityCommands } from './identity-commands-pipeline.ts';
 import { processStateBatch } from './state-pipeline.ts';
 import type { StateTopology } from './state-pipeline.ts';
 import { applyResolvedRecord, createKeyedPartition } from './keyed-partition.ts';
@@ -97,14 +99,68 @@ function canonicalMessages(inputs: readonly Input[]): ConsumedMessage[] {
 }
 
 /** (a) The journey stage's batch pipeline, as it runs today. */
-function singleWriter(inputs: readonly Input[]): Outcome {
+/** Operator commands, each applied once the canonical stream reached `at`. */
+interface Command {
+  at: number;
+  body: Record<string, string>;
+}
+
+const commandMessage = (c: Command, i: number): ConsumedMessage => ({
+  topic: 'commands',
+  partition: 0,
+  offset: String(i),
+  key: null,
+  value: Buffer.from(JSON.stringify(c.body)),
+  headers: {},
+  timestampMs: 0,
+});
+
+/** The canonical stream cut where commands apply: [from, to) ranges, each followed by its command. */
+function segments(
+  length: number,
+  commands: readonly Command[],
+): Array<{ from: number; to: number; command: number | null }> {
+  const cuts = [...commands.entries()].sort((a, b) => a[1].at - b[1].at);
+  const out: Array<{ from: number; to: number; command: number | null }> = [];
+  let from = 0;
+  for (const [i, c] of cuts) {
+    out.push({ from, to: c.at, command: i });
+    from = c.at;
+  }
+  out.push({ from, to: length, command: null });
+  return out;
+}
+
+function singleWriter(inputs: readonly Input[], commands: readonly Command[] = []): Outcome {
   const topology = testTopology();
   const messages = canonicalMessages(inputs);
   const state = { graph: createIdentityGraph(), accounts: createAccountStore() };
   state.accounts.inputPartitions = [0];
   const out = emptyStepOutput();
-  for (let i = 0; i < messages.length; i += 500) {
-    collect(out, processJourneyBatch(messages.slice(i, i + 500), state, topology, identity, ctx, 0));
+  for (const segment of segments(messages.length, commands)) {
+    for (let i = segment.from; i < segment.to; i += 500)
+      collect(
+        out,
+        processJourneyBatch(
+          messages.slice(i, Math.min(i + 500, segment.to)),
+          state,
+          topology,
+          identity,
+          ctx,
+          0,
+        ),
+      );
+    if (segment.command !== null)
+      collect(
+        out,
+        processIdentityCommands(
+          [commandMessage(commands[segment.command]!, segment.command)],
+          state,
+          topology,
+          ctx,
+          END,
+        ),
+      );
   }
   return {
     states: new Map([...state.accounts.states].map(([key, s]) => [key, serializeState(s)])),
@@ -138,7 +194,8 @@ function partitioned(
     const resolved = resolve(graph, structuredClone(input.event), input.event.received_time, identity);
     if (resolved.outcome.kind !== 'resolved') continue;
     for (const record of routeResolved(route, resolved.outcome.event, resolved.effects))
-      if (record.kind !== 'marker') streams[partitionOf(record.key, partitions)]!.push(record);
+      if (record.kind !== 'marker' && record.kind !== 'forget')
+        streams[partitionOf(record.key, partitions)]!.push(record);
   }
   const parts: KeyedPartition[] = streams.map(() => createKeyedPartition());
   const handovers: ResolvedRecord[][] = streams.map(() => []);
@@ -163,6 +220,7 @@ function partitioned(
         sent++;
         handovers[partitionOf(h.key, partitions)]!.push(h);
       },
+      erase: () => undefined,
     });
   }
   for (const part of parts) assert.equal(part.waiting.size + part.early.size, 0, 'every handover arrived');
@@ -210,7 +268,8 @@ function onTheWire(
   inputs: readonly Input[],
   partitions: number,
   seed: number,
-): Outcome & { crashes: number } {
+  commands: readonly Command[] = [],
+): Outcome & { crashes: number; erasures: number } {
   const rng = new Rng(seed);
   const canonical = canonicalMessages(inputs);
   const resolved = { topic: 'resolved', partitions, eventType, eventSchemaId: TEST_SCHEMA_ID };
@@ -243,18 +302,28 @@ function onTheWire(
     next: 0,
   }));
   const out = emptyStepOutput();
+  const pending = segments(canonical.length, commands);
   let routed = 0;
   let crashes = 0;
+  let erasures = 0;
   for (;;) {
     const ready = states.flatMap((s, p) => (s.next < logs[p]!.length ? [p] : []));
-    if (routed < canonical.length) ready.push(-1);
+    if (pending.length > 0) ready.push(-1);
     if (ready.length === 0) break;
     const actor = ready[rng.int(0, ready.length - 1)]!;
     if (actor === -1) {
-      const size = rng.int(1, 200);
-      const batch = canonical.slice(routed, routed + size);
-      append(processRouteBatch(batch, routeState, { ...topology, resolved }, identity, 0).messages);
-      routed += batch.length;
+      const segment = pending[0]!;
+      if (routed < segment.to) {
+        const batch = canonical.slice(routed, Math.min(segment.to, routed + rng.int(1, 200)));
+        append(processRouteBatch(batch, routeState, { ...topology, resolved }, identity, 0).messages);
+        routed += batch.length;
+        continue;
+      }
+      pending.shift();
+      if (segment.command !== null) {
+        const message = commandMessage(commands[segment.command]!, segment.command);
+        append(processRouteCommands([message], routeState, { ...topology, resolved }, END).messages);
+      }
       continue;
     }
     const s = states[actor]!;
@@ -270,6 +339,7 @@ function onTheWire(
       s.changelog.push({ key: String(m.key), value: m.value === null ? null : String(m.value) });
     append(result.messages);
     collect(out, result);
+    erasures += result.erasures.length;
     s.next += batch.length;
     if (roll < 12) s.part = restore(s.changelog);
   }
@@ -278,21 +348,57 @@ function onTheWire(
     assert.equal(s.part.waiting.size + s.part.early.size, 0, 'every handover arrived');
     for (const [key, state] of s.part.store.states) got.set(key, serializeState(state));
   }
-  return { states: got, outputs: outputsOf(out), crashes };
+  return { states: got, outputs: outputsOf(out), crashes, erasures };
 }
 
-test('on the wire, with crashes before commits and restarts from the changelog: the single writer states and effects', async (t) => {
+/** Deletions and forced merges of persons who exist by then: some with accounts, some before one. */
+function operatorCommands(inputs: readonly Input[]): Command[] {
+  const at = (share: number) => Math.floor(inputs.length * share);
+  const graph = createIdentityGraph();
+  for (const input of inputs.slice(0, at(0.4)))
+    if (input.kind === 'event')
+      resolve(graph, structuredClone(input.event), input.event.received_time, identity);
+  const persons = describeIdentityGraph(graph).persons;
+  const withAccount = persons.filter((p) => p.accounts.length > 0).map((p) => p.person_id);
+  const without = persons.filter((p) => p.accounts.length === 0).map((p) => p.person_id);
+  // Merged ones must still be persons of their own at the merge (not stitched since).
+  for (const input of inputs.slice(at(0.4), at(0.5)))
+    if (input.kind === 'event')
+      resolve(graph, structuredClone(input.event), input.event.received_time, identity);
+  const alive = new Set(describeIdentityGraph(graph).persons.map((p) => p.person_id));
+  const mergeable = without.slice(1).filter((p) => alive.has(p));
+  assert.ok(withAccount.length >= 4 && without.length >= 4, 'persons to command');
+  const del = (id: string, person: string, share: number): Command => ({
+    at: at(share),
+    body: { command: 'delete', command_id: id, person_id: person },
+  });
+  const merge = (id: string, a: string, b: string, share: number): Command => ({
+    at: at(share),
+    body: { command: 'force-merge', command_id: id, person_id: a, other_person_id: b },
+  });
+  return [
+    del('d1', withAccount[0]!, 0.4),
+    del('d2', without[0]!, 0.45),
+    merge('m1', mergeable[0]!, mergeable[1]!, 0.5),
+    merge('m2', mergeable[2]!, withAccount[1]!, 0.5),
+    del('d3', withAccount[2]!, 0.7),
+  ];
+}
+
+test('on the wire, with crashes before commits, restarts from the changelog and operator commands: the single writer states and effects', async (t) => {
   const { events } = await ingestWorkload('tiny', Infinity, { seed: 18, endMs: END });
   const inputs = withMarkers(events);
-  const expected = singleWriter(inputs);
+  const commands = operatorCommands(inputs);
+  const expected = singleWriter(inputs, commands);
   for (const [partitions, seed] of [
     [1, 11],
     [2, 12],
     [3, 13],
   ] as const) {
-    const got = onTheWire(inputs, partitions, seed);
-    t.diagnostic(`${partitions} partitions (seed ${seed}): ${got.crashes} crashes`);
+    const got = onTheWire(inputs, partitions, seed, commands);
+    t.diagnostic(`${partitions} partitions (seed ${seed}): ${got.crashes} crashes, ${got.erasures} erasures`);
     assert.ok(got.crashes > 0);
+    assert.equal(got.erasures, 3 * partitions, 'every partition erases every deletion once committed');
     assert.deepEqual(
       [...got.states.keys()].sort(),
       [...expected.states.keys()].sort(),

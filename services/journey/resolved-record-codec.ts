@@ -15,6 +15,7 @@ import { WATERMARK_HEADER, decodeWatermarkMarker } from '../shared/kafka/waterma
 import type { DlqReason } from '../shared/results.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import type { ResolvedRecord } from './route-resolved.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 import { deserializeState, serializeState } from './serialize-state.ts';
 
 export const CONTROL_HEADER = 'journey_control';
@@ -57,15 +58,28 @@ export function encodeResolvedRecord(codec: ResolvedCodec, record: ResolvedRecor
         headers: { [WATERMARK_HEADER]: '1', [ORIGIN_HEADER]: String(record.origin) },
       }));
     }
+    case 'forget': {
+      const value = JSON.stringify({ erasure: record.erasure });
+      return Array.from({ length: partitions }, (_, partition) => ({
+        topic,
+        partition,
+        key: record.erasure.command_id,
+        value,
+        headers: { [CONTROL_HEADER]: 'forget' },
+      }));
+    }
     case 'move':
     case 'expect':
+    case 'drop':
     case 'handover': {
       const body =
         record.kind === 'move'
           ? { to: record.to, toKind: record.toKind }
           : record.kind === 'expect'
             ? { from: record.from, toKind: record.toKind }
-            : { from: record.from, state: record.state === null ? null : serializeState(record.state) };
+            : record.kind === 'drop'
+              ? {}
+              : { from: record.from, state: record.state === null ? null : serializeState(record.state) };
       return [
         {
           topic,
@@ -83,6 +97,18 @@ export type DecodedResolved =
   { kind: 'ok'; record: ResolvedRecord } | { kind: 'dlq'; reason: DlqReason; detail: string };
 
 const KINDS = new Set(['account', 'person']);
+
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+function isErasure(v: unknown): v is PersonErasure {
+  const e = v as Partial<PersonErasure> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.command_id === 'string' &&
+    strings(e.person_ids) &&
+    strings(e.identifier_keys)
+  );
+}
 
 export function decodeResolvedRecord(message: ConsumedMessage, eventType: Type): DecodedResolved {
   const key = message.key?.toString('utf8') ?? '';
@@ -128,6 +154,9 @@ export function decodeResolvedRecord(message: ConsumedMessage, eventType: Type):
           state: body.state === null ? null : deserializeState(body.state as string),
         },
       };
+    if (control === 'drop') return { kind: 'ok', record: { kind: 'drop', key } };
+    if (control === 'forget' && isErasure(body.erasure))
+      return { kind: 'ok', record: { kind: 'forget', erasure: body.erasure } };
   } catch (err) {
     return {
       kind: 'dlq',

@@ -8,7 +8,16 @@ import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
 import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { decodeWatermarkMarker, isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
-import { checkpointRecord, encodeChangelogRecord } from '../identity/identity-core.ts';
+import {
+  checkpointRecord,
+  deletePerson,
+  encodeChangelogRecord,
+  forceMerge,
+  splitIdentifier,
+} from '../identity/identity-core.ts';
+import { personErasureOf } from '../identity/person-erasure.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
+import { parseIdentityCommand } from './apply-identity-command-step.ts';
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import { emptyOutputs } from './journey-outputs.ts';
@@ -16,7 +25,7 @@ import { resolveEventStep } from './journey-pipeline.ts';
 import type { JourneyBatchResult, JourneyTopology } from './journey-pipeline.ts';
 import { encodeResolvedRecord } from './resolved-record-codec.ts';
 import type { ResolvedCodec } from './resolved-record-codec.ts';
-import { routeResolved } from './route-resolved.ts';
+import { routeCommand, routeResolved } from './route-resolved.ts';
 import type { RouteState } from './route-resolved.ts';
 
 export interface RouteTopology extends Pick<
@@ -113,5 +122,112 @@ export function processRouteBatch(
     ...encodeChangelogRecord(checkpointRecord(last.partition, last.offset)),
     partition: last.partition,
   });
+  return result;
+}
+
+export interface RouteCommandResult extends JourneyBatchResult {
+  /** One per applied deletion: erased from ClickHouse before the commit (the state step's
+   *  partitions erase it again once they have applied every event before it). */
+  erasures: PersonErasure[];
+  outcomes: Array<{ command_id: string; outcome: string }>;
+}
+
+/** Operator commands (force-merge, split, delete) applied to the graph, as the single writer
+ *  applies them (identity-commands-pipeline.ts), their state effects routed (routeCommand). */
+export function processRouteCommands(
+  messages: readonly ConsumedMessage[],
+  state: RouteStageState,
+  topology: RouteTopology,
+  nowMs: number,
+): RouteCommandResult {
+  const result: RouteCommandResult = {
+    messages: [],
+    changelog: [],
+    checkpoint: [],
+    outputs: emptyOutputs(),
+    counts: new Map(),
+    effects: [],
+    erasures: [],
+    outcomes: [],
+  };
+  for (const message of messages) {
+    const parsed = parseIdentityCommand(message.value);
+    if (parsed.kind !== 'ok') {
+      if (parsed.kind === 'dlq')
+        result.messages.push(
+          deadLetterMessage(
+            topology.dlqTopic,
+            message,
+            { reason: parsed.reason, detail: parsed.detail, step: 'parseIdentityCommand' },
+            nowMs,
+          ),
+        );
+      continue;
+    }
+    try {
+      const command = parsed.value;
+      const applied =
+        command.command === 'force-merge'
+          ? forceMerge(state.graph, command, nowMs)
+          : command.command === 'split'
+            ? splitIdentifier(state.graph, command, nowMs)
+            : deletePerson(state.graph, command, nowMs);
+      const erasure = personErasureOf(applied);
+      result.outcomes.push({
+        command_id: command.command_id,
+        outcome: applied.outcome.kind === 'applied' ? 'applied' : `rejected:${applied.outcome.reason}`,
+      });
+      if (erasure === null) {
+        result.outputs.identityMap.push(...applied.rows.identity_map);
+        result.outputs.personOverrides.push(...applied.rows.person_overrides);
+      } else result.erasures.push(erasure);
+      result.outputs.accounts.push(...applied.rows.accounts);
+      for (const record of applied.changelog)
+        result.changelog.push({
+          topic: topology.identityChangelogTopic,
+          ...encodeChangelogRecord(record),
+          partition: 0,
+        });
+      for (const effect of applied.effects) {
+        result.effects.push(effect);
+        if (
+          effect.kind === 'link' ||
+          effect.kind === 'account_membership' ||
+          effect.kind === 'primary_account'
+        )
+          continue;
+        const person = 'survivor_person_id' in effect ? effect.survivor_person_id : effect.person_id;
+        result.messages.push({
+          topic: topology.identityChangesTopic,
+          key: person,
+          value: JSON.stringify(effect),
+        });
+        result.outputs.identityChanges.push({ effect, anonymous: effect.kind === 'deletion' });
+      }
+      for (const record of routeCommand(state.route, applied.effects, erasure))
+        result.messages.push(...encodeResolvedRecord(topology.resolved, record));
+    } catch (err) {
+      result.messages.push(
+        deadLetterMessage(
+          topology.dlqTopic,
+          message,
+          { ...internalError(err), step: 'processRouteCommands' },
+          nowMs,
+        ),
+      );
+      result.counts.set('dlq:internal_error', (result.counts.get('dlq:internal_error') ?? 0) + 1);
+    }
+  }
+  for (const person of [...state.route.changed].sort())
+    result.changelog.push({
+      topic: topology.identityChangelogTopic,
+      ...encodeChangelogRecord({
+        kind: 'routed',
+        person_id: person,
+        routed: state.route.personKeyed.has(person),
+      }),
+      partition: 0,
+    });
+  state.route.changed.clear();
   return result;
 }

@@ -15,6 +15,7 @@
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { IdentityEffect } from '../identity/identity-core.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 import type { AccountState } from './account-state.ts';
 import { journeyKeyOf } from './reduce-journey.ts';
 
@@ -30,7 +31,12 @@ export type ResolvedRecord =
   /** At the partition of `key`: the state of `from` folds in here; hold the key until it comes. */
   | { kind: 'expect'; key: string; from: string; toKind: KeyKind }
   /** Written by the state step to the partition of `key`: the state `from` held (null: none). */
-  | { kind: 'handover'; key: string; from: string; state: AccountState | null };
+  | { kind: 'handover'; key: string; from: string; state: AccountState | null }
+  /** An operator's deletion: the deleted person's own state goes (no `deleted` snapshot row). */
+  | { kind: 'drop'; key: string }
+  /** An operator's deletion, to every partition: the accounts forget the persons, and the
+   *  partition erases their rows from ClickHouse (after every earlier event of its stream). */
+  | { kind: 'forget'; erasure: PersonErasure };
 
 export interface RouteState {
   /** Person keys that may hold a pre-account state. */
@@ -69,5 +75,27 @@ export function routeResolved(
   const { key, kind } = journeyKeyOf(event);
   if (kind === 'person' && event.person_id) keep(route, key);
   out.push({ kind: 'event', key, event });
+  return out;
+}
+
+/** The records of an operator command's effects (apply-identity-command-step.ts does the same in
+ *  place): a forced merge moves the absorbed person's state; a deletion drops the deleted persons'
+ *  states and makes every partition forget them. */
+export function routeCommand(
+  route: RouteState,
+  effects: readonly IdentityEffect[],
+  erasure: PersonErasure | null,
+): ResolvedRecord[] {
+  const out: ResolvedRecord[] = [];
+  for (const effect of effects) {
+    if (effect.kind === 'merge')
+      move(route, effect.absorbed_person_id, effect.survivor_person_id, 'person', out);
+    if (effect.kind === 'deletion')
+      for (const id of new Set([effect.person_id, ...effect.retired_person_ids])) {
+        if (route.personKeyed.delete(id)) route.changed.add(id);
+        out.push({ kind: 'drop', key: id });
+      }
+  }
+  if (erasure) out.push({ kind: 'forget', erasure });
   return out;
 }

@@ -23,7 +23,8 @@ import { journeyRows } from '../sink/rows/journey-rows.ts';
 import { commitJourneyBatch } from './commit-journey-batch.ts';
 import { identityConfigFrom } from './journey-service.ts';
 import { learnCanonicalWriters } from './learn-canonical-writers.ts';
-import { processRouteBatch } from './route-pipeline.ts';
+import { processRouteBatch, processRouteCommands } from './route-pipeline.ts';
+import { erasePersons, withoutErased } from '../sink/erase-person.ts';
 import type { RouteStageState, RouteTopology } from './route-pipeline.ts';
 import { createRouteState } from './route-resolved.ts';
 
@@ -91,7 +92,7 @@ export async function startRouteService(
   const running = await runBatchConsumer({
     kafka,
     groupId: config.ROUTE_GROUP_ID,
-    topics: [config.TOPIC_CANONICAL],
+    topics: [config.TOPIC_CANONICAL, config.TOPIC_IDENTITY_COMMANDS],
     stage: 'route',
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     commitMode: 'transaction',
@@ -110,20 +111,31 @@ export async function startRouteService(
         state = await restoreRouteStage(config, stageLog);
         restoreNeeded = false;
       }
-      await learnCanonicalWriters(
-        batch.messages,
-        eventType,
-        eventSchemaId,
-        lookupSchema,
-        topology.canonicalWriters!,
-      );
-      const result = processRouteBatch(batch.messages, state, topology, identityConfig, Date.now());
+      const commands = batch.topic === config.TOPIC_IDENTITY_COMMANDS;
+      if (!commands)
+        await learnCanonicalWriters(
+          batch.messages,
+          eventType,
+          eventSchemaId,
+          lookupSchema,
+          topology.canonicalWriters!,
+        );
+      const commandResult = commands
+        ? processRouteCommands(batch.messages, state, topology, Date.now())
+        : null;
+      const result =
+        commandResult ?? processRouteBatch(batch.messages, state, topology, identityConfig, Date.now());
+      const erasures = commandResult?.erasures ?? [];
       try {
+        // GDPR: every row naming a deleted person goes from every table now; each state partition
+        // erases again once it has applied every event routed before the deletion.
+        if (erasures.length > 0) await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, erasures);
+        if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
         const committed = await commitJourneyBatch({
           batch,
           control,
           result,
-          rows: journeyRows(result.outputs),
+          rows: withoutErased(journeyRows(result.outputs), erasures),
           producer,
           clickhouse,
           config,

@@ -17,9 +17,16 @@ import type { KeyedPartition } from './keyed-partition.ts';
 import { CHECKPOINT_KEY, flushKeyedChangelog } from './keyed-partition-changelog.ts';
 import { decodeResolvedRecord, encodeResolvedRecord } from './resolved-record-codec.ts';
 import type { ResolvedCodec } from './resolved-record-codec.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 
 export interface StateTopology extends JourneyTopology {
   resolved: ResolvedCodec;
+}
+
+export interface StateBatchResult extends JourneyBatchResult {
+  /** Deletions met in the batch: the shell erases them before the commit, and leaves the batch's
+   *  rows that name them out (erase-person.ts withoutErased). */
+  erasures: PersonErasure[];
 }
 
 export function processStateBatch(
@@ -28,14 +35,15 @@ export function processStateBatch(
   topology: StateTopology,
   ctx: JourneyContext,
   nowMs: number,
-): JourneyBatchResult {
-  const result: JourneyBatchResult = {
+): StateBatchResult {
+  const result: StateBatchResult = {
     messages: [],
     changelog: [],
     checkpoint: [],
     outputs: emptyOutputs(),
     counts: new Map(),
     effects: [],
+    erasures: [],
   };
   const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
   const first = messages[0];
@@ -47,6 +55,7 @@ export function processStateBatch(
     out: step,
     send: (handover: Parameters<typeof encodeResolvedRecord>[1]) =>
       result.messages.push(...encodeResolvedRecord(topology.resolved, handover)),
+    erase: (erasure: PersonErasure) => result.erasures.push(erasure),
   };
   for (const message of messages) {
     // Already applied before a crash (the checkpoint is written after every output): skip.

@@ -23,6 +23,7 @@ import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
 import { journeyRows } from '../sink/rows/journey-rows.ts';
+import { erasePersons, withoutErased } from '../sink/erase-person.ts';
 import { commitJourneyBatch } from './commit-journey-batch.ts';
 import { journeyContextFrom, journeyTopologyFrom } from './journey-service.ts';
 import { createKeyedPartition } from './keyed-partition.ts';
@@ -132,7 +133,10 @@ export async function startStateService(
         const part = parts.get(partition);
         if (!part) throw new Error(`resolved partition ${partition} is not assigned to this member`);
         const result = processStateBatch(messages, part, topology, ctx, Date.now());
-        const rows = journeyRows(result.outputs);
+        const rows = withoutErased(journeyRows(result.outputs), result.erasures);
+        // GDPR: after every event routed before the deletion (this partition's part of them).
+        if (result.erasures.length > 0)
+          await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, result.erasures);
         const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
         if (replaying.has(partition) && events && events.length > 0) {
           const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);

@@ -5,7 +5,8 @@
 // over the same canonical topic: the same account states, stage transitions, signals and stored
 // events in ClickHouse, and the same states in memory, field for field. With IDENTITY_RESOLVER=on
 // the ingest also sends link facts: the resolver's graph (and the one it restores from its table
-// after a restart) is the graph of every event, built from a fraction of them.
+// after a restart) is the graph of every event, built from a fraction of them. Last, a GDPR
+// deletion leaves no row naming the person in any table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
@@ -19,11 +20,13 @@ import { startStateService } from '../../services/journey/state-service.ts';
 import type { StateService } from '../../services/journey/state-service.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { serializeState } from '../../services/journey/serialize-state.ts';
+import { memberKey } from '../../services/journey/bounded-sets.ts';
 import { describeIdentityGraph } from '../../services/identity/identity-core.ts';
 import type { IdentityGraph } from '../../services/identity/identity-core.ts';
 import { startResolverService } from '../../services/resolver/resolver-service.ts';
 import { produceWorkload } from '../../services/workload/produce-workload.ts';
 import { freshPipeline } from '../support/pipeline.ts';
+import { searchDatabase } from '../support/search-database.ts';
 import { groupSettled, testKafka, waitFor } from '../support/stack.ts';
 import { journeySnapshot } from '../support/journey-snapshot.ts';
 
@@ -182,4 +185,44 @@ test('the journey partitioned by account, scaled 1 -> 2 -> 3 -> 2 instances mid-
   assert.deepEqual(scaled['transitions'], expected['transitions']);
   assert.deepEqual(scaled['signals'], expected['signals']);
   assert.deepEqual(scaled['accounts'], expected['accounts']);
+
+  // GDPR in partitioned mode: the route stage applies the deletion and erases, and every state
+  // partition forgets the person and erases again after the events routed before it.
+  const victim = describeIdentityGraph(route.state().graph).persons.find(
+    (p) => p.accounts.length > 0 && p.identifiers.some((i) => i.key.startsWith('u:')),
+  )!;
+  const values = [victim.person_id, ...victim.identifiers.map((i) => i.key.slice(2))];
+  const before = await searchDatabase(client, config.CLICKHOUSE_DATABASE, values);
+  assert.ok(
+    before.hits.some((h) => h.table === 'journey_events'),
+    'the person is stored before',
+  );
+  const commands = testKafka().producer();
+  await commands.connect();
+  t.after(() => commands.disconnect());
+  await commands.send({
+    topic: config.TOPIC_IDENTITY_COMMANDS,
+    messages: [
+      { value: JSON.stringify({ command: 'delete', command_id: 'gdpr-1', person_id: victim.person_id }) },
+    ],
+  });
+  await waitFor(
+    'the deletion applied by the route stage and every state partition',
+    async () =>
+      (await groupSettled(config.ROUTE_GROUP_ID, [config.TOPIC_IDENTITY_COMMANDS])) &&
+      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])) &&
+      !parts().some((p) => p.store.states.has(victim.person_id))
+        ? true
+        : undefined,
+    120_000,
+    250,
+  );
+  const after = await searchDatabase(client, config.CLICKHOUSE_DATABASE, values);
+  assert.deepEqual(after.hits, [], 'no table names the deleted person');
+  for (const part of parts())
+    for (const state of part.store.states.values())
+      assert.ok(
+        state.champion !== victim.person_id && !(memberKey(victim.person_id) in state.members),
+        `${state.key} forgot the person`,
+      );
 });

@@ -124,7 +124,25 @@ function applyMarkerRecord(
   const at = inputWatermark(store.inputs, [...store.inputs.keys()], step.ctx.map.lateness_minutes * 60_000);
   if (at !== null) store.watermark = Math.max(store.watermark, at);
   if (store.watermark - store.lastSweep < step.sweepIntervalMs) return;
-  const sweep: Sweep = { now: store.watermark, previous: store.lastSweep, intervalMs: step.sweepIntervalMs };
+  sweepPartition(
+    p,
+    { now: store.watermark, previous: store.lastSweep, intervalMs: step.sweepIntervalMs },
+    step,
+  );
+}
+
+/** Idle input (JOURNEY_IDLE_TICK_SECONDS): time moves to `now` by the wall clock, and every key
+ *  is swept there, as the single writer's tick does (a held key at its place in line). False when
+ *  `now` is not past the watermark. */
+export function tickPartition(p: KeyedPartition, now: number, step: KeyedStep): boolean {
+  if (now <= p.store.watermark) return false;
+  p.store.watermark = now;
+  sweepPartition(p, { now, previous: p.store.lastSweep, intervalMs: 0 }, step);
+  return true;
+}
+
+function sweepPartition(p: KeyedPartition, sweep: Sweep, step: KeyedStep): void {
+  const store = p.store;
   for (const [key, state] of store.states)
     if (!p.waiting.has(key)) sweepAccount(store, key, state, sweep, step.ctx, step.out);
   for (const [key, waiting] of p.waiting) {

@@ -12,7 +12,7 @@ import type { JourneyContext } from './apply-journey-step.ts';
 import { emptyOutputs } from './journey-outputs.ts';
 import { emitStateOutputs } from './journey-pipeline.ts';
 import type { JourneyBatchResult, JourneyTopology } from './journey-pipeline.ts';
-import { applyResolvedRecord } from './keyed-partition.ts';
+import { applyResolvedRecord, tickPartition } from './keyed-partition.ts';
 import type { KeyedPartition } from './keyed-partition.ts';
 import { CHECKPOINT_KEY, flushKeyedChangelog } from './keyed-partition-changelog.ts';
 import { decodeResolvedRecord, encodeResolvedRecord } from './resolved-record-codec.ts';
@@ -106,5 +106,38 @@ export function processStateBatch(
     value: last.offset,
     partition: last.partition,
   });
+  return result;
+}
+
+/** A wall-clock tick of one partition (idle input): its keys swept at `now`, the outputs and the
+ *  changelog (no checkpoint: no record was read). Null when `now` is not past the watermark. */
+export function processStateTick(
+  partition: KeyedPartition,
+  now: number,
+  topology: StateTopology,
+  ctx: JourneyContext,
+  resolvedPartition: number,
+): StateBatchResult | null {
+  const result: StateBatchResult = {
+    messages: [],
+    changelog: [],
+    checkpoint: [],
+    outputs: emptyOutputs(),
+    counts: new Map(),
+    effects: [],
+    erasures: [],
+  };
+  const step = emptyStepOutput();
+  const ticked = tickPartition(partition, now, {
+    ctx,
+    sweepIntervalMs: topology.sweepIntervalMs,
+    out: step,
+    send: (handover) => result.messages.push(...encodeResolvedRecord(topology.resolved, handover)),
+    erase: (erasure) => result.erasures.push(erasure),
+  });
+  if (!ticked) return null;
+  emitStateOutputs(partition.store, step, topology, result, resolvedPartition, () =>
+    flushKeyedChangelog(partition),
+  );
   return result;
 }

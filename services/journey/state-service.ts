@@ -31,7 +31,9 @@ import type { KeyedPartition } from './keyed-partition.ts';
 import { applyKeyedChangelog, finishKeyedRestore } from './keyed-partition-changelog.ts';
 import { startDlqSummary } from './dlq-summary-service.ts';
 import { topicPartitions } from './route-service.ts';
-import { processStateBatch } from './state-pipeline.ts';
+import { processStateBatch, processStateTick } from './state-pipeline.ts';
+import { allInputsIdle, markersSeen } from './input-watermarks.ts';
+import { writeRows } from '../sink/write-rows.ts';
 import type { StateTopology } from './state-pipeline.ts';
 
 export interface StateService extends RunningConsumer {
@@ -101,6 +103,63 @@ export async function startStateService(
   };
   const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
 
+  // Batches and wall-clock ticks take turns on the partitions.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+  let lastBatchAt = Date.now();
+  const caughtUp = new Map<number, boolean>();
+  // Idle input: time advances by the wall clock, as in the single writer (journey-service.ts) —
+  // only once every owned partition was read to its end and its inputs are all idle, each
+  // partition in a transaction of its own with its ClickHouse rows.
+  const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
+  const tick = async (): Promise<void> => {
+    if (idleMs === 0 || Date.now() - lastBatchAt < idleMs || assigned.length === 0) return;
+    if (assigned.some((p) => caughtUp.get(p) !== true)) return;
+    await exclusive(async () => {
+      for (const partition of assigned) {
+        const part = parts.get(partition);
+        if (!part || !markersSeen(part.store.inputs) || !allInputsIdle(part.store.inputs)) continue;
+        const now = Date.now() - ctx.map.lateness_minutes * 60_000;
+        const result = processStateTick(part, now, topology, ctx, partition);
+        if (result === null) continue;
+        const rows = withoutErased(journeyRows(result.outputs), result.erasures);
+        try {
+          const { producer } = await producers.claim(config.TOPIC_RESOLVED, partition);
+          await producer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
+            await writeRows(
+              clickhouse,
+              rows,
+              { topic: 'wall-clock-tick', partition, firstOffset: String(now), lastOffset: String(now) },
+              { database: config.CLICKHOUSE_DATABASE },
+            );
+            return true;
+          });
+          metrics.watermark.set(now / 1000);
+        } catch (err) {
+          // The partition holds the tick: restored before its next tick or batch.
+          parts.delete(partition);
+          if (isFencedError(err)) producers.release(config.TOPIC_RESOLVED, partition);
+          stageLog.error({ err, partition }, 'wall-clock tick failed; the partition is restored first');
+        }
+      }
+    });
+  };
+  const ticker =
+    idleMs > 0
+      ? setInterval(
+          () =>
+            void tick().catch((err: unknown) =>
+              stageLog.error({ err }, 'wall-clock tick failed; retried at the next tick'),
+            ),
+          Math.min(idleMs, 30_000),
+        )
+      : null;
+  ticker?.unref();
+
   const running = await runBatchConsumer({
     kafka,
     groupId: config.JOURNEY_GROUP_ID,
@@ -112,6 +171,7 @@ export async function startStateService(
     metrics,
     onGroupJoin: (assignment) => {
       assigned = [...(assignment[config.TOPIC_RESOLVED] ?? [])];
+      caughtUp.clear();
       generation++;
       parts.clear();
       producers.retain(assignment);
@@ -120,63 +180,68 @@ export async function startStateService(
         stageLog.warn({ err }, 'journey partitions not restored yet; retried at their next batch'),
       );
     },
-    handler: async (batch, control) => {
-      const partition = batch.partition;
-      try {
-        const { producer, floor } = await producers.claim(batch.topic, partition);
-        // Below the floor: committed by the partition's previous owner after our fetch began.
-        const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
-        if (messages.length === 0) return;
-        // A restore in flight may be an older assignment's: wait for it, then restore what is missing.
-        await restoring?.catch(() => undefined);
-        await restoreMissing();
-        const part = parts.get(partition);
-        if (!part) throw new Error(`resolved partition ${partition} is not assigned to this member`);
-        const result = processStateBatch(messages, part, topology, ctx, Date.now());
-        const rows = withoutErased(journeyRows(result.outputs), result.erasures);
-        // GDPR: after every event routed before the deletion (this partition's part of them).
-        if (result.erasures.length > 0)
-          await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, result.erasures);
-        const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
-        if (replaying.has(partition) && events && events.length > 0) {
-          const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
-          rows.set('journey_events', kept.rows);
-          if (kept.stored === 0) replaying.delete(partition);
-        }
-        const committed = await commitJourneyBatch({
-          batch: { ...batch, messages },
-          control,
-          result,
-          rows,
-          producer,
-          clickhouse,
-          config,
-          metrics,
-          log: stageLog,
-        });
-        if (!committed) {
+    handler: (batch, control) =>
+      exclusive(async () => {
+        const partition = batch.partition;
+        lastBatchAt = Date.now();
+        const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+        // Within one transaction marker of the end of the partition.
+        caughtUp.set(partition, BigInt(lastOffset) + 2n >= BigInt(batch.highWatermark));
+        try {
+          const { producer, floor } = await producers.claim(batch.topic, partition);
+          // Below the floor: committed by the partition's previous owner after our fetch began.
+          const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
+          if (messages.length === 0) return;
+          // A restore in flight may be an older assignment's: wait for it, then restore what is missing.
+          await restoring?.catch(() => undefined);
+          await restoreMissing();
+          const part = parts.get(partition);
+          if (!part) throw new Error(`resolved partition ${partition} is not assigned to this member`);
+          const result = processStateBatch(messages, part, topology, ctx, Date.now());
+          const rows = withoutErased(journeyRows(result.outputs), result.erasures);
+          // GDPR: after every event routed before the deletion (this partition's part of them).
+          if (result.erasures.length > 0)
+            await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, result.erasures);
+          const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
+          if (replaying.has(partition) && events && events.length > 0) {
+            const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
+            rows.set('journey_events', kept.rows);
+            if (kept.stored === 0) replaying.delete(partition);
+          }
+          const committed = await commitJourneyBatch({
+            batch: { ...batch, messages },
+            control,
+            result,
+            rows,
+            producer,
+            clickhouse,
+            config,
+            metrics,
+            log: stageLog,
+          });
+          if (!committed) {
+            parts.delete(partition);
+            stageLog.warn({ partition }, 'partition revoked; batch not committed');
+            return;
+          }
+          for (const [key, n] of result.counts) {
+            const [kind, reason = ''] = key.split(':');
+            metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
+          }
+          for (const { effect } of result.outputs.journeyEffects)
+            if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
+          for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
+        } catch (err) {
+          // The partition's state may hold the batch: restored before the redelivery.
           parts.delete(partition);
-          stageLog.warn({ partition }, 'partition revoked; batch not committed');
-          return;
+          if (isFencedError(err)) {
+            producers.release(batch.topic, partition);
+            await control.heartbeat();
+          }
+          stageLog.error({ err, partition }, 'batch failed; not committed, the partition is restored first');
+          throw err;
         }
-        for (const [key, n] of result.counts) {
-          const [kind, reason = ''] = key.split(':');
-          metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
-        }
-        for (const { effect } of result.outputs.journeyEffects)
-          if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
-        for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
-      } catch (err) {
-        // The partition's state may hold the batch: restored before the redelivery.
-        parts.delete(partition);
-        if (isFencedError(err)) {
-          producers.release(batch.topic, partition);
-          await control.heartbeat();
-        }
-        stageLog.error({ err, partition }, 'batch failed; not committed, the partition is restored first');
-        throw err;
-      }
-    },
+      }),
   });
   return {
     ...running,
@@ -184,7 +249,9 @@ export async function startStateService(
     clickhouse,
     partitions: () => parts,
     stop: async () => {
+      if (ticker) clearInterval(ticker);
       await running.stop();
+      await turn;
       await dlqSummary.stop();
       await producers.disconnectAll();
       await clickhouse.close();

@@ -3,18 +3,28 @@
 // churn re-score — no further event needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor } from '../support/stack.ts';
+import { testKafka, waitFor } from '../support/stack.ts';
 import { readTopic } from '../support/topic-reader.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Producer } from 'kafkajs';
+import type { PipelineConfig } from '../../services/shared/config/config.ts';
+import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
+import { createLogger } from '../../services/shared/telemetry/logger.ts';
+import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import { startIngestService } from '../../services/ingest/ingest-service.ts';
+import { startRouteService } from '../../services/journey/route-service.ts';
+import { startStateService } from '../../services/journey/state-service.ts';
+import { freshPipeline } from '../support/pipeline.ts';
 
 const DAY = 86_400_000;
 
-test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) => {
-  const { config, clickhouse, producer, journeyMetrics } = await runningPipeline(t, {
-    JOURNEY_IDLE_TICK_SECONDS: '2',
-  });
-
-  // Signed up and active 40..37 days ago, then nothing.
+/** Signed up and active 40..37 days ago, then nothing: the quiet account's stages once it is at risk. */
+async function quietAccountGoesAtRisk(
+  config: PipelineConfig,
+  clickhouse: ClickHouseClient,
+  producer: Producer,
+): Promise<void> {
   const start = Date.now() - 40 * DAY;
   const call = (i: number, type: string, fields: object) => {
     const at = new Date(start + i * DAY).toISOString();
@@ -67,10 +77,38 @@ test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) 
   ).json<{ stage: string; churn_band: string }>();
   assert.equal(row?.stage, 'churn-risk');
   assert.notEqual(row?.churn_band, 'healthy', 'inactivity alone raised the churn score');
+}
+
+test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) => {
+  const { config, clickhouse, producer, journeyMetrics } = await runningPipeline(t, {
+    JOURNEY_IDLE_TICK_SECONDS: '2',
+  });
+  await quietAccountGoesAtRisk(config, clickhouse, producer);
   // Freshness (JourneyOutputsStale): the watermark gauge follows the wall clock minus the lateness.
   const [watermark] = (await journeyMetrics().watermark.get()).values;
   const behindMs = Date.now() - (watermark?.value ?? 0) * 1000;
   assert.ok(behindMs >= 30 * 60_000 && behindMs < 40 * 60_000, `watermark ${behindMs} ms behind`);
+});
+
+test('idle input, the journey partitioned by account: each partition ticks, the quiet account goes at-risk', async (t) => {
+  const { config } = await freshPipeline({
+    JOURNEY_IDLE_TICK_SECONDS: '2',
+    JOURNEY_TOPOLOGY: 'partitioned',
+    TOPIC_PARTITIONS: '3',
+  });
+  const log = createLogger('silent');
+  const route = await startRouteService(config, log, createMetrics(false));
+  t.after(() => route.stop());
+  const state = await startStateService(config, log, createMetrics(false));
+  t.after(() => state.stop());
+  const ingest = await startIngestService(config, log, createMetrics(false));
+  t.after(() => ingest.stop());
+  const clickhouse = createClickHouse(config);
+  t.after(() => clickhouse.close());
+  const producer = testKafka().producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  await quietAccountGoesAtRisk(config, clickhouse, producer);
 });
 
 test('a quiet account among active ones: re-scored by time alone, one alert per band crossed, with its reasons', async (t) => {

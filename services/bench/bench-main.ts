@@ -36,7 +36,7 @@ import { summarizeProfileFile } from './profile-summary.ts';
 import { buildFigures, checkTargets, writeReport } from './report.ts';
 import type { BenchReport } from './report.ts';
 import { createBaselineTables } from './run-baseline-passthrough.ts';
-import { drainBaseline, drainPipeline } from './run-drain.ts';
+import { drainBaseline, drainPartitioned, drainPipeline } from './run-drain.ts';
 import type { DrainContext } from './run-drain.ts';
 import { runPaced } from './run-paced.ts';
 import type { PacedRun, PacedSetup } from './run-paced.ts';
@@ -177,6 +177,22 @@ async function oneRun(
   await preparePipelineRun(bench.kafka, oursConfig);
   const ours = await drainPipeline(bench.kafka, oursConfig, oursEnv, n, ctx('drain'));
   say(`  ${Math.round(ours.eventsPerSecond)} events/s ${phases(ours)}`);
+  const partitioned: NonNullable<BenchRun['partitioned']> = [];
+  for (let states = 1; states <= options.partitioned; states++) {
+    say(`run ${run}: ours partitioned (route + ${states} state processes + ingest)`);
+    const env = { ...bench.env(bench.id), JOURNEY_TOPOLOGY: 'partitioned' };
+    const config = runConfig(env);
+    await preparePipelineRun(bench.kafka, config);
+    const drain = await drainPartitioned(bench.kafka, config, env, n, states, ctx(`partitioned-${states}`));
+    partitioned.push({ states, drain });
+    const per1k = Object.entries(drain.cpuSeconds)
+      .filter(([role]) => role === 'ingest' || role === 'route' || role.startsWith('state'))
+      .map(([role, cpu]) => `${role} ${((cpu / n) * 1000).toFixed(2)}`)
+      .join(', ');
+    say(
+      `  ${Math.round(drain.eventsPerSecond)} events/s (${(drain.eventsPerSecond / ours.eventsPerSecond).toFixed(2)} x single, ${(drain.eventsPerSecond / b1.eventsPerSecond).toFixed(2)} x B1) ${phases(drain)}; CPU s per 1k messages: ${per1k}`,
+    );
+  }
   // The DLQ mirror is a separate consumer: give it a moment to catch up before counting.
   let stored = await countRows(bench, oursConfig.CLICKHOUSE_DATABASE);
   for (let i = 0; i < 50 && stored.dlq < workload.malformed; i++) {
@@ -198,6 +214,7 @@ async function oneRun(
   if (options.drainOnly)
     return {
       run,
+      partitioned,
       drains,
       oursLoss,
       dashboard,
@@ -311,6 +328,7 @@ async function oneRun(
   void rawEnv;
   return {
     run,
+    partitioned,
     drains,
     oursLoss,
     dashboard,

@@ -23,3 +23,11 @@ test('every bad flag is reported at once', () => {
   assert.match(parsed.problems.join('\n'), /--events: an integer >= 1 is required, got many/);
   assert.match(parsed.problems.join('\n'), /unknown flag --bogus/);
 });
+
+test('--partitioned N adds the partitioned topology with 1..N state processes; 0 and none leave it out', () => {
+  const parsed = parseBenchArgs(['--partitioned', '2']);
+  assert.ok(parsed.ok);
+  assert.equal(parsed.options.partitioned, 2);
+  assert.equal(DEFAULT_OPTIONS.partitioned, 0);
+  assert.equal(parseBenchArgs(['--partitioned', '-1']).ok, false);
+});

@@ -12,6 +12,7 @@
 //   --node-flags "F"    extra Node flags for the ingest and journey processes (e.g. GC tuning)
 //   --keep              keep the benchmark's topics and databases (default: removed at the end)
 //   --quick             a smoke run: tiny sizes, one run, short phases (the harness's own test)
+//   --partitioned N     also drain with JOURNEY_TOPOLOGY=partitioned: route + 1..N state processes
 
 export interface BenchOptions {
   events: number;
@@ -27,6 +28,8 @@ export interface BenchOptions {
   drainOnly: boolean;
   nodeFlags: string[];
   quick: boolean;
+  /** Also drain the partitioned topology with 1..N state processes (0: not). */
+  partitioned: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -43,6 +46,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   drainOnly: false,
   nodeFlags: [],
   quick: false,
+  partitioned: 0,
 };
 
 export const QUICK_OPTIONS: Partial<BenchOptions> = {
@@ -60,6 +64,7 @@ const NUMERIC = {
   '--latency-seconds': 'latencySeconds',
   '--identities': 'identities',
   '--state-events': 'stateEvents',
+  '--partitioned': 'partitioned',
 } as const;
 
 export type ParsedOptions = { ok: true; options: BenchOptions } | { ok: false; problems: string[] };
@@ -85,7 +90,7 @@ export function parseBenchArgs(args: readonly string[]): ParsedOptions {
     } else if (flag in NUMERIC) {
       const value = Number(args[++i]);
       const field = NUMERIC[flag as keyof typeof NUMERIC];
-      const min = field === 'seed' ? 0 : 1;
+      const min = field === 'seed' || field === 'partitioned' ? 0 : 1;
       if (!Number.isInteger(value) || value < min)
         problems.push(`${flag}: an integer >= ${min} is required, got ${String(args[i])}`);
       else given[field] = value;

@@ -34,4 +34,6 @@ export interface BenchRun {
   sustained: { rate: number; attempts: SustainedAttempt[] };
   latency: PacedRun | null;
   burst: BurstResult | null;
+  /** JOURNEY_TOPOLOGY=partitioned with 1..N state processes (`--partitioned N`). */
+  partitioned?: Array<{ states: number; drain: DrainResult }>;
 }

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
       break;
     case 'ingest':
     case 'journey':
+    case 'route':
+    case 'state':
       running = await startPipelineStage(args.role, config, log, progress);
       break;
   }

@@ -180,3 +180,77 @@ export async function drainPipeline(
     workers.journey.kill();
   }
 }
+
+/** Ours with JOURNEY_TOPOLOGY=partitioned: the route stage and `states` state-step processes (each
+ *  its own INSTANCE_ID), then the ingest, over the backlog of `expected` raw messages. Done when
+ *  the ingest processed them, the route read every canonical record and the state processes
+ *  together read every resolved record (handovers included) with nothing more coming. */
+export async function drainPartitioned(
+  kafka: Kafka,
+  config: PipelineConfig,
+  env: BenchEnv,
+  expected: number,
+  states: number,
+  ctx: DrainContext,
+): Promise<DrainResult> {
+  const before = snapshotStackCpu(ctx.pids);
+  const marks = [Date.now()];
+  const started: WorkerHandle[] = [];
+  const spawn = async (role: WorkerRole, instance: string): Promise<WorkerHandle> => {
+    const worker = spawnWorker(workerArgs(role, 0), {
+      env: { ...env, INSTANCE_ID: instance },
+      execArgv: ctx.execArgv(role === 'state' ? 'journey' : role, `${ctx.label}-${instance}`),
+    });
+    started.push(worker);
+    await worker.ready;
+    return worker;
+  };
+  try {
+    const stateWorkers: WorkerHandle[] = [];
+    for (let i = 0; i < states; i++) stateWorkers.push(await spawn('state', `state-${i}`));
+    const route = await spawn('route', 'route');
+    const ingest = await spawn('ingest', 'ingest');
+    marks.push(Date.now());
+    await ingest.waitUntil(
+      'ingest to process every raw message',
+      () => (ingest.latest?.processed ?? 0) >= expected,
+      ctx.timeoutMs,
+    );
+    const canonical = await highWatermarks(kafka, config.TOPIC_CANONICAL);
+    await route.waitUntil(
+      'route to read every canonical record',
+      () => caughtUp(canonical, route.latest?.positions ?? {}, config.TOPIC_CANONICAL),
+      ctx.timeoutMs,
+    );
+    // Handovers land after the route's last record: read the ends until they stop moving.
+    for (;;) {
+      const resolved = await highWatermarks(kafka, config.TOPIC_RESOLVED);
+      const positions = () => Object.assign({}, ...stateWorkers.map((w) => w.latest?.positions ?? {}));
+      await stateWorkers[0]!.waitUntil(
+        'the state step to read every resolved record',
+        () => caughtUp(resolved, positions(), config.TOPIC_RESOLVED),
+        ctx.timeoutMs,
+      );
+      const again = await highWatermarks(kafka, config.TOPIC_RESOLVED);
+      if ([...again].every(([p, end]) => resolved.get(p) === end)) break;
+    }
+    const doneAtMs = Date.now();
+    marks.push(doneAtMs);
+    const stack = cpuSpent(before, snapshotStackCpu(ctx.pids));
+    const firstAtMs = ingest.latest!.firstAtMs!;
+    const stats = [await ingest.stop(), await route.stop()];
+    for (const w of stateWorkers) stats.push(await w.stop());
+    marks.push(Date.now());
+    const drained = result('ours', expected, firstAtMs, doneAtMs, stats, stack, marks);
+    // One entry per state process (the roles repeat): state-0, state-1, ...
+    stats.forEach((w, i) => {
+      if (w.role === 'state') {
+        delete drained.cpuSeconds['state'];
+        drained.cpuSeconds[`state-${i - 2}`] = w.cpuUserSeconds + w.cpuSystemSeconds;
+      }
+    });
+    return drained;
+  } finally {
+    for (const w of started) w.kill();
+  }
+}

@@ -9,6 +9,8 @@ import { startIngestService } from '../ingest/ingest-service.ts';
 import { startJourneyService } from '../journey/journey-service.ts';
 import type { JourneyService } from '../journey/journey-service.ts';
 import { serializeState } from '../journey/serialize-state.ts';
+import { startRouteService } from '../journey/route-service.ts';
+import { startStateService } from '../journey/state-service.ts';
 import { percentile } from './bench-stats.ts';
 import type { WorkerProgress } from './worker-progress.ts';
 import type { StateStats } from './worker-protocol.ts';
@@ -47,7 +49,7 @@ export function stateStatsOf(journey: JourneyService): StateStats {
 }
 
 export async function startPipelineStage(
-  stage: 'ingest' | 'journey',
+  stage: 'ingest' | 'journey' | 'route' | 'state',
   config: PipelineConfig,
   log: Logger,
   progress: WorkerProgress,
@@ -56,6 +58,16 @@ export async function startPipelineStage(
     const ingest = await startIngestService(config, log, createMetrics(false));
     followBatches(ingest.consumer, progress);
     return { stop: () => ingest.stop(), stateStats: () => null, joined: ingest.joined };
+  }
+  if (stage === 'route') {
+    const route = await startRouteService(config, log, createMetrics(false));
+    followBatches(route.consumer, progress, config.TOPIC_CANONICAL);
+    return { stop: () => route.stop(), stateStats: () => null, joined: route.joined };
+  }
+  if (stage === 'state') {
+    const state = await startStateService(config, log, createMetrics(false));
+    followBatches(state.consumer, progress, config.TOPIC_RESOLVED);
+    return { stop: () => state.stop(), stateStats: () => null, joined: state.joined };
   }
   const journey = await startJourneyService(config, log, createMetrics(false));
   followBatches(journey.consumer, progress, config.TOPIC_CANONICAL);

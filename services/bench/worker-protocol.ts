@@ -1,7 +1,7 @@
 // The messages between the benchmark's main process and the process under measurement (one
 // child process per consumer: B0, B1, B2, the ingest stage, the journey stage), over Node IPC.
 
-export type WorkerRole = 'consume' | 'passthrough' | 'clickhouse' | 'ingest' | 'journey';
+export type WorkerRole = 'consume' | 'passthrough' | 'clickhouse' | 'ingest' | 'journey' | 'route' | 'state';
 
 export interface WorkerArgs {
   role: WorkerRole;

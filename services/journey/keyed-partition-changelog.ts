@@ -10,6 +10,7 @@ import type { Held, KeyedPartition } from './keyed-partition.ts';
 import type { KeyKind } from './route-resolved.ts';
 import { deserializeState, serializeState } from './serialize-state.ts';
 import type { Sweep } from './sweep-timers-step.ts';
+import type { PersonErasure } from '../identity/person-erasure.ts';
 
 export const WAITING_PREFIX = '__waiting__/';
 export const HELD_PREFIX = '__held__/';
@@ -22,7 +23,7 @@ type HeldJson =
   | { k: 'move'; to: string; toKind: KeyKind }
   | { k: 'expect'; from: string; toKind: KeyKind }
   | { k: 'drop' }
-  | { k: 'forget'; persons: string[] };
+  | { k: 'forget'; erasure: PersonErasure };
 
 function heldJson(h: Held): HeldJson {
   switch (h.kind) {
@@ -37,7 +38,7 @@ function heldJson(h: Held): HeldJson {
     case 'drop':
       return { k: 'drop' };
     case 'forget':
-      return { k: 'forget', persons: h.persons };
+      return { k: 'forget', erasure: h.erasure };
   }
 }
 
@@ -54,11 +55,14 @@ function heldOf(j: HeldJson): Held {
     case 'drop':
       return { kind: 'drop' };
     case 'forget':
-      return { kind: 'forget', persons: j.persons };
+      return { kind: 'forget', erasure: j.erasure };
   }
 }
 
-/** What the changelog holds of each waiting key: its wait's number and how many held records. */
+/** What the changelog holds of each waiting key: its wait's number and how many held records.
+ *  Updated when the changelog is flushed, before the batch commits: correct because a batch that
+ *  does not commit always drops the partition object and restores a new one (state-service.ts),
+ *  never retries with the same object. */
 const persisted = new WeakMap<KeyedPartition, Map<string, { gen: number; count: number }>>();
 const persistedOf = (p: KeyedPartition): Map<string, { gen: number; count: number }> => {
   let map = persisted.get(p);

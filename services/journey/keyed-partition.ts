@@ -25,7 +25,7 @@ export type Held =
   | { kind: 'move'; to: string; toKind: KeyKind }
   | { kind: 'expect'; from: string; toKind: KeyKind }
   | { kind: 'drop' }
-  | { kind: 'forget'; persons: string[] };
+  | { kind: 'forget'; erasure: PersonErasure };
 
 export interface Waiting {
   from: string;
@@ -94,7 +94,7 @@ export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, s
           if (forgotten !== state) putState(p.store, forgotten);
         }
       for (const [key, waiting] of p.waiting) {
-        waiting.held.push({ kind: 'forget', persons });
+        waiting.held.push({ kind: 'forget', erasure: record.erasure });
         p.heldDirty.add(`waiting:${key}`);
       }
       step.erase(record.erasure);
@@ -177,7 +177,7 @@ function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void 
       return;
     case 'forget': {
       const state = store.states.get(key);
-      const forgotten = state && forgetPersonInState(state, item.persons);
+      const forgotten = state && forgetPersonInState(state, item.erasure.person_ids);
       if (state && forgotten !== state) putState(store, forgotten!);
       return;
     }
@@ -209,8 +209,15 @@ function receive(p: KeyedPartition, key: string, state: AccountState | null, ste
   p.waiting.delete(key);
   p.heldDirty.add(`waiting:${key}`);
   if (state) foldInto(p.store, state, key, waiting.toKind, step.ctx.map);
+  // Held events and sweeps replayed now, before a held forget, write their rows in this batch,
+  // after the partition's first erasure of that deletion: it erases again, and the batch's rows
+  // that name the person are left out (state-service.ts).
+  let wroteRows = false;
   for (let i = 0; i < waiting.held.length; i++) {
-    run(p, key, waiting.held[i]!, step);
+    const item = waiting.held[i]!;
+    run(p, key, item, step);
+    if (item.kind === 'event' || item.kind === 'sweep') wroteRows = true;
+    if (item.kind === 'forget' && wroteRows) step.erase(item.erasure);
     const again = p.waiting.get(key);
     if (again) {
       again.held.push(...waiting.held.slice(i + 1));

@@ -29,6 +29,11 @@ export interface StateBatchResult extends JourneyBatchResult {
   erasures: PersonErasure[];
 }
 
+/** Once per deletion and batch, however many held keys replay it. */
+function addErasure(result: StateBatchResult, erasure: PersonErasure): void {
+  if (!result.erasures.some((e) => e.command_id === erasure.command_id)) result.erasures.push(erasure);
+}
+
 export function processStateBatch(
   messages: readonly ConsumedMessage[],
   partition: KeyedPartition,
@@ -55,7 +60,7 @@ export function processStateBatch(
     out: step,
     send: (handover: Parameters<typeof encodeResolvedRecord>[1]) =>
       result.messages.push(...encodeResolvedRecord(topology.resolved, handover)),
-    erase: (erasure: PersonErasure) => result.erasures.push(erasure),
+    erase: (erasure: PersonErasure) => addErasure(result, erasure),
   };
   for (const message of messages) {
     // Already applied before a crash (the checkpoint is written after every output): skip.
@@ -133,7 +138,7 @@ export function processStateTick(
     sweepIntervalMs: topology.sweepIntervalMs,
     out: step,
     send: (handover) => result.messages.push(...encodeResolvedRecord(topology.resolved, handover)),
-    erase: (erasure) => result.erasures.push(erasure),
+    erase: (erasure) => addErasure(result, erasure),
   });
   if (!ticked) return null;
   emitStateOutputs(partition.store, step, topology, result, resolvedPartition, () =>

@@ -73,31 +73,38 @@ export async function startStateService(
   // Each group join starts a new generation: a restore begun for an older assignment keeps nothing.
   let generation = 0;
   let restoring: Promise<void> | null = null;
+  /** One read of the missing partitions' changelogs; false when a group join came meanwhile. */
+  const restoreOnce = async (): Promise<boolean> => {
+    const gen = generation;
+    const missing = assigned.filter((p) => !parts.has(p));
+    if (missing.length === 0) return true;
+    const restored = new Map(missing.map((p) => [p, createKeyedPartition()]));
+    const applied = await readChangelog(
+      kafka,
+      config.TOPIC_JOURNEY_CHANGELOG,
+      (entry) =>
+        applyKeyedChangelog(
+          restored.get(entry.partition)!,
+          entry.key,
+          entry.value === null ? null : entry.value.toString('utf8'),
+        ),
+      undefined,
+      missing,
+    );
+    if (gen !== generation) return false;
+    for (const [p, part] of restored) {
+      parts.set(p, finishKeyedRestore(part));
+      replaying.add(p);
+      metrics.unreadableStates.inc(part.store.unreadableStates);
+    }
+    stageLog.info({ partitions: missing, applied }, 'journey partitions restored');
+    return true;
+  };
+  // Shared by the group join and the batches; a join during a read reads again for the new
+  // assignment (a restore begun for an older one keeps nothing, and no batch may come to ask).
   const restoreMissing = (): Promise<void> => {
     restoring ??= (async () => {
-      const gen = generation;
-      const missing = assigned.filter((p) => !parts.has(p));
-      if (missing.length === 0) return;
-      const restored = new Map(missing.map((p) => [p, createKeyedPartition()]));
-      const applied = await readChangelog(
-        kafka,
-        config.TOPIC_JOURNEY_CHANGELOG,
-        (entry) =>
-          applyKeyedChangelog(
-            restored.get(entry.partition)!,
-            entry.key,
-            entry.value === null ? null : entry.value.toString('utf8'),
-          ),
-        undefined,
-        missing,
-      );
-      if (gen !== generation) return;
-      for (const [p, part] of restored) {
-        parts.set(p, finishKeyedRestore(part));
-        replaying.add(p);
-        metrics.unreadableStates.inc(part.store.unreadableStates);
-      }
-      stageLog.info({ partitions: missing, applied }, 'journey partitions restored');
+      while (!(await restoreOnce()));
     })().finally(() => (restoring = null));
     return restoring;
   };
@@ -175,8 +182,9 @@ export async function startStateService(
       generation++;
       parts.clear();
       producers.retain(assignment);
-      // Restored now rather than at the partition's next batch, which may be long in coming.
-      void restoreMissing().catch((err: unknown) =>
+      // Restored now rather than at the partition's next batch, which may be long in coming —
+      // after the batch in flight, if any: a restore beside it would miss what it commits.
+      void exclusive(() => restoreMissing()).catch((err: unknown) =>
         stageLog.warn({ err }, 'journey partitions not restored yet; retried at their next batch'),
       );
     },
@@ -192,8 +200,6 @@ export async function startStateService(
           // Below the floor: committed by the partition's previous owner after our fetch began.
           const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
           if (messages.length === 0) return;
-          // A restore in flight may be an older assignment's: wait for it, then restore what is missing.
-          await restoring?.catch(() => undefined);
           await restoreMissing();
           const part = parts.get(partition);
           if (!part) throw new Error(`resolved partition ${partition} is not assigned to this member`);

@@ -6,9 +6,10 @@
 // (last fault ended -> everything processed). The negative controls must fail the same checks.
 //
 //   node services/chaos/chaos-main.ts [--profile reduced|full] [--only kill9,clickhouse_down]
+//                                     [--topology single|partitioned]
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { passes, runScenario } from './chaos-run.ts';
-import type { RunFigures } from './chaos-run.ts';
+import type { RunFigures, RunOptions } from './chaos-run.ts';
 import { PROFILES, scenarios } from './chaos-scenarios.ts';
 import { startStack } from './stack-control.ts';
 
@@ -65,23 +66,28 @@ export async function runSuite(
   profileName: 'reduced' | 'full',
   only: string[] | null,
   log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  topology: RunOptions['topology'] = 'single',
 ): Promise<SuiteResult> {
   const profile = PROFILES[profileName];
   const runId = Date.now().toString(36);
   const startMs = Date.now() - 25 * 86_400_000;
   const all = scenarios(profile);
-  const chosen = all.filter((s) => s.name === 'undisturbed' || only === null || only.includes(s.name));
+  const chosen = all.filter(
+    (s) =>
+      (s.name === 'undisturbed' || only === null || only.includes(s.name)) &&
+      (s.topology === undefined || s.topology === topology),
+  );
   const figures: RunFigures[] = [];
   let baseline: Map<string, string> | null = null;
   try {
     for (const scenario of chosen) {
       log(
-        `chaos ${profile.name}: ${scenario.name} (${profile.events} events at ${profile.ratePerSecond}/s) ...`,
+        `chaos ${profile.name}, ${topology}: ${scenario.name} (${profile.events} events at ${profile.ratePerSecond}/s) ...`,
       );
       const started = Date.now();
       const f = await runScenario(
         scenario,
-        { events: profile.events, ratePerSecond: profile.ratePerSecond, seed: 7, runId, startMs },
+        { events: profile.events, ratePerSecond: profile.ratePerSecond, seed: 7, runId, startMs, topology },
         baseline,
       );
       if (scenario.name === 'undisturbed') baseline = f.state;
@@ -105,7 +111,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const profile = (arg('--profile') ?? 'full') as 'reduced' | 'full';
   const only = arg('--only')?.split(',') ?? null;
-  const result = await runSuite(profile, only);
+  const topology = arg('--topology') ?? 'single';
+  if (topology !== 'single' && topology !== 'partitioned')
+    throw new Error(`--topology ${topology}: single or partitioned`);
+  const result = await runSuite(profile, only, undefined, topology);
   const table = formatTable(result.figures);
   process.stdout.write(
     `\n${table}\n\n${result.ok ? `chaos: every guarantee held; ${result.figures.filter((f) => f.scenario.startsWith('control_')).length} negative control(s) failed the checks, as they must` : 'chaos: FAILED'}\n`,

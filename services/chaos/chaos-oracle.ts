@@ -7,6 +7,7 @@ import { isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
+import { CONTROL_HEADER } from '../journey/resolved-record-codec.ts';
 
 export interface StoredEvents {
   rows: number;
@@ -49,7 +50,8 @@ export interface TopicCount {
   distinct: number;
 }
 
-/** Every committed message of a topic holding canonical Avro events, by event id. Reads until
+/** Every committed message of a topic holding canonical Avro events, by event id (markers and
+ *  the partitioned journey's control records aside). Reads until
  *  `expectedDistinct` ids were seen and every partition is at its end (lag <= 1: the commit marker). */
 export async function countTopicEvents(
   kafka: Kafka,
@@ -72,7 +74,9 @@ export async function countTopicEvents(
     await consumer.run({
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
-          if (!m.value || m.value.length < 5 || isWatermarkMarker(m.headers)) continue;
+          // Partitioned, the resolved topic also carries the route's moves and the handovers.
+          if (!m.value || m.value.length < 5 || isWatermarkMarker(m.headers) || m.headers?.[CONTROL_HEADER])
+            continue;
           messages++;
           ids.add((type.fromBuffer(m.value.subarray(5)) as { event_id: string }).event_id);
         }

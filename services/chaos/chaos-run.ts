@@ -37,6 +37,10 @@ export interface Scenario {
   duplicates?: number;
   journeys?: number;
   ingests?: number;
+  /** Route stage instances (partitioned; one writer, the others standbys). */
+  routes?: number;
+  /** Only meaningful in this topology (the suite skips it in the other). */
+  topology?: RunOptions['topology'];
 }
 
 export interface RunFigures {
@@ -61,15 +65,25 @@ export interface RunOptions {
   runId: string;
   /** Event time of the stream's first message: the same for every scenario of a suite. */
   startMs: number;
+  /** The journey's topology (JOURNEY_TOPOLOGY); partitioned adds the route stage's process. */
+  topology: PipelineConfig['JOURNEY_TOPOLOGY'];
 }
 
-function chaosEnv(base: Record<string, string | undefined>, prefix: string, scenario: Scenario) {
+function chaosEnv(
+  base: Record<string, string | undefined>,
+  prefix: string,
+  scenario: Scenario,
+  topology: RunOptions['topology'],
+) {
   return {
     // The benchmark's naming: every topic, group and the database named after the run.
     ...runEnv(base, prefix, prefix),
     // One raw partition: the canonical order is the produce order, so an undisturbed run and a
     // disturbed one see the same event order and must end in the same state.
     TOPIC_PARTITIONS: '1',
+    JOURNEY_TOPOLOGY: topology,
+    // Partitioned: two resolved partitions, so the faults meet the handovers between them.
+    TOPIC_RESOLVED_PARTITIONS: topology === 'partitioned' ? '2' : '0',
     PII_HMAC_KEY: base.PII_HMAC_KEY ?? 'chaos-suite-pii-key-not-a-secret',
     LOG_LEVEL: 'warn',
     // A killed instance's partitions move on after 10 s instead of 30 s.
@@ -99,7 +113,7 @@ export async function runScenario(
 ): Promise<RunFigures> {
   mkdirSync(LOG_DIR, { recursive: true });
   const prefix = `chaos.${options.runId}.${scenario.name}`;
-  const env = chaosEnv(process.env, prefix, scenario);
+  const env = chaosEnv(process.env, prefix, scenario, options.topology);
   const config = loadConfig(env);
   await prepare(config);
   const kafka = createKafka(config, 'chaos-driver');
@@ -111,6 +125,8 @@ export async function runScenario(
   const notes: string[] = [];
   const clickhouse = createClickHouse(config);
   try {
+    const partitioned = options.topology === 'partitioned';
+    if (partitioned) for (let i = 0; i < (scenario.routes ?? 1); i++) processes.start('route', i);
     for (let i = 0; i < (scenario.journeys ?? 1); i++) processes.start('journey', i);
     for (let i = 0; i < (scenario.ingests ?? 1); i++) processes.start('ingest', i);
 
@@ -143,7 +159,12 @@ export async function runScenario(
     await producer.disconnect();
     const faultsEnded = Date.now();
 
-    // Drained: both groups at the end of their topics (a stage that exited is started again).
+    // Drained: every group at the end of its topics (a stage that exited is started again).
+    const journeyAtEnd = async (): Promise<boolean> =>
+      partitioned
+        ? (await groupAtEnd(kafka, config.ROUTE_GROUP_ID, [config.TOPIC_CANONICAL])) &&
+          (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
+        : groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]);
     const deadline = Date.now() + 600_000;
     const inputs = new InputsIdleProbe(kafka, config.TOPIC_CANONICAL);
     // Stopped whatever happens: a probe left running keeps the process (and the test) alive.
@@ -151,21 +172,20 @@ export async function runScenario(
       for (;;) {
         processes.restartExited();
         const ingestDone = await groupAtEnd(kafka, config.INGEST_GROUP_ID, [config.TOPIC_BEHAVIOR]);
-        const journeyDone =
-          ingestDone && (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]));
+        const journeyDone = ingestDone && (await journeyAtEnd());
         // Everything stored, and time as far as the data takes it: the markers say the raw partition
         // is idle and the journey has read them (else two runs' states are compared mid-way).
         if (
           journeyDone &&
           (await storedEvents(clickhouse)).events >= sent &&
           (await inputs.allIdle()) &&
-          (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+          (await journeyAtEnd())
         )
           break;
         if (journeyDone && scenario.negativeControl) {
           // A broken run may never store everything: settled twice in a row is the end.
           await wait(2_000);
-          if (await groupAtEnd(kafka, config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) break;
+          if (await journeyAtEnd()) break;
         }
         if (Date.now() > deadline) {
           notes.push('did not drain within 10 minutes');

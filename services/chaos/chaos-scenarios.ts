@@ -6,7 +6,7 @@ import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
 import { storedEvents } from './chaos-oracle.ts';
 import { Rng } from '../workload/prng.ts';
-import { partitionOwner } from './partition-owner.ts';
+import { partitionOwners } from './partition-owner.ts';
 import type { Role } from './pipeline-processes.ts';
 import type { Scenario } from './chaos-run.ts';
 import { freezeService, startStack, stopService, thawService } from './stack-control.ts';
@@ -26,36 +26,46 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 type Ctx = Parameters<Scenario['faults']>[0];
 
-/** The instance that owns the stage's input partition (the ingest: the behavior partition). */
+/** The instances that own the stage's input partitions (the ingest: the behavior partition). */
+const owners =
+  (ctx: Ctx, role: Role = 'journey') =>
+  async (): Promise<number[] | undefined> =>
+    (await partitionOwners(
+      createKafka(ctx.config, 'chaos-probe'),
+      {
+        journey: ctx.config.JOURNEY_GROUP_ID,
+        route: ctx.config.ROUTE_GROUP_ID,
+        ingest: ctx.config.INGEST_GROUP_ID,
+      }[role],
+      role,
+      role === 'ingest' ? ctx.config.TOPIC_BEHAVIOR : undefined,
+    )) ?? undefined;
+
+/** One instance that owns input partitions of the stage. */
 const owner =
   (ctx: Ctx, role: Role = 'journey') =>
   async (): Promise<number | undefined> =>
-    (await partitionOwner(
-      createKafka(ctx.config, 'chaos-probe'),
-      role === 'journey' ? ctx.config.JOURNEY_GROUP_ID : ctx.config.INGEST_GROUP_ID,
-      role,
-      role === 'journey' ? undefined : ctx.config.TOPIC_BEHAVIOR,
-    )) ?? undefined;
+    (await owners(ctx, role)())?.[0];
 
-/** The owner of the stage's input is stalled (SIGSTOP, not dead) until its session expires and a
- *  standby owns the partition, then resumes in the middle of whatever it was doing — a fetch, a
+/** The owner of the stage's input is stalled (SIGSTOP, not dead) until its session expires and the
+ *  others own its partitions, then resumes in the middle of whatever it was doing — a fetch, a
  *  batch, an insert, a transaction — as a zombie. */
 async function stallOwner(ctx: Ctx, role: Role, afterMs: number): Promise<void> {
   await wait(afterMs);
   const stalled = await until(`a ${role} owner`, owner(ctx, role));
   const pid = ctx.processes.pid(role, stalled)!;
   process.kill(pid, 'SIGSTOP');
-  let standby: number;
+  let standby: number[];
   try {
-    standby = await until('the standby to take over', async () => {
-      const now = await owner(ctx, role)();
-      return now !== undefined && now !== stalled ? now : undefined;
+    standby = await until('the others to take over', async () => {
+      const now = await owners(ctx, role)();
+      return now !== undefined && now.length > 0 && !now.includes(stalled) ? now : undefined;
     });
   } finally {
     process.kill(pid, 'SIGCONT');
   }
   ctx.note(
-    `${role} ${stalled} stalled past the session timeout, ${role} ${standby} took over, the zombie resumed`,
+    `${role} ${stalled} stalled past the session timeout, ${role} ${standby.join(', ')} took over, the zombie resumed`,
   );
 }
 
@@ -93,7 +103,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
 /** kill -9 of one stage at random intervals until the stream is produced (at least twice). */
 async function killLoop(
   ctx: Parameters<Scenario['faults']>[0],
-  role: 'ingest' | 'journey',
+  role: Role,
   everyMs: [number, number],
   seed: number,
 ): Promise<void> {
@@ -116,6 +126,10 @@ export function scenarios(profile: Profile): Scenario[] {
         await Promise.all([
           killLoop(ctx, 'ingest', profile.killEveryMs, 1),
           killLoop(ctx, 'journey', profile.killEveryMs, 2),
+          // Partitioned: the route stage between them too.
+          ...(ctx.config.JOURNEY_TOPOLOGY === 'partitioned'
+            ? [killLoop(ctx, 'route', profile.killEveryMs, 3)]
+            : []),
         ]);
         ctx.note(`${ctx.processes.kills} kill -9`);
       },
@@ -167,6 +181,12 @@ export function scenarios(profile: Profile): Scenario[] {
     },
     { name: 'zombie_journey', journeys: 2, faults: (ctx) => stallOwner(ctx, 'journey', quarter) },
     { name: 'zombie_ingest', ingests: 2, faults: (ctx) => stallOwner(ctx, 'ingest', quarter) },
+    {
+      name: 'zombie_route',
+      topology: 'partitioned',
+      routes: 2,
+      faults: (ctx) => stallOwner(ctx, 'route', quarter),
+    },
     {
       name: 'journeys_join_leave',
       faults: async (ctx) => {

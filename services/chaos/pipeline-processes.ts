@@ -1,5 +1,5 @@
 // The pipeline under test as separate processes, one per stage instance (`journey ingest`,
-// `journey journey`), each with a stable INSTANCE_ID (its Kafka transactional id survives a
+// `journey journey`, partitioned also `journey route`), each with a stable INSTANCE_ID (its Kafka transactional id survives a
 // restart and fences what the killed process left open). A killed instance is started again at
 // once, as an orchestrator would; its output goes to .local/chaos/<run>.log.
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { openSync } from 'node:fs';
 
 const MAIN = new URL('../cli/main.ts', import.meta.url).pathname;
 
-export type Role = 'ingest' | 'journey';
+export type Role = 'ingest' | 'journey' | 'route';
 
 export class PipelineProcesses {
   readonly #env: Record<string, string | undefined>;

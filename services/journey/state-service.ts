@@ -36,6 +36,8 @@ import { allInputsIdle, markersSeen } from './input-watermarks.ts';
 import { writeRows } from '../sink/write-rows.ts';
 import type { StateTopology } from './state-pipeline.ts';
 
+const RESTORE_RETRY_MS = 2_000;
+
 export interface StateService extends RunningConsumer {
   clickhouse: ClickHouseClient;
   /** The resolved partitions this instance holds now, with their keyed states. */
@@ -108,6 +110,23 @@ export async function startStateService(
     })().finally(() => (restoring = null));
     return restoring;
   };
+  // Every assigned partition is kept in memory, not only those with a batch coming: a partition
+  // dropped by a failed batch or tick, or not restored at a join (broker unreachable), is read
+  // again after the work in flight, and again after a pause until it is — else an input at its
+  // end leaves it out of the wall-clock ticks for good.
+  let retry: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const keepRestored = (): void => {
+    if (stopped || retry) return;
+    void exclusive(() => restoreMissing()).catch((err: unknown) => {
+      stageLog.warn({ err }, 'journey partitions not restored yet; retried');
+      retry = setTimeout(() => {
+        retry = null;
+        keepRestored();
+      }, RESTORE_RETRY_MS);
+      retry.unref();
+    });
+  };
   const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
 
   // Batches and wall-clock ticks take turns on the partitions.
@@ -150,7 +169,8 @@ export async function startStateService(
           // The partition holds the tick: restored before its next tick or batch.
           parts.delete(partition);
           if (isFencedError(err)) producers.release(config.TOPIC_RESOLVED, partition);
-          stageLog.error({ err, partition }, 'wall-clock tick failed; the partition is restored first');
+          stageLog.error({ err, partition }, 'wall-clock tick failed; the partition is restored');
+          keepRestored();
         }
       }
     });
@@ -184,9 +204,7 @@ export async function startStateService(
       producers.retain(assignment);
       // Restored now rather than at the partition's next batch, which may be long in coming —
       // after the batch in flight, if any: a restore beside it would miss what it commits.
-      void exclusive(() => restoreMissing()).catch((err: unknown) =>
-        stageLog.warn({ err }, 'journey partitions not restored yet; retried at their next batch'),
-      );
+      keepRestored();
     },
     handler: (batch, control) =>
       exclusive(async () => {
@@ -228,6 +246,7 @@ export async function startStateService(
           if (!committed) {
             parts.delete(partition);
             stageLog.warn({ partition }, 'partition revoked; batch not committed');
+            keepRestored();
             return;
           }
           for (const [key, n] of result.counts) {
@@ -244,7 +263,8 @@ export async function startStateService(
             producers.release(batch.topic, partition);
             await control.heartbeat();
           }
-          stageLog.error({ err, partition }, 'batch failed; not committed, the partition is restored first');
+          stageLog.error({ err, partition }, 'batch failed; not committed, the partition is restored');
+          keepRestored();
           throw err;
         }
       }),
@@ -255,6 +275,8 @@ export async function startStateService(
     clickhouse,
     partitions: () => parts,
     stop: async () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
       if (ticker) clearInterval(ticker);
       await running.stop();
       await turn;

@@ -8,6 +8,7 @@
 // after a restart) is the graph of every event, built from a fraction of them. Last, a GDPR
 // deletion leaves no row naming the person in any table.
 import { test } from 'node:test';
+import pino from 'pino';
 import assert from 'node:assert/strict';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import type { PipelineConfig } from '../../services/shared/config/config.ts';
@@ -51,7 +52,9 @@ test('the journey partitioned by account, scaled 1 -> 3 -> 2 instances mid-strea
     TOPIC_PARTITIONS: '3',
     IDENTITY_RESOLVER: 'on',
   });
-  const log = createLogger('silent');
+  const log = process.env.CHECK_LOG
+    ? createLogger('debug', pino.destination({ dest: process.env.CHECK_LOG, sync: true }))
+    : createLogger('silent');
   // Reference: the single writer in its own group and database over the same canonical topic.
   const single: PipelineConfig = (await freshPipeline({ ...quiet, TOPIC_CANONICAL: config.TOPIC_CANONICAL }))
     .config;
@@ -115,21 +118,47 @@ test('the journey partitioned by account, scaled 1 -> 3 -> 2 instances mid-strea
 
   const raw = [config.TOPIC_BEHAVIOR, config.TOPIC_TICKETS, config.TOPIC_SURVEYS, config.TOPIC_BILLING];
   const parts = () => [...instances.values()].flatMap((s) => [...s.partitions().values()]);
-  await waitFor(
-    'the partitioned run at the end of its input, every raw partition idle',
-    async () =>
-      (await groupSettled(config.INGEST_GROUP_ID, raw)) &&
-      (await groupSettled(config.ROUTE_GROUP_ID, [config.TOPIC_CANONICAL])) &&
-      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])) &&
+  // What the last probe saw, in the timeout's message: which stage or partition is not done.
+  let seen = '';
+  const settled = async (): Promise<boolean> => {
+    const groups = {
+      ingest: await groupSettled(config.INGEST_GROUP_ID, raw),
+      route: await groupSettled(config.ROUTE_GROUP_ID, [config.TOPIC_CANONICAL]),
+      state: await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]),
+    };
+    const owned = [...instances].map(([name, s]) => `${name}:[${[...s.partitions().keys()].join(',')}]`);
+    const busy = parts().flatMap((p, i) =>
+      markersSeen(p.store.inputs) && allInputsIdle(p.store.inputs)
+        ? []
+        : [
+            `part ${i}: ${[...p.store.inputs].map(
+              ([c, sources]) =>
+                `${c}{${[...sources]
+                  .filter(([, m]) => !m.idle)
+                  .map(([s]) => s)
+                  .join(' ')}}`,
+            )}`,
+          ],
+    );
+    seen = `${JSON.stringify(groups)} owned ${owned.join(' ')} not idle ${busy.join('; ') || '-'}`;
+    return (
+      groups.ingest &&
+      groups.route &&
+      groups.state &&
       parts().length === 3 &&
-      parts().every((p) => markersSeen(p.store.inputs) && allInputsIdle(p.store.inputs)) &&
+      busy.length === 0 &&
       // Settled again: the idle markers were forwarded and applied, nothing sent since.
       (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
-        ? true
-        : undefined,
+    );
+  };
+  await waitFor(
+    'the partitioned run at the end of its input, every raw partition idle',
+    async () => ((await settled()) ? true : undefined),
     180_000,
     250,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; last seen: ${seen}`);
+  });
 
   await waitFor(
     'the single-writer run',

@@ -166,6 +166,11 @@ export const CONFIG_VARIABLES = {
   ],
   IDENTITY_MAX_ACCOUNTS_PER_PERSON: [int(1), '50', 'Account memberships per person.'],
   TOPIC_PARTITIONS: [int(1), '6', 'Partitions for topics created by `journey topics`.'],
+  TOPIC_RESOLVED_PARTITIONS: [
+    int(0),
+    '0',
+    'Partitions of TOPIC_RESOLVED (and, with JOURNEY_TOPOLOGY=partitioned, of the journey changelog): at most this many journey instances share the state step. 0 = TOPIC_PARTITIONS. Set before the first run: the route stage places accounts by partition count.',
+  ],
   INGEST_GROUP_ID: [name, 'journey-ingest', 'Consumer group of the ingest stage.'],
   KAFKA_SESSION_TIMEOUT_MS: [
     int(6000),

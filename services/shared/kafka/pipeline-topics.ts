@@ -9,6 +9,7 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
   const partitions = config.TOPIC_PARTITIONS;
+  const resolved = config.TOPIC_RESOLVED_PARTITIONS || partitions;
   // Raw topics accept messages up to twice the ingest limit, so an oversized message arrives and is
   // dead-lettered with its reason (message_too_large) instead of being refused at produce time;
   // the DLQ holds the original bytes plus headers, so it takes a little more again.
@@ -36,7 +37,7 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
       maxMessageBytes: rawMax + 65_536,
       logAppendTime: true,
     },
-    { topic: config.TOPIC_RESOLVED, partitions, retentionMs: WEEK_MS, logAppendTime: true },
+    { topic: config.TOPIC_RESOLVED, partitions: resolved, retentionMs: WEEK_MS, logAppendTime: true },
     { topic: config.TOPIC_IDENTITY_CHANGES, partitions, retentionMs: 4 * WEEK_MS, logAppendTime: true },
     // Co-partitioned with the canonical topic: changelog partition p holds input partition p's checkpoint.
     {
@@ -47,7 +48,7 @@ export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
     // Co-partitioned with what the journey consumes: the canonical topic, or (partitioned) the resolved one.
     {
       topic: config.TOPIC_JOURNEY_CHANGELOG,
-      partitions: config.JOURNEY_TOPOLOGY === 'partitioned' ? partitions : config.TOPIC_CANONICAL_PARTITIONS,
+      partitions: config.JOURNEY_TOPOLOGY === 'partitioned' ? resolved : config.TOPIC_CANONICAL_PARTITIONS,
       compacted: true,
     },
     // One writer reads the links in one order; its table is read whole by every reader.

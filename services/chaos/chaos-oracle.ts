@@ -5,6 +5,7 @@
 // versioned snapshot) to compare with an undisturbed run.
 import { isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { CONTROL_HEADER } from '../journey/resolved-record-codec.ts';
@@ -67,7 +68,10 @@ export async function countTopicEvents(
   await admin.connect();
   const partitions = (await admin.fetchTopicOffsets(topic)).filter((p) => p.high !== p.low);
   await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: `chaos-oracle-${topic}-${Date.now()}`, readUncommitted: false });
+  const consumer = kafka.consumer({
+    groupId: `chaos-oracle-${topic}-${randomUUID()}`,
+    readUncommitted: false,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

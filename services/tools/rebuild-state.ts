@@ -7,6 +7,9 @@
 // Safe by construction, in this order:
 //   1. refuse while the journey group has members (a running replica would keep writing the old
 //      state), or when the changelogs would not be co-partitioned with the canonical topic;
+//      partitioned (JOURNEY_TOPOLOGY), the route group reads the canonical topic and the journey
+//      group the resolved one: both must be empty, and the resolved topic (the old routing) is
+//      recreated with the changelogs, the journey group set to its start after step 4;
 //   2. reset the group's offsets on the canonical and identity-commands topics to the earliest
 //      (the broker itself refuses this for a group with members);
 //   3. read the GDPR deletion tombstones from the identity changelog (hashes, never identifiers):
@@ -31,21 +34,28 @@ import type { Logger } from '../shared/telemetry/logger.ts';
 
 export interface RebuildStateOptions {
   kafka: Kafka;
-  /** JOURNEY_GROUP_ID */
+  /** The group reading the canonical topic: JOURNEY_GROUP_ID, or ROUTE_GROUP_ID when partitioned. */
   groupId: string;
   canonicalTopic: string;
   /** Operator commands (GDPR deletes, merges, splits): replayed with the events. */
   commandsTopic: string;
   /** TOPIC_IDENTITY_CHANGELOG: its deletion tombstones are kept. */
   identityChangelog: string;
-  /** The identity and journey changelogs, as `journey topics` creates them. */
+  /** The identity and journey changelogs (partitioned: and the resolved topic), as `journey topics`
+   *  creates them. Single: each must have the canonical topic's partitions. */
   changelogs: readonly TopicSpec[];
+  /** JOURNEY_TOPOLOGY=partitioned: the state step's group (JOURNEY_GROUP_ID), stopped as well, and
+   *  the resolved topic it reads (one of `changelogs`): recreated empty, the group set to its start.
+   *  The journey changelog follows the resolved topic's partitions, as `journey topics` makes them. */
+  stateGroup?: { groupId: string; resolvedTopic: string };
   log: Logger;
   timeoutMs?: number;
 }
 
 export interface RebuildSummary {
   groupId: string;
+  /** Partitioned: the state step's group, set to the start of the recreated resolved topic. */
+  stateGroupId?: string;
   /** topic -> the offset per partition the group restarts from */
   reset: Record<string, Record<string, string>>;
   recreated: string[];
@@ -115,19 +125,22 @@ async function readTombstones(kafka: Kafka, topic: string): Promise<OutboundMess
 }
 
 export async function rebuildState(options: RebuildStateOptions): Promise<RebuildSummary> {
-  const { kafka, groupId, canonicalTopic, commandsTopic, identityChangelog, changelogs, log } = options;
+  const { kafka, groupId, canonicalTopic, commandsTopic, identityChangelog, changelogs, stateGroup, log } =
+    options;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const names = changelogs.map((s) => s.topic);
+  const groups = [groupId, ...(stateGroup ? [stateGroup.groupId] : [])];
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await assertGroupIdle(admin, groupId);
+    for (const group of groups) await assertGroupIdle(admin, group);
     const existing = new Set(await admin.listTopics());
     for (const input of [canonicalTopic, commandsTopic])
       if (!existing.has(input)) throw new RebuildRefused(`input topic ${input} does not exist`);
     const { topics } = await admin.fetchTopicMetadata({ topics: [canonicalTopic] });
     const canonicalPartitions = topics[0]?.partitions.length ?? 0;
-    for (const spec of changelogs) {
+    // Partitioned, only the identity changelog follows the canonical topic.
+    for (const spec of changelogs.filter((c) => !stateGroup || c.topic === identityChangelog)) {
       if (spec.partitions !== canonicalPartitions)
         throw new RebuildRefused(
           `${spec.topic} would have ${spec.partitions} partition(s) but ${canonicalTopic} has ${canonicalPartitions}: the changelogs are co-partitioned with the canonical topic (set TOPIC_CANONICAL_PARTITIONS=${canonicalPartitions})`,
@@ -152,11 +165,12 @@ export async function rebuildState(options: RebuildStateOptions): Promise<Rebuil
     const tombstones = existing.has(identityChangelog) ? await readTombstones(kafka, identityChangelog) : [];
     log.info({ tombstones: tombstones.length }, 'deletion tombstones read');
 
-    await assertGroupIdle(admin, groupId).catch((err: unknown) => {
-      throw new Error(
-        `${(err as Error).message}. The offsets were reset, the changelogs not deleted: stop it and run again`,
-      );
-    });
+    for (const group of groups)
+      await assertGroupIdle(admin, group).catch((err: unknown) => {
+        throw new Error(
+          `${(err as Error).message}. The offsets were reset, the changelogs not deleted: stop it and run again`,
+        );
+      });
     const present = names.filter((topic) => existing.has(topic));
     if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 });
     await until('the old changelogs are deleted', deadline, async () => {
@@ -177,6 +191,20 @@ export async function rebuildState(options: RebuildStateOptions): Promise<Rebuil
       return (await changelogsReady(admin, changelogs)) ? true : undefined;
     });
     log.info({ created: names }, 'changelogs recreated empty');
+    if (stateGroup) {
+      // The group's offsets on the deleted topic may outlive it: the state step starts at 0.
+      const { groupId: state, resolvedTopic } = stateGroup;
+      const partitions = (await admin.fetchTopicOffsets(resolvedTopic)).map((p) => ({
+        partition: p.partition,
+        offset: p.low,
+      }));
+      await admin.setOffsets({ groupId: state, topic: resolvedTopic, partitions });
+      reset[resolvedTopic] = Object.fromEntries(partitions.map((p) => [String(p.partition), p.offset]));
+      log.info(
+        { groupId: state, topic: resolvedTopic },
+        'state group set to the start of the resolved topic',
+      );
+    }
 
     const producer = await createOutputProducer(kafka);
     try {
@@ -184,7 +212,13 @@ export async function rebuildState(options: RebuildStateOptions): Promise<Rebuil
     } finally {
       await producer.disconnect();
     }
-    return { groupId, reset, recreated: names, tombstonesKept: tombstones.length };
+    return {
+      groupId,
+      ...(stateGroup ? { stateGroupId: stateGroup.groupId } : {}),
+      reset,
+      recreated: names,
+      tombstonesKept: tombstones.length,
+    };
   } finally {
     await admin.disconnect();
   }

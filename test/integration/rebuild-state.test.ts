@@ -3,8 +3,10 @@
 // group; with the stage stopped it empties both changelogs and moves the group back to the start of
 // the canonical topic. The restarted stage then has no state to restore and replays every event —
 // into a fresh ClickHouse database here, so nothing written before the rebuild can stand in for
-// what the replay produced — and its account states equal those before the rebuild.
+// what the replay produced — and its account states equal those before the rebuild. The same with
+// the journey partitioned by account (the route stage's group and the state step's both reset).
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { COMMANDS } from '../../services/cli/commands/index.ts';
@@ -14,6 +16,8 @@ import type { PipelineConfig } from '../../services/shared/config/config.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
+import { startRouteService } from '../../services/journey/route-service.ts';
+import { startStateService } from '../../services/journey/state-service.ts';
 import { migrate } from '../../services/sink/migrate.ts';
 import { produceWorkload } from '../../services/workload/produce-workload.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
@@ -51,9 +55,12 @@ async function runCommand(config: PipelineConfig, argv: string[]): Promise<numbe
   return spec.run({ config, log: createLogger('silent'), args: parsed.args, values: parsed.values });
 }
 
-test('rebuild-state: refuses unless safe, then a replay from empty changelogs reproduces the account states', async (t) => {
-  const p = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '0' });
+async function rebuildCase(t: TestContext, overrides: Record<string, string>): Promise<void> {
+  const p = await runningPipeline(t, { JOURNEY_IDLE_TICK_SECONDS: '0', ...overrides });
   const { config } = p;
+  const partitioned = config.JOURNEY_TOPOLOGY === 'partitioned';
+  // The group reading the canonical topic: the journey's, or partitioned the route stage's.
+  const inputGroup = partitioned ? config.ROUTE_GROUP_ID : config.JOURNEY_GROUP_ID;
   const rawTopics = [config.TOPIC_BEHAVIOR, config.TOPIC_TICKETS, config.TOPIC_SURVEYS, config.TOPIC_BILLING];
   await produceWorkload(config, { profile: 'tiny', seed: 11, endMs: Date.now() });
   await p.settled(rawTopics);
@@ -65,23 +72,25 @@ test('rebuild-state: refuses unless safe, then a replay from empty changelogs re
     before.some((a) => a.stage !== before[0]!.stage),
     'in more than one stage',
   );
-  assert.ok(Number((await highWatermarks(config.TOPIC_JOURNEY_CHANGELOG))[0]) > 0, 'state was checkpointed');
+  const stored = async (topic: string) =>
+    (await highWatermarks(topic)).reduce((n, high) => n + Number(high), 0);
+  assert.ok((await stored(config.TOPIC_JOURNEY_CHANGELOG)) > 0, 'state was checkpointed');
 
   // Without --yes: nothing happens. With the stage running: refused, nothing happens.
   assert.equal(await runCommand(config, []), 2);
   assert.equal(await runCommand(config, ['--yes']), 1);
-  assert.ok(Number((await highWatermarks(config.TOPIC_JOURNEY_CHANGELOG))[0]) > 0, 'changelog untouched');
-  assert.ok(await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]), 'offsets untouched');
+  assert.ok((await stored(config.TOPIC_JOURNEY_CHANGELOG)) > 0, 'changelog untouched');
+  assert.ok(await groupSettled(inputGroup, [config.TOPIC_CANONICAL]), 'offsets untouched');
 
-  await p.journey().stop();
+  await p.stopJourney();
   assert.equal(await runCommand(config, ['--yes']), 0);
-  for (const topic of [config.TOPIC_IDENTITY_CHANGELOG, config.TOPIC_JOURNEY_CHANGELOG])
-    assert.deepEqual(await highWatermarks(topic), ['0'], `${topic} recreated empty`);
-  assert.equal(
-    await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]),
-    false,
-    'group moved back',
-  );
+  const recreated = [
+    config.TOPIC_IDENTITY_CHANGELOG,
+    config.TOPIC_JOURNEY_CHANGELOG,
+    ...(partitioned ? [config.TOPIC_RESOLVED] : []),
+  ];
+  for (const topic of recreated) assert.equal(await stored(topic), 0, `${topic} recreated empty`);
+  assert.equal(await groupSettled(inputGroup, [config.TOPIC_CANONICAL]), false, 'group moved back');
 
   // The rebuilt stage writes into a fresh database: its account states come from the replay alone.
   const rebuilt: PipelineConfig = { ...config, CLICKHOUSE_DATABASE: uniqueName('rebuilt') };
@@ -89,14 +98,32 @@ test('rebuild-state: refuses unless safe, then a replay from empty changelogs re
     database: rebuilt.CLICKHOUSE_DATABASE,
     retentionDays: config.CLICKHOUSE_RETENTION_DAYS,
   });
-  const journey = await startJourneyService(rebuilt, createLogger('silent'), createMetrics(false));
-  t.after(() => journey.stop());
+  const log = createLogger('silent');
+  if (partitioned) {
+    const route = await startRouteService(rebuilt, log, createMetrics(false));
+    t.after(() => route.stop());
+    const state = await startStateService(rebuilt, log, createMetrics(false));
+    t.after(() => state.stop());
+  } else {
+    const journey = await startJourneyService(rebuilt, log, createMetrics(false));
+    t.after(() => journey.stop());
+  }
   await waitFor(
     'the replay of the canonical topic',
-    async () => ((await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) ? true : undefined),
+    async () =>
+      (await groupSettled(inputGroup, [config.TOPIC_CANONICAL])) &&
+      (!partitioned || (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])))
+        ? true
+        : undefined,
     180_000,
     250,
   );
   const after = await accountStates(client, rebuilt.CLICKHOUSE_DATABASE);
   assert.deepEqual(after, before);
-});
+}
+
+test('rebuild-state: refuses unless safe, then a replay from empty changelogs reproduces the account states', (t) =>
+  rebuildCase(t, {}));
+
+test('rebuild-state, the journey partitioned by account: route and state groups reset, the resolved topic recreated, the same account states', (t) =>
+  rebuildCase(t, { JOURNEY_TOPOLOGY: 'partitioned', TOPIC_PARTITIONS: '2' }));

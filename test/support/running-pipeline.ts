@@ -1,5 +1,7 @@
 // A whole pipeline running in the test process on fresh topics and a fresh database: the ingest
-// and journey stages (and the identity resolver when IDENTITY_RESOLVER=on), a ClickHouse client and a producer, all stopped when the test ends.
+// and journey stages (with JOURNEY_TOPOLOGY=partitioned the route stage and one instance of the
+// journey's state step instead of the single writer; and the identity resolver when
+// IDENTITY_RESOLVER=on), a ClickHouse client and a producer, all stopped when the test ends.
 import type { TestContext } from 'node:test';
 import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -11,17 +13,25 @@ import type { PipelineMetrics } from '../../services/shared/telemetry/metrics.ts
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import type { JourneyService } from '../../services/journey/journey-service.ts';
+import { startRouteService } from '../../services/journey/route-service.ts';
+import type { RouteService } from '../../services/journey/route-service.ts';
+import { startStateService } from '../../services/journey/state-service.ts';
+import type { StateService } from '../../services/journey/state-service.ts';
 import { startResolverService } from '../../services/resolver/resolver-service.ts';
 import type { ResolverService } from '../../services/resolver/resolver-service.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { groupSettled, testKafka, waitFor } from './stack.ts';
 import { freshPipeline } from './pipeline.ts';
+import { resolvedPartitions } from '../../services/shared/kafka/pipeline-topics.ts';
 
 export interface RunningPipeline {
   config: PipelineConfig;
   clickhouse: ClickHouseClient;
   producer: Producer;
+  /** The single-writer journey (throws when partitioned: see partitioned()). */
   journey(): JourneyService;
+  /** JOURNEY_TOPOLOGY=partitioned: the route stage and the state step's instance, else null. */
+  partitioned(): { route: RouteService; state: StateService } | null;
   /** The journey stage's Prometheus metrics (of the running instance). */
   journeyMetrics(): PipelineMetrics;
   /** The identity resolver (IDENTITY_RESOLVER=on), else null. */
@@ -30,6 +40,8 @@ export interface RunningPipeline {
   restartResolver(): Promise<ResolverService>;
   /** Stops the journey stage and starts a new instance (state restored from the changelogs). */
   restartJourney(): Promise<JourneyService>;
+  /** Stops the journey stage (both stages when partitioned). */
+  stopJourney(): Promise<void>;
   /** Waits until the pipeline is at the end of its input: the ingest read `rawTopics` to the end,
    * announced every raw partition idle (the journey's watermark then stands at the greatest event
    * time: every timer and stage due is applied), and the journey committed all of it. Without the
@@ -51,8 +63,22 @@ export async function runningPipeline(
   const config = prepared ?? (await freshPipeline(overrides)).config;
   const log = createLogger('silent');
   let journeyMetrics = createMetrics(false);
-  let journey = await startJourneyService(config, log, journeyMetrics);
-  t.after(() => journey.stop());
+  const partitioned = config.JOURNEY_TOPOLOGY === 'partitioned';
+  let journey = partitioned ? null : await startJourneyService(config, log, journeyMetrics);
+  let stages = partitioned
+    ? {
+        route: await startRouteService(config, log, createMetrics(false)),
+        state: await startStateService(config, log, journeyMetrics),
+      }
+    : null;
+  const stopJourney = async (): Promise<void> => {
+    await journey?.stop();
+    await stages?.state.stop();
+    await stages?.route.stop();
+    journey = null;
+    stages = null;
+  };
+  t.after(stopJourney);
   let resolver =
     config.IDENTITY_RESOLVER === 'on' ? await startResolverService(config, log, createMetrics(false)) : null;
   t.after(() => resolver?.stop());
@@ -63,11 +89,35 @@ export async function runningPipeline(
   const producer = testKafka().producer();
   await producer.connect();
   t.after(() => producer.disconnect());
+  // The journey at the end of its input, time as far as the data takes it (the idle markers read).
+  const journeyAtEnd = async (): Promise<boolean> => {
+    if (journey)
+      return (
+        markersSeen(journey.state.accounts.inputs) &&
+        allInputsIdle(journey.state.accounts.inputs) &&
+        (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL]))
+      );
+    if (!stages) return false;
+    const parts = [...stages.state.partitions().values()];
+    return (
+      (await groupSettled(config.ROUTE_GROUP_ID, [config.TOPIC_CANONICAL])) &&
+      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])) &&
+      parts.length === resolvedPartitions(config) &&
+      parts.every((p) => markersSeen(p.store.inputs) && allInputsIdle(p.store.inputs)) &&
+      // Again: the idle markers forwarded and applied, nothing sent since.
+      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
+    );
+  };
   return {
     config,
     clickhouse,
     producer,
-    journey: () => journey,
+    journey: () => {
+      if (!journey) throw new Error(partitioned ? 'partitioned: see partitioned()' : 'journey stopped');
+      return journey;
+    },
+    partitioned: () => stages,
+    stopJourney,
     journeyMetrics: () => journeyMetrics,
     resolver: () => resolver,
     restartResolver: async () => {
@@ -76,7 +126,7 @@ export async function runningPipeline(
       return resolver;
     },
     restartJourney: async () => {
-      await journey.stop();
+      await journey?.stop();
       journeyMetrics = createMetrics(false);
       journey = await startJourneyService(config, log, journeyMetrics);
       return journey;
@@ -86,9 +136,7 @@ export async function runningPipeline(
         'the pipeline at the end of its input, every raw partition idle',
         async () =>
           (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
-          markersSeen(journey.state.accounts.inputs) &&
-          allInputsIdle(journey.state.accounts.inputs) &&
-          (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL])) &&
+          (await journeyAtEnd()) &&
           (resolver === null || (await groupSettled(config.RESOLVER_GROUP_ID, [config.TOPIC_IDENTITY_LINKS])))
             ? true
             : undefined,
@@ -96,11 +144,13 @@ export async function runningPipeline(
         250,
       ).then(() => undefined),
     ticks: async (count, timeoutMs = 60_000) => {
-      const seen = new Set<number>([journey.state.accounts.watermark]);
+      if (!journey) throw new Error('ticks: the single-writer journey only');
+      const single = journey;
+      const seen = new Set<number>([single.state.accounts.watermark]);
       await waitFor(
         `${count} more wall-clock ticks`,
         () => {
-          seen.add(journey.state.accounts.watermark);
+          seen.add(single.state.accounts.watermark);
           return seen.size > count ? true : undefined;
         },
         timeoutMs,

@@ -6,21 +6,28 @@ import type { CommandSpec } from '../command-spec.ts';
 
 export const REBUILD_STATE: CommandSpec = {
   summary:
-    'rebuild journey state from the input (--yes): every journey replica stopped; recreate the changelogs, reset the journey group to the earliest offsets',
+    'rebuild journey state from the input (--yes): every journey (and route) replica stopped; recreate the changelogs (partitioned: and the resolved topic), reset the groups to the earliest offsets',
   usage: '[--yes]',
   options: { yes: { type: 'boolean' } },
   run: async (ctx) => {
     const c = ctx.config;
-    const changelogs = pipelineTopics(c).filter(
-      (spec) => spec.topic === c.TOPIC_IDENTITY_CHANGELOG || spec.topic === c.TOPIC_JOURNEY_CHANGELOG,
-    );
+    const partitioned = c.JOURNEY_TOPOLOGY === 'partitioned';
+    // Partitioned, the resolved topic is derived state too: recreated with the changelogs.
+    const recreated = [
+      c.TOPIC_IDENTITY_CHANGELOG,
+      c.TOPIC_JOURNEY_CHANGELOG,
+      ...(partitioned ? [c.TOPIC_RESOLVED] : []),
+    ];
+    const changelogs = pipelineTopics(c).filter((spec) => recreated.includes(spec.topic));
+    const inputGroup = partitioned ? c.ROUTE_GROUP_ID : c.JOURNEY_GROUP_ID;
     if (ctx.values['yes'] !== true) {
       console.error(
         [
           'journey rebuild-state --yes',
           `  deletes and recreates empty: ${changelogs.map((s) => s.topic).join(', ')}`,
-          `  resets group ${c.JOURNEY_GROUP_ID} to the earliest offsets of ${c.TOPIC_CANONICAL}, ${c.TOPIC_IDENTITY_COMMANDS}`,
-          'Stop every journey replica first (it refuses while the group has members); the next start',
+          `  resets group ${inputGroup} to the earliest offsets of ${c.TOPIC_CANONICAL}, ${c.TOPIC_IDENTITY_COMMANDS}`,
+          ...(partitioned ? [`  sets group ${c.JOURNEY_GROUP_ID} to the start of ${c.TOPIC_RESOLVED}`] : []),
+          `Stop every ${partitioned ? 'route and journey' : 'journey'} replica first (it refuses while a group has members); the next start`,
           'replays the input still in Kafka. Nothing was changed: run again with --yes.',
         ].join('\n'),
       );
@@ -29,7 +36,10 @@ export const REBUILD_STATE: CommandSpec = {
     try {
       const summary = await rebuildState({
         kafka: createKafka(c, `${c.KAFKA_CLIENT_ID}-rebuild-state`, ctx.log),
-        groupId: c.JOURNEY_GROUP_ID,
+        groupId: inputGroup,
+        ...(partitioned
+          ? { stateGroup: { groupId: c.JOURNEY_GROUP_ID, resolvedTopic: c.TOPIC_RESOLVED } }
+          : {}),
         canonicalTopic: c.TOPIC_CANONICAL,
         commandsTopic: c.TOPIC_IDENTITY_COMMANDS,
         identityChangelog: c.TOPIC_IDENTITY_CHANGELOG,

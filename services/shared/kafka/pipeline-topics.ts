@@ -7,9 +7,13 @@ import type { TopicSpec } from './topics.ts';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
+/** The resolved topic's partitions (TOPIC_RESOLVED_PARTITIONS, 0 = TOPIC_PARTITIONS). */
+export const resolvedPartitions = (config: PipelineConfig): number =>
+  config.TOPIC_RESOLVED_PARTITIONS || config.TOPIC_PARTITIONS;
+
 export function pipelineTopics(config: PipelineConfig): TopicSpec[] {
   const partitions = config.TOPIC_PARTITIONS;
-  const resolved = config.TOPIC_RESOLVED_PARTITIONS || partitions;
+  const resolved = resolvedPartitions(config);
   // Raw topics accept messages up to twice the ingest limit, so an oversized message arrives and is
   // dead-lettered with its reason (message_too_large) instead of being refused at produce time;
   // the DLQ holds the original bytes plus headers, so it takes a little more again.

@@ -1,6 +1,7 @@
 // Reads a compacted changelog topic from the beginning up to the high watermarks seen at start,
 // without joining any consumer group's offsets (a throw-away group id), and hands every record to
 // `apply` in partition order. Used to restore state before processing.
+import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 
 export interface ChangelogEntry {
@@ -28,8 +29,11 @@ export async function readChangelog(
       .map((p) => [p.partition, BigInt(p.high)]),
   );
   if (remaining.size === 0) return 0;
+  // A group of its own: two restores of one topic begun in the same millisecond in one process (two
+  // instances of a stage, as the scale-out test runs them) would otherwise share a group, split the
+  // partitions between them and each wait for ever for those the other was given.
   const consumer = kafka.consumer({
-    groupId: `restore-${topic}-${process.pid}-${Date.now()}`,
+    groupId: `restore-${topic}-${process.pid}-${randomUUID()}`,
     allowAutoTopicCreation: false,
   });
   let applied = 0;

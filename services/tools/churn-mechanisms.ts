@@ -2,7 +2,7 @@
 // (services/workload/mechanisms/): each workload replayed through the ingest and journey cores
 // (replay-workload.ts), its churn history written to its own ClickHouse database, then the samples
 // `journey churn evaluate --baselines` reads, compared side by side. `make churn-baselines` prints
-// the table docs/churn.md quotes; test/integration/churn-baselines.test.ts asserts on it.
+// the table docs/churn.md quotes; test/clickhouse/churn-baselines.test.ts asserts on it.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { migrate } from '../sink/migrate.ts';

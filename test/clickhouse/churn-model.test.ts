@@ -7,7 +7,7 @@
 // One split holds out a few dozen accounts with a handful of churners, so one split's AUC swings
 // widely with the split alone. The assertions use the mean over 10 account splits instead.
 // Measured (seed 1, with people_decline): defaults 0.682, fitted 0.695. A coin toss is 0.5; below
-// 0.6 means the signals or the fit broke. test/integration/churn-baselines.test.ts judges the model
+// 0.6 means the signals or the fit broke. test/clickhouse/churn-baselines.test.ts judges the model
 // against naive baselines on workloads this generator does not produce.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -46,8 +46,16 @@ const compose = readYaml<Compose>(COMPOSE_PATH);
 const services = Object.entries(compose.services);
 const pipeline = services.filter(([, s]) => s.build !== undefined);
 const oneShot = (s: ComposeService): boolean => s.restart === 'no';
-const envOf = (s: ComposeService): Record<string, string> =>
-  Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+/** A service's environment as compose interpolates it: `${NAME:-default}` from `vars`, else the default. */
+const envOf = (s: ComposeService, vars: Record<string, string> = {}): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(s.environment ?? {}).map(([k, v]) => [
+      k,
+      String(v).replace(/\$\{([A-Z_][A-Z0-9_]*):?-([^}]*)\}/g, (_, name: string, fallback: string) =>
+        vars[name] ? vars[name] : fallback,
+      ),
+    ]),
+  );
 
 test('the compose file has the stack: Kafka, registry, ClickHouse, the stages, Prometheus, Grafana', () => {
   for (const name of [
@@ -62,7 +70,14 @@ test('the compose file has the stack: Kafka, registry, ClickHouse, the stages, P
     'grafana',
   ])
     assert.ok(compose.services[name], name);
-  assert.deepEqual(pipeline.map(([n]) => n).sort(), ['collector', 'ingest', 'journey', 'migrate', 'topics']);
+  assert.deepEqual(pipeline.map(([n]) => n).sort(), [
+    'collector',
+    'ingest',
+    'journey',
+    'migrate',
+    'route',
+    'topics',
+  ]);
 });
 
 test(`the file is valid against the Compose Specification schema (compose-go ${COMPOSE_GO_VERSION}, as docker compose checks it)`, async () => {
@@ -116,7 +131,7 @@ test('depends_on names existing services with conditions they can meet', () => {
     }
   }
   // The stages start only after the topics exist and ClickHouse is migrated.
-  for (const stage of ['ingest', 'journey']) {
+  for (const stage of ['ingest', 'journey', 'route']) {
     const deps = compose.services[stage]!.depends_on!;
     assert.equal(deps.topics?.condition, 'service_completed_successfully', stage);
     assert.equal(deps.migrate?.condition, 'service_completed_successfully', stage);
@@ -171,6 +186,31 @@ test('the collector: published port, every vendor secret from a mounted file, no
   assert.ok(!s.secrets?.includes('clickhouse_password'), 'the collector never talks to ClickHouse');
 });
 
+test('the partitioned profile: JOURNEY_TOPOLOGY=partitioned reaches every stage, the route runs in that profile only', () => {
+  const stages = pipeline.filter(([, s]) => !oneShot(s));
+  for (const [name, s] of stages) {
+    const mounted = new Map((s.secrets ?? []).map((secret) => [`/run/secrets/${secret}`, STAND_IN_SECRET]));
+    const single = checkPipelineEnv(envOf(s), mounted);
+    const partitioned = checkPipelineEnv(envOf(s, { JOURNEY_TOPOLOGY: 'partitioned' }), mounted);
+    assert.deepEqual([...single.problems, ...partitioned.problems], [], name);
+    assert.equal(single.config!.JOURNEY_TOPOLOGY, 'single', `${name}: single by default`);
+    assert.equal(partitioned.config!.JOURNEY_TOPOLOGY, 'partitioned', name);
+  }
+  const withProfile = (s: ComposeService & { profiles?: string[] }) => s.profiles ?? [];
+  assert.deepEqual(withProfile(compose.services.route!), ['partitioned']);
+  assert.equal(compose.services.route!.command?.[0], 'route');
+  for (const [name, s] of services)
+    if (name !== 'route') assert.deepEqual(withProfile(s), [], `${name} runs in every profile`);
+  // Nothing outside the profile waits for the route: compose would refuse the default profile.
+  for (const [name, s] of services)
+    assert.ok(!('route' in (s.depends_on ?? {})), `${name} depends on the route`);
+  // The route and the journey agree on the journey's group.
+  assert.equal(
+    envOf(compose.services.route!).JOURNEY_GROUP_ID,
+    envOf(compose.services.journey!).JOURNEY_GROUP_ID,
+  );
+});
+
 test('the checks above catch a typo, a bad value and a plain secret', () => {
   const env = { ...envOf(compose.services.ingest!), KAFKA_BROKER: 'kafka:9092', TOPIC_PARTITIONS: 'six' };
   const withPlain = { ...env, PII_HMAC_KEY: 'x'.repeat(32) };
@@ -198,9 +238,16 @@ test('the checks above catch a typo, a bad value and a plain secret', () => {
 test('Prometheus scrapes every stage at its HTTP_PORT (the collector at COLLECTOR_PORT) and loads rule files that exist', () => {
   const prometheus = readYaml<{
     rule_files: string[];
-    scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    scrape_configs: Array<{
+      static_configs?: Array<{ targets: string[] }>;
+      dns_sd_configs?: Array<{ names: string[]; port: number }>;
+    }>;
   }>('deploy/prometheus/prometheus.yml');
-  const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+  const targets = prometheus.scrape_configs.flatMap((c) => [
+    ...(c.static_configs ?? []).flatMap((s) => s.targets),
+    // Found by DNS: a service that runs in one profile only is no target (and no alert) without it.
+    ...(c.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`)),
+  ]);
   for (const [name, s] of pipeline.filter(([, s]) => !oneShot(s))) {
     const port = s.command?.[0] === 'collect' ? envOf(s).COLLECTOR_PORT : envOf(s).HTTP_PORT;
     assert.ok(port, `${name}: its port is set`);

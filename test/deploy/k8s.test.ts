@@ -1,4 +1,4 @@
-// k8s/: the base and the production overlay are rendered (test/deploy/kustomize-render.ts), every
+// k8s/: the base, the production overlay and the partitioned one are rendered (test/deploy/kustomize-render.ts), every
 // object is validated against the Kubernetes / KEDA / Prometheus Operator OpenAPI schemas
 // (npm kubernetes-models), and what the schemas cannot know is checked against the code: every
 // pipeline container's environment passes the config schema with the files it mounts, probes hit
@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COMMANDS } from '../../services/cli/commands/index.ts';
+import { resolvedPartitions } from '../../services/shared/kafka/pipeline-topics.ts';
 import { parseJourneyMap } from '../../services/journey/journey-map.ts';
 import { parseChurnConfig } from '../../services/churn/churn-config-file.ts';
 import {
@@ -41,6 +42,9 @@ for (const [label, dir] of RENDERINGS) {
       ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind),
     );
     const pods = workloads.map((o) => [o, podSpecOf(o) as unknown as PodSpec] as const);
+    // The journey partitioned by account (k8s/overlays/partitioned): a route StatefulSet, and the
+    // journey scaled by KEDA.
+    const partitioned = dir.endsWith('/partitioned');
 
     test('renders the expected objects', () => {
       const kinds = r.objects.map((o) => `${o.kind}/${o.metadata.name.replace(/-[0-9a-f]{10}$/, '')}`).sort();
@@ -62,6 +66,9 @@ for (const [label, dir] of RENDERINGS) {
         'ConfigMap/journey-pipeline-env',
         'ConfigMap/journey-maps',
         'ConfigMap/journey-churn',
+        ...(partitioned
+          ? ['StatefulSet/route', 'Service/route', 'PodDisruptionBudget/route', 'ScaledObject/journey']
+          : []),
       ])
         assert.ok(kinds.includes(want), `${want} in ${kinds.join(', ')}`);
     });
@@ -186,7 +193,12 @@ for (const [label, dir] of RENDERINGS) {
       const scraped = r.objects.filter(
         (o) => o.kind === 'Service' && matches(monitor.selector.matchLabels, o.metadata.labels ?? {}),
       );
-      assert.deepEqual(scraped.map((s) => s.metadata.name).sort(), ['collector', 'ingest', 'journey']);
+      assert.deepEqual(scraped.map((s) => s.metadata.name).sort(), [
+        'collector',
+        'ingest',
+        'journey',
+        ...(partitioned ? ['route'] : []),
+      ]);
       for (const e of monitor.endpoints) {
         assert.equal(e.path, '/metrics');
         for (const s of scraped)
@@ -216,13 +228,54 @@ for (const [label, dir] of RENDERINGS) {
       assert.equal(kafka.metadata.consumerGroup, config.INGEST_GROUP_ID);
       assert.ok(scaled.maxReplicaCount <= config.TOPIC_PARTITIONS, 'no more replicas than raw partitions');
       assert.ok(Number(kafka.metadata.lagThreshold) > 0);
-      // The journey stage is a single writer per partition group: never autoscaled.
-      assert.ok(
-        !r.objects.some(
-          (o) => o.kind === 'ScaledObject' && (o.spec as typeof scaled).scaleTargetRef.name === 'journey',
-        ),
-      );
+      // The single-writer journey is one writer per partition group: never autoscaled.
+      if (!partitioned)
+        assert.ok(
+          !r.objects.some(
+            (o) => o.kind === 'ScaledObject' && (o.spec as typeof scaled).scaleTargetRef.name === 'journey',
+          ),
+        );
     });
+
+    if (partitioned)
+      test('partitioned: every stage runs the topology; KEDA scales the journey on its lag over the resolved topic, within its partitions; the route is one writer and a standby', () => {
+        const envOf = (name: string) => {
+          const [, pod] = pods.find(([w]) => w.metadata.name === name)!;
+          const { env } = containerEnvironment(r, pod, pod.containers[0]!);
+          return checkPipelineEnv(
+            env,
+            new Map([
+              [env.PII_HMAC_KEY_FILE!, STAND_IN_SECRET],
+              [env.CLICKHOUSE_PASSWORD_FILE!, STAND_IN_SECRET],
+            ]),
+          ).config!;
+        };
+        for (const name of ['ingest', 'route', 'journey'])
+          assert.equal(envOf(name).JOURNEY_TOPOLOGY, 'partitioned', name);
+        const config = envOf('journey');
+        const route = find(r.objects, 'StatefulSet', 'route')!;
+        assert.equal((podSpecOf(route) as unknown as PodSpec).containers[0]!.args?.[0], 'route');
+        assert.equal((route.spec as { replicas: number }).replicas, 2, 'an active writer and a standby');
+        const scaled = find(r.objects, 'ScaledObject', 'journey')!.spec as {
+          scaleTargetRef: { kind: string; name: string };
+          minReplicaCount: number;
+          maxReplicaCount: number;
+          triggers: Array<{ type: string; metadata: Record<string, string> }>;
+        };
+        assert.deepEqual(
+          [scaled.scaleTargetRef.kind, scaled.scaleTargetRef.name],
+          ['StatefulSet', 'journey'],
+        );
+        const kafka = scaled.triggers.find((t) => t.type === 'kafka')!;
+        assert.equal(kafka.metadata.bootstrapServers, config.KAFKA_BROKERS);
+        assert.equal(kafka.metadata.consumerGroup, config.JOURNEY_GROUP_ID);
+        assert.equal(kafka.metadata.topic, config.TOPIC_RESOLVED);
+        assert.ok(
+          scaled.maxReplicaCount <= resolvedPartitions(config),
+          'no more journey replicas than resolved partitions',
+        );
+        assert.ok(scaled.minReplicaCount >= 1 && scaled.minReplicaCount <= scaled.maxReplicaCount);
+      });
 
     test('the PrometheusRule carries the example rules, on metrics the services export', () => {
       const rule = find(r.objects, 'PrometheusRule', 'journey-pipeline')!.spec as {

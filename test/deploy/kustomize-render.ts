@@ -228,10 +228,12 @@ export function renderKustomization(dir: string, options: RenderOptions = {}): R
     generatedNames.set(object.metadata.name, `${object.metadata.name}-${digest}`);
     object.metadata.name = `${object.metadata.name}-${digest}`;
   }
-  const rename = (kind: string, name: string): string =>
-    generated.some((g) => g.object.kind === kind && generatedNames.get(name) === g.object.metadata.name)
-      ? generatedNames.get(name)!
-      : name;
+  // A reference from any resource, this level's or one a base generated (as kustomize's name
+  // reference transformer: an overlay's new Deployment finds the base's ConfigMap by its name).
+  const rename = (kind: string, name: string): string => {
+    const to = generatedNames.get(name);
+    return to !== undefined && all.some((o) => o.kind === kind && o.metadata.name === to) ? to : name;
+  };
   for (const o of objects) {
     const pod = podSpecOf(o);
     if (pod) rewritePodRefs(pod, rename);

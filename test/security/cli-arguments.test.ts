@@ -46,3 +46,9 @@ test('only commands that read emails ask for PII_HMAC_KEY: validate-journey runs
   const short = journey(['validate-journey'], { PII_HMAC_KEY: 'short' });
   assert.equal(short.status, 2, 'a key that is given is still validated');
 });
+
+test('journey route refuses the single-writer topology before connecting: exit 2, with the reason', () => {
+  const run = journey(['route'], { KAFKA_BROKERS: '127.0.0.1:1' });
+  assert.equal(run.status, 2, `${run.stdout}${run.stderr}`);
+  assert.match(run.stderr, /JOURNEY_TOPOLOGY=partitioned/);
+});

@@ -149,7 +149,16 @@ export const JOURNEY: CommandSpec = {
 export const ROUTE: CommandSpec = {
   summary:
     'run the route stage (JOURNEY_TOPOLOGY=partitioned: identity graph, canonical events -> resolved events by account)',
-  run: (ctx) => runServices(ctx, [startRouteService]),
+  run: async (ctx) => {
+    // Beside the single writer it would write the resolved topic the single writer also writes.
+    if (ctx.config.JOURNEY_TOPOLOGY !== 'partitioned') {
+      console.error(
+        'journey route runs only with JOURNEY_TOPOLOGY=partitioned (the single writer resolves and routes itself)',
+      );
+      return 2;
+    }
+    return runServices(ctx, [startRouteService]);
+  },
 };
 
 export const RESOLVER: CommandSpec = {

@@ -138,7 +138,7 @@ export const CONFIG_VARIABLES = {
   JOURNEY_TOPOLOGY: [
     z.enum(['single', 'partitioned']),
     'single',
-    'single: one journey writer resolves identity and keeps every account (further instances are standbys). partitioned: `journey route` (one writer: identity, routing) feeds TOPIC_RESOLVED by account, and the journey stage scales with its partitions (docs/architecture.md; not yet in compose and k8s).',
+    'single: one journey writer resolves identity and keeps every account (further instances are standbys). partitioned: `journey route` (one writer: identity, routing) feeds TOPIC_RESOLVED by account, and the journey stage scales with its partitions (docs/architecture.md; compose: --profile partitioned; k8s/overlays/partitioned).',
   ],
   ROUTE_GROUP_ID: [
     name,

@@ -12,13 +12,13 @@ import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
-import type { JourneyService } from '../../services/journey/journey-service.ts';
 import { encodeRawMessage } from '../../services/workload/encode-raw-message.ts';
 import { generateHistory } from '../../services/workload/generate-workload.ts';
 import { registerInputSchemas, topicOf } from '../../services/workload/produce-workload.ts';
 import { testKafka, waitFor, groupSettled } from '../support/stack.ts';
 import { freshPipeline } from '../support/pipeline.ts';
 import { journeySnapshot as snapshot } from '../support/journey-snapshot.ts';
+import { namedInstances } from '../support/named-instances.ts';
 
 const DAY = 86_400_000;
 const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
@@ -69,19 +69,9 @@ test('three journey instances, rebalanced mid-stream, end in the state of a sing
       120_000,
     );
 
-  const instances = new Map<string, JourneyService>();
-  const start = async (name: string): Promise<void> => {
-    const service = await startJourneyService(journeyConfig(config, name), log, createMetrics(false));
-    instances.set(name, service);
-    await service.joined;
-  };
-  const stop = async (name: string): Promise<void> => {
-    await instances.get(name)!.stop();
-    instances.delete(name);
-  };
-  t.after(async () => {
-    for (const name of [...instances.keys()]) await stop(name);
-  });
+  const { instances, start, stop } = namedInstances(t, (name) =>
+    startJourneyService(journeyConfig(config, name), log, createMetrics(false)),
+  );
   /** The instance that processed the last batch holds state; the others hold what they restored. */
   const owner = (): string =>
     [...instances].sort((a, b) => b[1].state.accounts.states.size - a[1].state.accounts.states.size)[0]![0];

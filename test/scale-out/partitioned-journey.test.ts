@@ -18,7 +18,6 @@ import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { startRouteService } from '../../services/journey/route-service.ts';
 import { startStateService } from '../../services/journey/state-service.ts';
-import type { StateService } from '../../services/journey/state-service.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { serializeState } from '../../services/journey/serialize-state.ts';
 import { memberKey } from '../../services/journey/bounded-sets.ts';
@@ -30,6 +29,7 @@ import { freshPipeline } from '../support/pipeline.ts';
 import { searchDatabase } from '../support/search-database.ts';
 import { groupSettled, testKafka, waitFor } from '../support/stack.ts';
 import { journeySnapshot } from '../support/journey-snapshot.ts';
+import { namedInstances } from '../support/named-instances.ts';
 
 const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
 
@@ -64,19 +64,9 @@ test('the journey partitioned by account, scaled 1 -> 3 -> 2 instances mid-strea
   t.after(() => route.stop());
   let resolver = await startResolverService(config, log, createMetrics(false));
   t.after(() => resolver.stop());
-  const instances = new Map<string, StateService>();
-  const start = async (name: string): Promise<void> => {
-    const service = await startStateService({ ...config, INSTANCE_ID: name }, log, createMetrics(false));
-    instances.set(name, service);
-    await service.joined;
-  };
-  const stop = async (name: string): Promise<void> => {
-    await instances.get(name)!.stop();
-    instances.delete(name);
-  };
-  t.after(async () => {
-    for (const name of [...instances.keys()]) await stop(name);
-  });
+  const { instances, start, stop } = namedInstances(t, (name) =>
+    startStateService({ ...config, INSTANCE_ID: name }, log, createMetrics(false)),
+  );
   await start('a');
   const ingest = await startIngestService(config, log, createMetrics(false));
   t.after(() => ingest.stop());

@@ -51,7 +51,7 @@ test-unit: install
 
 test-integration: install stack-up
 	set -a; source .local/stack.env; set +a; \
-	node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec $$(find test -name '*.test.ts' | sort)
+	node --test --test-force-exit --test-concurrency=1 --test-timeout=600000 --test-reporter=spec $$(find test -name '*.test.ts' | sort)
 
 # The README's test command: static checks, then the tests under services/ and scripts/ and those
 # of test/clickhouse/ (ClickHouse alone: no Kafka, no timing) two at a time (2 cores; they share no
@@ -59,16 +59,16 @@ test-integration: install stack-up
 # timings are theirs alone) one at a time.
 test: check stack-up
 	set -a; source .local/stack.env; set +a; \
-	node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec \
+	node --test --test-force-exit --test-concurrency=2 --test-timeout=600000 --test-reporter=spec \
 	  $$(find services scripts test/clickhouse -name '*.test.ts' -not -path '*/node_modules/*' | sort) && \
-	node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec \
+	node --test --test-force-exit --test-concurrency=1 --test-timeout=600000 --test-reporter=spec \
 	  $$(find test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/clickhouse/*' | sort)
 
 # The partitioned journey through the broker and ClickHouse alone (issue #18, docs/architecture.md;
 # also in `make test`). CHECK_LOG=<file> writes its stages' debug log there.
 test-partitioned: install stack-up
 	set -a; source .local/stack.env; set +a; \
-	node --test --test-timeout=600000 --test-reporter=spec test/scale-out/partitioned-journey.test.ts
+	node --test --test-force-exit --test-timeout=600000 --test-reporter=spec test/scale-out/partitioned-journey.test.ts
 
 stack-up: install
 	$(STACK) up

@@ -94,7 +94,7 @@ class Bench {
       execArgv: (role: WorkerRole, label: string) => [
         ...(role === 'journey' ? ['--expose-gc'] : []),
         ...(role === 'ingest' || role === 'journey' ? options.nodeFlags : []),
-        ...(options.cpuProf && (role === 'ingest' || role === 'journey')
+        ...(options.cpuProf && (role === 'ingest' || role === 'journey' || role === 'route')
           ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${label}-${role}.cpuprofile`]
           : []),
       ],

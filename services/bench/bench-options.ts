@@ -6,7 +6,7 @@
 //   --latency-seconds S length of each paced phase (latency at 50 %, sustained-rate check) (20)
 //   --identities N      identifiers for the identity-graph memory figure (1000000)
 //   --state-events N    events for the stage-state memory figure (1000000; ~2.5M reach 1M identifiers)
-//   --cpu-prof          write V8 CPU profiles of the ingest and journey processes (and a summary)
+//   --cpu-prof          write V8 CPU profiles of the ingest, journey (state) and route processes (and a summary)
 //   --out DIR           report folder (default .local/bench/<timestamp>)
 //   --drain-only        skip the paced phases (sustained, latency, burst): quick design experiments
 //   --node-flags "F"    extra Node flags for the ingest and journey processes (e.g. GC tuning)

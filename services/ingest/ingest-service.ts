@@ -5,7 +5,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
-import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
 import type { PartitionClaim } from '../shared/kafka/partition-producers.ts';
 import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
@@ -323,6 +323,7 @@ export async function startIngestService(
       await turn;
       await producers.disconnectAll();
       await (await instanceProducer)?.disconnect();
+      closeLeftSockets(kafka, stageLog);
     },
   };
 }

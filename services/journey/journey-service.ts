@@ -10,7 +10,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
-import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
@@ -366,6 +366,7 @@ export async function startJourneyService(
       await dlqSummary.stop();
       await producer?.disconnect();
       await clickhouse.close();
+      closeLeftSockets(kafka, stageLog);
     },
   };
 }

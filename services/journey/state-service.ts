@@ -13,7 +13,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
-import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
 import { isFencedError } from '../shared/kafka/producer.ts';
 import { readChangelog } from '../shared/kafka/read-changelog.ts';
@@ -283,6 +283,7 @@ export async function startStateService(
       await dlqSummary.stop();
       await producers.disconnectAll();
       await clickhouse.close();
+      closeLeftSockets(kafka, stageLog);
     },
   };
 }

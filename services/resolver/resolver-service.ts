@@ -8,7 +8,7 @@
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
-import { createKafka } from '../shared/kafka/kafka-client.ts';
+import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
@@ -103,6 +103,7 @@ export async function startResolverService(
     stop: async () => {
       await running.stop();
       await producer?.disconnect();
+      closeLeftSockets(kafka, stageLog);
     },
   };
 }

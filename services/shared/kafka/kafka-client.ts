@@ -4,11 +4,12 @@
 // (KafkaTlsError): kafkajs treats it as a retriable connection error and would back off for
 // about a minute. A wrong SASL password already fails at once (KafkaJSSASLAuthenticationError).
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { connect as netConnect, isIP } from 'node:net';
+import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
-import type { KafkaConfig, SASLOptions } from 'kafkajs';
+import type { ISocketFactory, KafkaConfig, SASLOptions } from 'kafkajs';
 import type { PipelineConfig } from '../config/config.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { createRequire } from 'node:module';
@@ -177,10 +178,52 @@ function checkTrustBeforeConnect<T extends Connectable>(client: T, check: () => 
   return client;
 }
 
+/** Every socket a client opened and that is not closed yet (closeKafkaSockets). */
+const openSockets = new WeakMap<Kafka, Set<Socket>>();
+
+/** kafkajs's own socket factory (TLS with the broker's name for SNI, keep-alive), each socket
+ *  noted in `sockets` until it closes. */
+export function trackedSocketFactory(sockets: Set<Socket>): ISocketFactory {
+  return ({ host, port, ssl, onConnect }) => {
+    const socket = ssl
+      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+      : netConnect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+}
+
+/** Destroys the sockets of `kafka` still open once its producers, consumers and admins were
+ *  disconnected: kafkajs can reconnect under a disconnect (a request written after the socket was
+ *  ended, kafkajs#1017) and leave a connection nobody holds, which keeps a process alive for good.
+ *  A stage's stop() calls it last. Returns how many it closed. */
+export function closeKafkaSockets(kafka: Kafka): number {
+  const sockets = openSockets.get(kafka);
+  return sockets ? destroySockets(sockets) : 0;
+}
+
+/** Destroys and forgets every socket of `sockets`; how many there were. */
+export function destroySockets(sockets: Set<Socket>): number {
+  const n = sockets.size;
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
+  return n;
+}
+
+/** closeKafkaSockets at the end of a stage's stop(), saying when kafkajs had left any open. */
+export function closeLeftSockets(kafka: Kafka, log: Logger): void {
+  const closed = closeKafkaSockets(kafka);
+  if (closed > 0) log.info({ closed }, 'Kafka connections left open by the client closed at stop');
+}
+
 export function createKafka(config: KafkaSecurity, clientId: string, log?: Logger): Kafka {
   silenceKafkajsTimerWarnings();
   const kafkaConfig = kafkaClientConfig(config, clientId, log);
-  const kafka = new Kafka(kafkaConfig);
+  const sockets = new Set<Socket>();
+  const kafka = new Kafka({ ...kafkaConfig, socketFactory: trackedSocketFactory(sockets) });
+  openSockets.set(kafka, sockets);
   const ssl = kafkaConfig.ssl;
   if (!ssl) return kafka;
   let trusted: Promise<void> | undefined;

@@ -65,7 +65,7 @@ test: check stack-up
 	  $$(find test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/clickhouse/*' | sort)
 
 # The partitioned journey through the broker and ClickHouse (issue #18, docs/architecture.md): not
-# in `make test` — it failed once in about fifteen runs on 2026-12-05 after the causes of its
+# in `make test` yet — it failed once in about fifteen runs on 2026-12-05 after the causes of its
 # earlier failures were fixed, and that failure's output was not kept. CHECK_LOG=<file> writes its
 # stages' debug log there; run it in a loop to catch the next one.
 test-partitioned: install stack-up

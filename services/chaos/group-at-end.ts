@@ -1,20 +1,14 @@
-// True once a consumer group has committed every partition of `topics` up to its end. A
-// transactional topic ends with a commit marker: a committed offset of high - 1 is the end too.
+// True once a consumer group has committed every partition of `topics` up to its end (a stage
+// commits past the transaction markers at a partition's end: marker-offsets.ts).
 import type { Kafka } from 'kafkajs';
+import { groupPositions, readToEnd } from '../shared/kafka/group-positions.ts';
 
 export async function groupAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<boolean> {
   const admin = kafka.admin();
   try {
     await admin.connect();
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of ends) {
-        if (end.high === end.low) continue;
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        if (BigInt(at) + 1n < BigInt(end.high)) return false;
-      }
-    }
+    for (const topic of topics)
+      if (!(await groupPositions(admin, groupId, topic)).every(readToEnd)) return false;
     return true;
   } catch {
     return false; // the broker is restarting: not at the end yet

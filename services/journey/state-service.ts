@@ -166,7 +166,7 @@ export async function startStateService(
           });
           metrics.watermark.set(now / 1000);
         } catch (err) {
-          // The partition holds the tick: restored before its next tick or batch.
+          // The partition holds the tick: keepRestored() restores it after the work in flight.
           parts.delete(partition);
           if (isFencedError(err)) producers.release(config.TOPIC_RESOLVED, partition);
           stageLog.error({ err, partition }, 'wall-clock tick failed; the partition is restored');

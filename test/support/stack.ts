@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { silenceKafkajsTimerWarnings } from '../../services/shared/kafka/kafka-client.ts';
+import { groupPositions, readToEnd } from '../../services/shared/kafka/group-positions.ts';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -70,20 +71,14 @@ export async function waitFor<T>(
   }
 }
 
-/** True once `groupId` has committed every partition of `topics` up to its end. */
+/** True once `groupId` has committed every partition of `topics` up to its end (past the
+ *  transaction markers there: marker-offsets.ts). */
 export async function groupSettled(groupId: string, topics: string[]): Promise<boolean> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of ends) {
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        // A transactional topic ends with a commit marker: committed offset = high - 1 is the end.
-        if (BigInt(at) + 1n < BigInt(end.high)) return false;
-      }
-    }
+    for (const topic of topics)
+      if (!(await groupPositions(admin, groupId, topic)).every(readToEnd)) return false;
     return true;
   } finally {
     await admin.disconnect();

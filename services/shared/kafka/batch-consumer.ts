@@ -8,6 +8,7 @@ import { startLagMonitor } from './lag-monitor.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
 import { describeLostOffsets } from './lost-offsets.ts';
 import { guardOffsetResets } from './offset-reset-guard.ts';
+import { MarkerOffsets } from './marker-offsets.ts';
 import { PartitionHealth } from './partition-health.ts';
 
 export interface ConsumedMessage {
@@ -96,6 +97,8 @@ const exitOnFatal =
   };
 
 const HEARTBEAT_MS = 3_000;
+/** How long a partition is idle before the transaction markers after its last batch are committed. */
+const MARKER_COMMIT_IDLE_MS = 500;
 
 /** The consumer's logger: the stage's logger usually names the stage already, so each key is
  *  bound once (pino writes a repeated key twice). */
@@ -151,19 +154,65 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     },
   );
   let assignment: Readonly<Record<string, readonly number[]>> = {};
-  const lag = metrics
-    ? startLagMonitor({
-        kafka,
-        groupId,
-        owned: () => assignment,
-        metrics,
-        log,
-        ...(options.lagIntervalMs !== undefined ? { intervalMs: options.lagIntervalMs } : {}),
-      })
-    : null;
+  // Markers at a partition's end are committed past once it is idle (marker-offsets.ts), between
+  // batches: a batch waits for that commit, so the group's offsets never go backwards.
+  const markers = new MarkerOffsets();
+  let markerCommit: Promise<void> = Promise.resolve();
+  let markerTimer: NodeJS.Timeout | null = null;
+  let joins = 0;
+  const lag = startLagMonitor({
+    kafka,
+    groupId,
+    owned: () => assignment,
+    log,
+    ...(metrics ? { metrics } : {}),
+    ...(options.lagIntervalMs !== undefined ? { intervalMs: options.lagIntervalMs } : {}),
+    // A reading begun since the last rebalance says where the consumer started on the partitions
+    // it has committed nothing on yet.
+    epoch: () => joins,
+    onPositions: (topic, positions, epoch) => {
+      if (epoch !== joins) return;
+      for (const partition of assignment[topic] ?? []) {
+        const position = positions.find((p) => p.partition === partition);
+        if (position) markers.brokerCommitted(topic, partition, BigInt(position.committed));
+      }
+      if (!markerTimer) commitMarkersWhenIdle(); // batches, not readings, restart the idle wait
+    },
+  });
   let lastHeartbeatAt = Date.now();
   consumer.on(consumer.events.HEARTBEAT, () => void (lastHeartbeatAt = Date.now()));
+  function commitMarkersWhenIdle(): void {
+    if (markerTimer) clearTimeout(markerTimer);
+    markerTimer = setTimeout(() => {
+      markerTimer = null;
+      const commits = markers.pending();
+      if (commits.length === 0) return;
+      markerCommit = consumer
+        .commitOffsets(
+          commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.offset.toString() })),
+        )
+        .then(
+          () => markers.markCommitted(commits),
+          (err: unknown) =>
+            log.warn({ err }, 'committing past transaction markers failed; retried after the next batch'),
+        );
+    }, MARKER_COMMIT_IDLE_MS);
+    markerTimer.unref();
+  }
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    // kafkajs hands no batch of markers (or aborted records) alone to eachBatch.
+    if (payload.batchSize !== 0 || payload.firstOffset === null) return;
+    markers.filteredFetch(
+      payload.topic,
+      payload.partition,
+      BigInt(payload.firstOffset),
+      BigInt(payload.lastOffset),
+    );
+    commitMarkersWhenIdle();
+  });
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    joins++;
+    markers.clear();
     lastHeartbeatAt = Date.now();
     memberId = event.payload.memberId;
     metrics?.rebalances.inc({ group: groupId });
@@ -171,6 +220,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     assignment = event.payload.memberAssignment;
     options.onGroupJoin?.(event.payload.memberAssignment);
     resolveJoined();
+    void lag.measure().catch(() => undefined);
   });
   consumer.on(consumer.events.CRASH, (event) => {
     log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
@@ -188,6 +238,8 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
       if (batch.messages.length === 0) return;
+      if (markerTimer) clearTimeout(markerTimer);
+      await markerCommit;
       const started = process.hrtime.bigint();
       const messages: ConsumedMessage[] = batch.messages.map((m) => ({
         topic: batch.topic,
@@ -243,6 +295,13 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
         });
       }
       options.onCommitted?.(batch.topic, batch.partition, BigInt(last.offset) + 1n);
+      markers.batchCommitted(
+        batch.topic,
+        batch.partition,
+        BigInt(last.offset) + 1n,
+        BigInt(batch.lastOffset()) + 1n,
+      );
+      commitMarkersWhenIdle();
       metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
       metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
       await heartbeat();
@@ -254,7 +313,9 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     problems: () => health.problems(),
     stop: async () => {
       unguard();
-      await lag?.stop();
+      if (markerTimer) clearTimeout(markerTimer);
+      await markerCommit;
+      await lag.stop();
       await consumer.disconnect();
     },
   };

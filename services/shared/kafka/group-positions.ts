@@ -22,14 +22,14 @@ export async function groupPositions(admin: Admin, groupId: string, topic: strin
   }));
 }
 
-/** Messages the group has still to read: none when its committed offset is within one transaction
- *  commit marker of the end. */
+/** Offsets the group has still to read. A stage commits past the transaction markers at a
+ *  partition's end (marker-offsets.ts), so a group read to its end has none. */
 export function lagOf(position: Pick<GroupPosition, 'committed' | 'low' | 'high'>): number {
   const from = BigInt(position.committed) < 0n ? BigInt(position.low) : BigInt(position.committed);
   const behind = BigInt(position.high) - from;
-  return behind <= 1n ? 0 : Number(behind);
+  return behind <= 0n ? 0 : Number(behind);
 }
 
-/** Whether the group read the partition to its end (a trailing commit marker counts as read). */
+/** Whether the group read the partition to its end. */
 export const readToEnd = (position: Pick<GroupPosition, 'committed' | 'low' | 'high'>): boolean =>
   lagOf(position) === 0;

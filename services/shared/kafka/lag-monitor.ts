@@ -6,6 +6,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
 import { groupPositions, lagOf } from './group-positions.ts';
+import type { GroupPosition } from './group-positions.ts';
 
 export interface LagMonitor {
   /** One measurement now (the timer takes them every `intervalMs`). */
@@ -18,15 +19,19 @@ export function startLagMonitor(options: {
   groupId: string;
   /** The partitions this member owns now, by topic. */
   owned: () => Readonly<Record<string, readonly number[]>>;
-  metrics: PipelineMetrics;
+  metrics?: PipelineMetrics;
   log: Logger;
   intervalMs?: number;
+  /** Each reading of an owned topic, with `epoch()` as it was when the reading began. */
+  onPositions?: (topic: string, positions: readonly GroupPosition[], epoch: number) => void;
+  epoch?: () => number;
 }): LagMonitor {
   const { kafka, groupId, owned, metrics, log } = options;
   let admin: Admin | null = null;
   let failing = false;
   let stopped = false;
-  const measure = async (): Promise<void> => {
+  const measureOnce = async (): Promise<void> => {
+    const epoch = options.epoch?.() ?? 0;
     const topics = Object.entries(owned()).filter(([, partitions]) => partitions.length > 0);
     if (topics.length === 0 || stopped) return;
     if (!admin) {
@@ -42,12 +47,20 @@ export function startLagMonitor(options: {
     }
     for (const [topic, partitions] of topics) {
       const positions = await groupPositions(admin, groupId, topic);
+      options.onPositions?.(topic, positions, epoch);
       for (const partition of partitions) {
         const position = positions.find((p) => p.partition === partition);
         if (position)
-          metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lagOf(position));
+          metrics?.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lagOf(position));
       }
     }
+  };
+  // One reading at a time (a rebalance asks for one between the timer's): one admin connection.
+  let reading: Promise<void> = Promise.resolve();
+  const measure = (): Promise<void> => {
+    const next = reading.then(measureOnce, measureOnce);
+    reading = next.catch(() => undefined);
+    return next;
   };
   const timer = setInterval(
     () =>

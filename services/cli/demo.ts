@@ -11,14 +11,13 @@ import { ensureTopics } from '../shared/kafka/topics.ts';
 import { openDemoLog } from './demo-log.ts';
 import { createMetrics } from '../shared/telemetry/metrics.ts';
 import { startIngestService } from '../ingest/ingest-service.ts';
-import { startJourneyService } from '../journey/journey-service.ts';
 import { migrate } from '../sink/migrate.ts';
 import { produceWorkload } from '../workload/produce-workload.ts';
 import { sendLiveTraffic } from './demo-live.ts';
 import type { LiveTraffic } from './demo-live.ts';
 import { pipelineTopics, prefixedTopicEnv } from '../shared/kafka/pipeline-topics.ts';
 import { printJourneyReport } from './journey-report.ts';
-import { allInputsIdle, markersSeen } from '../journey/input-watermarks.ts';
+import { startDemoStages } from './demo-stages.ts';
 import { progressBar } from './terminal-table.ts';
 
 export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig {
@@ -30,6 +29,8 @@ export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig 
     CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? 'journey_demo',
     // The raw partitions are announced idle soon after the workload ends: the report waits for it.
     INGEST_IDLE_SECONDS: '3',
+    // The scale-out topology (issue #18) unless the user asks for the single writer.
+    JOURNEY_TOPOLOGY: process.env.JOURNEY_TOPOLOGY ?? 'partitioned',
   });
 }
 
@@ -97,9 +98,9 @@ export async function runDemo(
   });
   await admin.close();
 
-  out('2/6 starting the pipeline: ingest and journey (identity, state, churn, ClickHouse) stages');
   const metrics = createMetrics(false);
-  const journey = await startJourneyService(config, quiet, metrics);
+  const journey = await startDemoStages(config, quiet, metrics);
+  out(`2/6 started the pipeline: the ingest and ${journey.description}`);
   const ingest = await startIngestService(config, quiet, metrics);
   let produced: Awaited<ReturnType<typeof produceWorkload>>;
   try {
@@ -158,7 +159,7 @@ export async function runDemo(
     // Time moves as far as the data takes it once every raw partition is idle (the watermark is
     // the least over them): the report waits for that, not only for the rows.
     const timeStarted = Date.now();
-    while (!(markersSeen(journey.state.accounts.inputs) && allInputsIdle(journey.state.accounts.inputs))) {
+    while (!journey.idle()) {
       if (Date.now() - timeStarted > 120_000) {
         out('    note: the raw partitions were not all idle after 2 minutes; the report may lag');
         break;

@@ -3,7 +3,7 @@
 // consumer commit. Telemetry: records by result and reason, DLQ counts, junk identifiers.
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { PipelineConfig } from '../shared/config/config.ts';
-import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { offsetAfter, runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
@@ -261,7 +261,7 @@ export async function startIngestService(
               groupId: config.INGEST_GROUP_ID,
               topic: batch.topic,
               partition: batch.partition,
-              offset: (BigInt(last.offset) + 1n).toString(),
+              offset: offsetAfter(batch),
             },
             // A member that went a session without a heartbeat may have lost the partition.
             async () => !control.isStale() && (control.memberFresh() || fenceByInstance),

@@ -6,6 +6,7 @@
 // zombie that just woke up) inserts nothing: no transaction can fence ClickHouse rows.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PipelineConfig } from '../shared/config/config.ts';
+import { offsetAfter } from '../shared/kafka/batch-consumer.ts';
 import type { BatchControl, ConsumedBatch } from '../shared/kafka/batch-consumer.ts';
 import { rejectedRowMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage, TransactionalProducer } from '../shared/kafka/producer.ts';
@@ -85,7 +86,7 @@ export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean
     groupId,
     topic: batch.topic,
     partition: batch.partition,
-    offset: (BigInt(last.offset) + 1n).toString(),
+    offset: offsetAfter(batch),
   };
   const outputs = [...result.messages, ...result.changelog, ...result.checkpoint];
   if (config.UNSAFE_NEGATIVE_CONTROL === 'commit_before_insert') {

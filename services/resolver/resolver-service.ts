@@ -6,7 +6,7 @@
 // resolver's, not the instance's, so whoever takes the links partition fences the previous owner
 // (a zombie included) before it restores or writes anything; other instances are standbys.
 import type { PipelineConfig } from '../shared/config/config.ts';
-import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { offsetAfter, runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
@@ -64,7 +64,6 @@ export async function startResolverService(
         restoreNeeded = false;
       }
       const result = processLinkBatch(batch.messages, graph, topology, identityConfig, Date.now());
-      const last = batch.messages[batch.messages.length - 1]!;
       try {
         const committed = await producer.sendWithOffsets(
           [...result.messages, ...result.table, ...result.checkpoint],
@@ -72,7 +71,7 @@ export async function startResolverService(
             groupId: config.RESOLVER_GROUP_ID,
             topic: batch.topic,
             partition: batch.partition,
-            offset: (BigInt(last.offset) + 1n).toString(),
+            offset: offsetAfter(batch),
           },
           async () => !control.isStale() && control.memberFresh(),
         );

@@ -8,7 +8,7 @@ import { startLagMonitor } from './lag-monitor.ts';
 import type { PipelineMetrics } from '../telemetry/metrics.ts';
 import { describeLostOffsets } from './lost-offsets.ts';
 import { guardOffsetResets } from './offset-reset-guard.ts';
-import { MarkerOffsets } from './marker-offsets.ts';
+import { MarkerCommitter } from './marker-offsets.ts';
 import { PartitionHealth } from './partition-health.ts';
 
 export interface ConsumedMessage {
@@ -26,6 +26,14 @@ export interface ConsumedBatch {
   partition: number;
   messages: ConsumedMessage[];
   highWatermark: string;
+  /** The offset to commit once the batch is done: past its last message and past the transaction
+   *  markers (or aborted records) its fetch held after it (marker-offsets.ts). Absent: last + 1. */
+  nextOffset?: string;
+}
+
+/** The offset to commit once `batch` is done (its nextOffset; else its last message + 1). */
+export function offsetAfter(batch: Pick<ConsumedBatch, 'messages' | 'nextOffset'>): string {
+  return batch.nextOffset ?? (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
 }
 
 export interface BatchControl {
@@ -97,8 +105,6 @@ const exitOnFatal =
   };
 
 const HEARTBEAT_MS = 3_000;
-/** How long a partition is idle before the transaction markers after its last batch are committed. */
-const MARKER_COMMIT_IDLE_MS = 500;
 
 /** The consumer's logger: the stage's logger usually names the stage already, so each key is
  *  bound once (pino writes a repeated key twice). */
@@ -156,9 +162,13 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
   let assignment: Readonly<Record<string, readonly number[]>> = {};
   // Markers at a partition's end are committed past once it is idle (marker-offsets.ts), between
   // batches: a batch waits for that commit, so the group's offsets never go backwards.
-  const markers = new MarkerOffsets();
-  let markerCommit: Promise<void> = Promise.resolve();
-  let markerTimer: NodeJS.Timeout | null = null;
+  const markers = new MarkerCommitter(
+    (commits) =>
+      consumer.commitOffsets(
+        commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.offset.toString() })),
+      ),
+    (err) => log.warn({ err }, 'committing past transaction markers failed; retried'),
+  );
   let joins = 0;
   const lag = startLagMonitor({
     kafka,
@@ -174,31 +184,12 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       if (epoch !== joins) return;
       for (const partition of assignment[topic] ?? []) {
         const position = positions.find((p) => p.partition === partition);
-        if (position) markers.brokerCommitted(topic, partition, BigInt(position.committed));
+        if (position) markers.offsets.brokerCommitted(topic, partition, BigInt(position.committed));
       }
-      if (!markerTimer) commitMarkersWhenIdle(); // batches, not readings, restart the idle wait
     },
   });
   let lastHeartbeatAt = Date.now();
   consumer.on(consumer.events.HEARTBEAT, () => void (lastHeartbeatAt = Date.now()));
-  function commitMarkersWhenIdle(): void {
-    if (markerTimer) clearTimeout(markerTimer);
-    markerTimer = setTimeout(() => {
-      markerTimer = null;
-      const commits = markers.pending();
-      if (commits.length === 0) return;
-      markerCommit = consumer
-        .commitOffsets(
-          commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.offset.toString() })),
-        )
-        .then(
-          () => markers.markCommitted(commits),
-          (err: unknown) =>
-            log.warn({ err }, 'committing past transaction markers failed; retried after the next batch'),
-        );
-    }, MARKER_COMMIT_IDLE_MS);
-    markerTimer.unref();
-  }
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     // kafkajs hands no batch of markers (or aborted records) alone to eachBatch.
     if (payload.batchSize !== 0 || payload.firstOffset === null) return;
@@ -208,7 +199,6 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
       BigInt(payload.firstOffset),
       BigInt(payload.lastOffset),
     );
-    commitMarkersWhenIdle();
   });
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joins++;
@@ -236,85 +226,104 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 1,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
       if (batch.messages.length === 0) return;
-      if (markerTimer) clearTimeout(markerTimer);
-      await markerCommit;
-      const started = process.hrtime.bigint();
-      const messages: ConsumedMessage[] = batch.messages.map((m) => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: m.offset,
-        key: m.key,
-        value: m.value,
-        headers: toHeaders(m.headers),
-        timestampMs: Number(m.timestamp),
-      }));
-      // Lag is set from the fetch before the work, and read from the broker every lagIntervalMs
-      // (lag-monitor.ts), so it keeps growing while a batch retries or the stage is stuck.
-      const lagLabels = { group: groupId, topic: batch.topic, partition: String(batch.partition) };
-      metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(messages[0]!.offset)));
-      // Long work inside the handler (a changelog restore, ClickHouse retries through an outage)
-      // must not cost the partition: the member keeps heartbeating while the handler runs, so a
-      // ClickHouse brown-out is a slow batch, not a rebalance storm. A heartbeat that reports a
-      // rebalance is ignored here: isStale() tells the handler, and nothing is committed.
-      const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+      await markers.beforeBatch(batch.topic, batch.partition);
       try {
-        await handler(
-          { topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark },
-          {
-            heartbeat,
-            isStale: () => isStale() || !isRunning(),
-            // A margin of one heartbeat interval under the session timeout.
-            memberFresh: () => Date.now() - lastHeartbeatAt < sessionTimeoutMs - HEARTBEAT_MS,
-          },
-        );
-      } catch (err) {
-        health.block(
-          batch.topic,
-          batch.partition,
-          'batch_failing',
-          err instanceof Error ? err.message : String(err),
-        );
-        throw err;
+        await consumeBatch(payload);
       } finally {
-        clearInterval(beating);
+        markers.afterBatch(batch.topic, batch.partition);
       }
-      health.clear(batch.topic, batch.partition, 'batch_failing');
-      if (isStale() || !isRunning()) return; // the partition moved: the new owner redoes the batch
-      const last = batch.messages[batch.messages.length - 1]!;
-      resolveOffset(last.offset);
-      if (options.commitMode !== 'transaction') {
-        await commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
-            },
-          ],
-        });
-      }
-      options.onCommitted?.(batch.topic, batch.partition, BigInt(last.offset) + 1n);
-      markers.batchCommitted(
-        batch.topic,
-        batch.partition,
-        BigInt(last.offset) + 1n,
-        BigInt(batch.lastOffset()) + 1n,
-      );
-      commitMarkersWhenIdle();
-      metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
-      metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
-      await heartbeat();
     },
   });
+  async function consumeBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    isStale,
+    resolveOffset,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
+    const started = process.hrtime.bigint();
+    const last = batch.messages[batch.messages.length - 1]!;
+    // Past the last message and past the markers (or aborted records) the fetch held after it.
+    const afterFetch = BigInt(batch.lastOffset()) + 1n;
+    const next = afterFetch > BigInt(last.offset) + 1n ? afterFetch : BigInt(last.offset) + 1n;
+    const messages: ConsumedMessage[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key,
+      value: m.value,
+      headers: toHeaders(m.headers),
+      timestampMs: Number(m.timestamp),
+    }));
+    // Lag is set from the fetch before the work, and read from the broker every lagIntervalMs
+    // (lag-monitor.ts), so it keeps growing while a batch retries or the stage is stuck.
+    const lagLabels = { group: groupId, topic: batch.topic, partition: String(batch.partition) };
+    metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - BigInt(messages[0]!.offset)));
+    // Long work inside the handler (a changelog restore, ClickHouse retries through an outage)
+    // must not cost the partition: the member keeps heartbeating while the handler runs, so a
+    // ClickHouse brown-out is a slow batch, not a rebalance storm. A heartbeat that reports a
+    // rebalance is ignored here: isStale() tells the handler, and nothing is committed.
+    const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      await handler(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          highWatermark: batch.highWatermark,
+          nextOffset: next.toString(),
+        },
+        {
+          heartbeat,
+          isStale: () => isStale() || !isRunning(),
+          // A margin of one heartbeat interval under the session timeout.
+          memberFresh: () => Date.now() - lastHeartbeatAt < sessionTimeoutMs - HEARTBEAT_MS,
+        },
+      );
+    } catch (err) {
+      health.block(
+        batch.topic,
+        batch.partition,
+        'batch_failing',
+        err instanceof Error ? err.message : String(err),
+      );
+      throw err;
+    } finally {
+      clearInterval(beating);
+    }
+    health.clear(batch.topic, batch.partition, 'batch_failing');
+    if (isStale() || !isRunning()) return; // the partition moved: the new owner redoes the batch
+    resolveOffset(last.offset);
+    if (options.commitMode !== 'transaction') {
+      await commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: next.toString() }],
+          },
+        ],
+      });
+    }
+    // The handler committed `next` (in transaction mode through offsetAfter(batch)).
+    options.onCommitted?.(batch.topic, batch.partition, next);
+    markers.offsets.batchCommitted(batch.topic, batch.partition, next, next);
+    metrics?.batchDuration.observe({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics?.consumerLag.set(lagLabels, Number(BigInt(batch.highWatermark) - next));
+    await heartbeat();
+  }
   return {
     consumer,
     joined,
     problems: () => health.problems(),
     stop: async () => {
       unguard();
-      if (markerTimer) clearTimeout(markerTimer);
-      await markerCommit;
+      // A commit of markers in flight is not waited for: it only tidies offsets (the next owner
+      // skips those markers anyway), and one retrying through an outage would hold the stop.
+      markers.stop();
       await lag.stop();
       await consumer.disconnect();
     },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MarkerOffsets } from './marker-offsets.ts';
+import { MarkerCommitter, MarkerOffsets } from './marker-offsets.ts';
+import type { MarkerCommit } from './marker-offsets.ts';
 
 const pending = (m: MarkerOffsets): string[] =>
   m.pending().map((c) => `${c.topic}/${c.partition}@${c.offset}`);
@@ -67,4 +68,35 @@ test('after a rebalance: markers alone are skipped from where the broker says th
   m.brokerCommitted('t', 4, -1n);
   m.filteredFetch('t', 4, 0n, 1n);
   assert.equal(pending(m).length, 3, 'no committed offset: nothing known');
+});
+
+test('the committer commits the markers of an idle partition, never of one with a batch in flight', async () => {
+  let commit: (commits: readonly MarkerCommit[]) => void = () => undefined;
+  const committed: string[] = [];
+  const m = new MarkerCommitter(
+    async (commits) => {
+      committed.push(...commits.map((c) => `${c.topic}/${c.partition}@${c.offset}`));
+      commit(commits);
+    },
+    (err) => assert.fail(String(err)),
+    20,
+  );
+  try {
+    await m.beforeBatch('t', 0);
+    m.offsets.batchCommitted('t', 0, 5n, 5n);
+    m.filteredFetch('t', 0, 5n, 6n);
+    await m.beforeBatch('t', 1);
+    m.offsets.batchCommitted('t', 1, 9n, 11n);
+    m.afterBatch('t', 1);
+    // Partition 0's batch is still in flight: only partition 1's markers go.
+    await new Promise<readonly MarkerCommit[]>((resolve) => (commit = resolve));
+    assert.deepEqual(committed, ['t/1@11']);
+    m.afterBatch('t', 0);
+    await new Promise<readonly MarkerCommit[]>((resolve) => (commit = resolve));
+    assert.deepEqual(committed, ['t/1@11', 't/0@7']);
+    await m.settled(); // the commit in flight settles
+    assert.deepEqual(m.offsets.pending(), []);
+  } finally {
+    m.stop();
+  }
 });

@@ -98,3 +98,90 @@ export class MarkerOffsets {
     this.partitions.clear();
   }
 }
+
+/** How long a partition goes without a batch before the markers after its last one are committed. */
+export const MARKER_COMMIT_IDLE_MS = 500;
+
+/** Commits the skipped markers of partitions idle for MARKER_COMMIT_IDLE_MS (others keep taking
+ *  batches meanwhile), one commit at a time; a batch of a partition in that commit awaits it first
+ *  (`beforeBatch`), so no commit of markers overtakes a batch's own commit on the same partition,
+ *  and a commit retrying through a broker outage holds up no other partition. */
+export class MarkerCommitter {
+  readonly offsets = new MarkerOffsets();
+  private readonly lastBatchAt = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
+  private committing: Promise<void> = Promise.resolve();
+  /** The partitions of the commit in flight. */
+  private readonly committingKeys = new Set<string>();
+  private busy = false;
+  private readonly timer: NodeJS.Timeout;
+
+  private readonly commit: (commits: readonly MarkerCommit[]) => Promise<void>;
+  private readonly onError: (err: unknown) => void;
+
+  constructor(
+    commit: (commits: readonly MarkerCommit[]) => Promise<void>,
+    onError: (err: unknown) => void,
+    idleMs = MARKER_COMMIT_IDLE_MS,
+  ) {
+    this.commit = commit;
+    this.onError = onError;
+    this.timer = setInterval(() => this.tick(idleMs), Math.max(50, idleMs / 2));
+    this.timer.unref();
+  }
+
+  private tick(idleMs: number): void {
+    if (this.busy) return;
+    const now = Date.now();
+    const due = this.offsets.pending().filter((c) => {
+      const k = key(c.topic, c.partition);
+      return !this.inFlight.has(k) && now - (this.lastBatchAt.get(k) ?? 0) >= idleMs;
+    });
+    if (due.length === 0) return;
+    this.busy = true;
+    for (const c of due) this.committingKeys.add(key(c.topic, c.partition));
+    this.committing = this.commit(due).then(
+      () => this.offsets.markCommitted(due),
+      (err: unknown) => this.onError(err), // pending still: the next tick tries again
+    );
+    void this.committing.finally(() => {
+      this.busy = false;
+      this.committingKeys.clear();
+    });
+  }
+
+  /** A batch of the partition starts: after any commit of markers in flight. */
+  async beforeBatch(topic: string, partition: number): Promise<void> {
+    const k = key(topic, partition);
+    this.inFlight.add(k);
+    this.lastBatchAt.set(k, Date.now());
+    if (this.committingKeys.has(k)) await this.committing;
+  }
+
+  /** The batch ended (committed or not). */
+  afterBatch(topic: string, partition: number): void {
+    const k = key(topic, partition);
+    this.inFlight.delete(k);
+    this.lastBatchAt.set(k, Date.now());
+  }
+
+  /** A fetch of markers alone (kafkajs hands it to no handler). */
+  filteredFetch(topic: string, partition: number, first: bigint, last: bigint): void {
+    this.offsets.filteredFetch(topic, partition, first, last);
+    this.lastBatchAt.set(key(topic, partition), Date.now());
+  }
+
+  /** A rebalance: everything known is forgotten (the consumer restarts from committed offsets). */
+  clear(): void {
+    this.offsets.clear();
+  }
+
+  /** No more commits (one in flight goes on; `settled` resolves with it). */
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  settled(): Promise<void> {
+    return this.committing;
+  }
+}

@@ -22,6 +22,9 @@ export function runEnv(base: BenchEnv, rawPrefix: string, runPrefix: string): Be
     CLICKHOUSE_DATABASE: runPrefix.replace(/[^A-Za-z0-9_]/g, '_'),
     // A wall-clock tick would sweep every account mid-measurement; the benchmark replays history.
     JOURNEY_IDLE_TICK_SECONDS: '0',
+    // "ours" is the single writer (its worker runs the journey service); `--partitioned N` drains
+    // the partitioned topology (the default elsewhere) with its own env beside it.
+    JOURNEY_TOPOLOGY: 'single',
   };
 }
 

@@ -6,7 +6,7 @@
 // (last fault ended -> everything processed). The negative controls must fail the same checks.
 //
 //   node services/chaos/chaos-main.ts [--profile reduced|full] [--only kill9,clickhouse_down]
-//                                     [--topology single|partitioned]
+//                                     [--topology partitioned|single]  (default partitioned)
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { passes, runScenario } from './chaos-run.ts';
 import type { RunFigures, RunOptions } from './chaos-run.ts';
@@ -66,7 +66,7 @@ export async function runSuite(
   profileName: 'reduced' | 'full',
   only: string[] | null,
   log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-  topology: RunOptions['topology'] = 'single',
+  topology: RunOptions['topology'] = 'partitioned',
 ): Promise<SuiteResult> {
   const profile = PROFILES[profileName];
   const runId = Date.now().toString(36);
@@ -111,7 +111,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const profile = (arg('--profile') ?? 'full') as 'reduced' | 'full';
   const only = arg('--only')?.split(',') ?? null;
-  const topology = arg('--topology') ?? 'single';
+  const topology = arg('--topology') ?? 'partitioned';
   if (topology !== 'single' && topology !== 'partitioned')
     throw new Error(`--topology ${topology}: single or partitioned`);
   const result = await runSuite(profile, only, undefined, topology);
@@ -120,6 +120,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `\n${table}\n\n${result.ok ? `chaos: every guarantee held; ${result.figures.filter((f) => f.scenario.startsWith('control_')).length} negative control(s) failed the checks, as they must` : 'chaos: FAILED'}\n`,
   );
   mkdirSync('.local/chaos', { recursive: true });
-  writeFileSync(`.local/chaos/report-${profile}.txt`, `${table}\n`);
+  writeFileSync(`.local/chaos/report-${profile}-${topology}.txt`, `${table}\n`);
   process.exit(result.ok ? 0 : 1);
 }

@@ -1,6 +1,7 @@
 // The reduced fault-injection suite inside `make test` (issue #14; `make chaos` runs the full one):
-// against the real stack, with the stages as separate processes, kill -9 of the ingest and the
-// journey, ClickHouse stopped, the broker restarted and an owner of the journey's or the ingest's
+// against the real stack, on the default topology (the journey partitioned by account: ingest,
+// route and state as separate processes), kill -9 of the ingest, the route and the journey's state
+// step, ClickHouse stopped, the broker restarted and an owner of the journey's or the ingest's
 // partition stalled past its session while a standby takes over (a zombie) each leave every
 // event stored exactly once, no duplicate in any output topic, nothing valid dead-lettered and the
 // stage state of an undisturbed run; the negative controls (dedup off, offsets committed before the

@@ -186,22 +186,20 @@ test('the collector: published port, every vendor secret from a mounted file, no
   assert.ok(!s.secrets?.includes('clickhouse_password'), 'the collector never talks to ClickHouse');
 });
 
-test('the partitioned profile: JOURNEY_TOPOLOGY=partitioned reaches every stage, the route runs in that profile only', () => {
+test('the topology: partitioned by default in every stage, the route among the default services; JOURNEY_TOPOLOGY=single reaches every stage', () => {
   const stages = pipeline.filter(([, s]) => !oneShot(s));
   for (const [name, s] of stages) {
     const mounted = new Map((s.secrets ?? []).map((secret) => [`/run/secrets/${secret}`, STAND_IN_SECRET]));
-    const single = checkPipelineEnv(envOf(s), mounted);
-    const partitioned = checkPipelineEnv(envOf(s, { JOURNEY_TOPOLOGY: 'partitioned' }), mounted);
+    const partitioned = checkPipelineEnv(envOf(s), mounted);
+    const single = checkPipelineEnv(envOf(s, { JOURNEY_TOPOLOGY: 'single' }), mounted);
     assert.deepEqual([...single.problems, ...partitioned.problems], [], name);
-    assert.equal(single.config!.JOURNEY_TOPOLOGY, 'single', `${name}: single by default`);
-    assert.equal(partitioned.config!.JOURNEY_TOPOLOGY, 'partitioned', name);
+    assert.equal(partitioned.config!.JOURNEY_TOPOLOGY, 'partitioned', `${name}: partitioned by default`);
+    assert.equal(single.config!.JOURNEY_TOPOLOGY, 'single', name);
   }
   const withProfile = (s: ComposeService & { profiles?: string[] }) => s.profiles ?? [];
-  assert.deepEqual(withProfile(compose.services.route!), ['partitioned']);
   assert.equal(compose.services.route!.command?.[0], 'route');
-  for (const [name, s] of services)
-    if (name !== 'route') assert.deepEqual(withProfile(s), [], `${name} runs in every profile`);
-  // Nothing outside the profile waits for the route: compose would refuse the default profile.
+  for (const [name, s] of services) assert.deepEqual(withProfile(s), [], `${name} runs in every profile`);
+  // Nothing waits for the route: `--scale route=0` (the single writer) leaves every other service.
   for (const [name, s] of services)
     assert.ok(!('route' in (s.depends_on ?? {})), `${name} depends on the route`);
   // The route and the journey agree on the journey's group.
@@ -245,7 +243,7 @@ test('Prometheus scrapes every stage at its HTTP_PORT (the collector at COLLECTO
   }>('deploy/prometheus/prometheus.yml');
   const targets = prometheus.scrape_configs.flatMap((c) => [
     ...(c.static_configs ?? []).flatMap((s) => s.targets),
-    // Found by DNS: a service that runs in one profile only is no target (and no alert) without it.
+    // Found by DNS: a service scaled to 0 (the route beside the single writer) is no target and no alert.
     ...(c.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`)),
   ]);
   for (const [name, s] of pipeline.filter(([, s]) => !oneShot(s))) {

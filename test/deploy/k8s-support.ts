@@ -83,7 +83,7 @@ export const OVERLAY_SECRETS = new Map([
 export const RENDERINGS: Array<[string, string]> = [
   ['base', 'k8s/base'],
   ['production overlay', 'k8s/overlays/production'],
-  ['partitioned overlay', 'k8s/overlays/partitioned'],
+  ['single overlay', 'k8s/overlays/single'],
 ];
 export const PIPELINE_IMAGE = /(^|\/)journey-pipeline:/;
 

@@ -1,4 +1,4 @@
-// k8s/: the base, the production overlay and the partitioned one are rendered (test/deploy/kustomize-render.ts), every
+// k8s/: the base, the production overlay and the single-writer one are rendered (test/deploy/kustomize-render.ts), every
 // object is validated against the Kubernetes / KEDA / Prometheus Operator OpenAPI schemas
 // (npm kubernetes-models), and what the schemas cannot know is checked against the code: every
 // pipeline container's environment passes the config schema with the files it mounts, probes hit
@@ -42,9 +42,9 @@ for (const [label, dir] of RENDERINGS) {
       ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind),
     );
     const pods = workloads.map((o) => [o, podSpecOf(o) as unknown as PodSpec] as const);
-    // The journey partitioned by account (k8s/overlays/partitioned): a route StatefulSet, and the
-    // journey scaled by KEDA.
-    const partitioned = dir.endsWith('/partitioned');
+    // The journey partitioned by account (the default): a route StatefulSet, and the journey
+    // scaled by KEDA; k8s/overlays/single removes both and runs the single writer.
+    const partitioned = !dir.endsWith('/single');
 
     test('renders the expected objects', () => {
       const kinds = r.objects.map((o) => `${o.kind}/${o.metadata.name.replace(/-[0-9a-f]{10}$/, '')}`).sort();
@@ -71,6 +71,14 @@ for (const [label, dir] of RENDERINGS) {
           : []),
       ])
         assert.ok(kinds.includes(want), `${want} in ${kinds.join(', ')}`);
+      if (!partitioned)
+        for (const gone of [
+          'StatefulSet/route',
+          'Service/route',
+          'PodDisruptionBudget/route',
+          'ScaledObject/journey',
+        ])
+          assert.ok(!kinds.includes(gone), `${gone}: not with the single writer`);
     });
 
     test('every object passes its OpenAPI schema', async () => {
@@ -236,6 +244,18 @@ for (const [label, dir] of RENDERINGS) {
           ),
         );
     });
+
+    if (!partitioned)
+      test('single: every stage runs the single writer, two journey replicas (an active writer and a standby)', () => {
+        for (const [w, pod] of pods)
+          for (const c of pod.containers.filter(
+            (c) => PIPELINE_IMAGE.test(c.image) && c.args?.[0] !== 'collect',
+          )) {
+            const { env } = containerEnvironment(r, pod, c);
+            assert.equal(env.JOURNEY_TOPOLOGY, 'single', w.metadata.name);
+          }
+        assert.equal((find(r.objects, 'StatefulSet', 'journey')!.spec as { replicas: number }).replicas, 2);
+      });
 
     if (partitioned)
       test('partitioned: every stage runs the topology; KEDA scales the journey on its lag over the resolved topic, within its partitions; the route is one writer and a standby', () => {

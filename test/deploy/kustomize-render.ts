@@ -1,7 +1,8 @@
 // A small kustomize renderer for the tests (the kustomize binary is not installable from the
 // package registries): resources (files and kustomization folders), configMapGenerator and
 // secretGenerator (files, envs, literals; content-hash name suffix and the references to it
-// rewritten), namespace, images, replicas and strategic-merge patches by kind and name. Any other
+// rewritten), namespace, images, replicas and strategic-merge patches by kind and name (`$patch:
+// delete` removes the object). Any other
 // kustomization field is an error, so an overlay cannot use a feature the tests would ignore.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -212,6 +213,12 @@ export function renderKustomization(dir: string, options: RenderOptions = {}): R
     for (const patch of readYamlFile(join(dir, path)) as K8sObject[]) {
       const target = byOriginalName(patch.kind, patch.metadata.name);
       if (!target) throw new Error(`${path}: no ${patch.kind} ${patch.metadata.name} to patch`);
+      // `$patch: delete` (a strategic-merge directive) removes the object from the rendering.
+      if ((patch as Record<string, unknown>).$patch === 'delete') {
+        if (!objects.includes(target)) throw new Error(`${path}: cannot delete a generated ${patch.kind}`);
+        for (const list of [objects, all]) list.splice(list.indexOf(target), 1);
+        continue;
+      }
       const merged = strategicMerge(target, patch) as K8sObject;
       merged.metadata.name = target.metadata.name;
       Object.assign(target, merged);

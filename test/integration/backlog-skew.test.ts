@@ -25,6 +25,8 @@ async function drainBacklog(partitions: number, endMs: number) {
     TOPIC_PARTITIONS: String(partitions),
     // No wall-clock tick: time moves by the data alone, so both runs end at the same watermark.
     JOURNEY_IDLE_TICK_SECONDS: '0',
+    // The single writer's replay filter across raw partitions (the stages alike in both topologies).
+    JOURNEY_TOPOLOGY: 'single',
   });
   const produced = await produceWorkload(config, { profile: 'tiny', seed: 15, endMs, batchSize: 200 });
   const log = createLogger('silent');

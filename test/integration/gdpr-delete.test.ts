@@ -6,7 +6,7 @@
 // it is a tombstone while no other latest value names it. A replay of its old events stays out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupSettled, uniqueName, waitFor } from '../support/stack.ts';
+import { uniqueName, waitFor } from '../support/stack.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
 import { searchDatabase } from '../support/search-database.ts';
 import { latestChangelog } from '../support/latest-changelog.ts';
@@ -40,7 +40,7 @@ const IDENTIFY = call('identify', 3, {
 });
 
 test('GDPR delete: the person leaves every table and changelog, and a replay does not bring it back', async (t) => {
-  const { config, clickhouse, producer } = await runningPipeline(t);
+  const { config, clickhouse, producer, commandsApplied } = await runningPipeline(t);
   const send = (topic: string, key: string, value: string) =>
     producer.send({ topic, messages: [{ key, value }] });
   const query = async <T>(q: string, params: Record<string, unknown> = {}): Promise<T[]> =>
@@ -185,12 +185,7 @@ test('GDPR delete: the person leaves every table and changelog, and a replay doe
     'cmd',
     JSON.stringify({ command: 'delete', command_id: 'gdpr-cmd-1', person_id: person }),
   );
-  await waitFor(
-    'delete command applied and committed',
-    async () =>
-      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_IDENTITY_COMMANDS])) ? true : undefined,
-    90_000,
-  );
+  await commandsApplied();
 
   const after = await searchDatabase(clickhouse, config.CLICKHOUSE_DATABASE, values);
   assert.ok(after.columnsSearched > 50, `every string column searched (${after.columnsSearched})`);

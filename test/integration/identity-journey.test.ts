@@ -95,8 +95,8 @@ test('anonymous to known, accounts, retroactive stitching, restart with restore'
   assert.equal(first[4]!.account_id, first[3]!.account_id, 'later events get the primary account');
 
   // Restart: the new instance restores the graph from the changelog before consuming.
-  const journey = await restartJourney();
-  assert.equal(journey.state.graph.checkpoints.size > 0, true, 'checkpoint restored');
+  const { graph } = await restartJourney();
+  assert.equal(graph.checkpoints.size > 0, true, 'checkpoint restored');
   await send(
     'anon-2',
     segment('track', { messageId: 'm6', anonymousId: 'anon-2', event: 'Report Created' }, 6),

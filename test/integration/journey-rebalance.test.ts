@@ -21,7 +21,8 @@ import { journeySnapshot as snapshot } from '../support/journey-snapshot.ts';
 import { namedInstances } from '../support/named-instances.ts';
 
 const DAY = 86_400_000;
-const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0' };
+// The single writer's standbys (the partitioned topology's rebalances: test/scale-out/).
+const quiet = { JOURNEY_IDLE_TICK_SECONDS: '0', JOURNEY_TOPOLOGY: 'single' };
 
 function journeyConfig(config: PipelineConfig, instance: string): PipelineConfig {
   return { ...config, INSTANCE_ID: instance };

@@ -79,9 +79,10 @@ async function quietAccountGoesAtRisk(
   assert.notEqual(row?.churn_band, 'healthy', 'inactivity alone raised the churn score');
 }
 
-test('idle input: the wall-clock tick makes a quiet account at-risk', async (t) => {
+test('idle input, the single writer: the wall-clock tick makes a quiet account at-risk', async (t) => {
   const { config, clickhouse, producer, journeyMetrics } = await runningPipeline(t, {
     JOURNEY_IDLE_TICK_SECONDS: '2',
+    JOURNEY_TOPOLOGY: 'single',
   });
   await quietAccountGoesAtRisk(config, clickhouse, producer);
   // Freshness (JourneyOutputsStale): the watermark gauge follows the wall clock minus the lateness.

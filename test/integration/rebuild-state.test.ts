@@ -122,8 +122,8 @@ async function rebuildCase(t: TestContext, overrides: Record<string, string>): P
   assert.deepEqual(after, before);
 }
 
-test('rebuild-state: refuses unless safe, then a replay from empty changelogs reproduces the account states', (t) =>
-  rebuildCase(t, {}));
+test('rebuild-state, the single writer: refuses unless safe, then a replay from empty changelogs reproduces the account states', (t) =>
+  rebuildCase(t, { JOURNEY_TOPOLOGY: 'single' }));
 
 test('rebuild-state, the journey partitioned by account: route and state groups reset, the resolved topic recreated, the same account states', (t) =>
   rebuildCase(t, { JOURNEY_TOPOLOGY: 'partitioned', TOPIC_PARTITIONS: '2' }));

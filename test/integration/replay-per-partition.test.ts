@@ -19,7 +19,12 @@ import { groupSettled, testKafka, waitFor } from '../support/stack.ts';
 
 test('a replayed event of a partition whose filtering has not ended is not stored twice', async (t) => {
   // Two canonical partitions (TOPIC_CANONICAL_PARTITIONS): the replay interleaves them.
-  const { config } = await freshPipeline({ TOPIC_PARTITIONS: '2', TOPIC_CANONICAL_PARTITIONS: '2' });
+  const { config } = await freshPipeline({
+    TOPIC_PARTITIONS: '2',
+    TOPIC_CANONICAL_PARTITIONS: '2',
+    // The single writer's per-canonical-partition replay filter.
+    JOURNEY_TOPOLOGY: 'single',
+  });
   const clickhouse = createClickHouse(config);
   t.after(() => clickhouse.close());
   const type = journeyEventType();

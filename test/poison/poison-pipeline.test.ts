@@ -1,7 +1,8 @@
 // Issue #14 against the real stack: the whole poison corpus produced between valid messages into a
-// running pipeline (ingest + journey, real broker, registry and ClickHouse). Every poison message
-// is in the DLQ exactly once with its named reason, every valid event is stored exactly once, both
-// groups reach the end of their topics (lag 0), and no consumer restarts (one group join each).
+// running pipeline (ingest + journey on the default topology: the route and the state step; real
+// broker, registry and ClickHouse). Every poison message is in the DLQ exactly once with its named
+// reason, every valid event is stored exactly once, every group reaches the end of its topics
+// (lag 0), and no consumer restarts (one group join each).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
@@ -9,6 +10,8 @@ import type { InputSource } from '../../services/ingest/ingest-config.ts';
 import { inputSchemaText } from '../../services/ingest/input-avro.ts';
 import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
+import { startRouteService } from '../../services/journey/route-service.ts';
+import { startStateService } from '../../services/journey/state-service.ts';
 import { createClickHouse } from '../../services/shared/clickhouse/clickhouse-client.ts';
 import { readDeadLetterHeaders } from '../../services/shared/kafka/dead-letter.ts';
 import { readPartitionRanges } from '../../services/shared/kafka/read-partition-ranges.ts';
@@ -46,8 +49,15 @@ test('the poison corpus through the running pipeline: each poison dead-lettered 
   const { config } = await freshPipeline({ INGEST_MAX_PAST_DAYS: '3650', CLICKHOUSE_RETENTION_DAYS: '3650' });
   const metrics = createMetrics(false);
   const log = createLogger('silent');
-  const journey = await startJourneyService(config, log, metrics);
-  t.after(() => journey.stop());
+  // The journey as the topology has it (partitioned by default: the route and the state step,
+  // each a group of its own; single: one writer).
+  const partitioned = config.JOURNEY_TOPOLOGY === 'partitioned';
+  const journey = partitioned
+    ? [await startRouteService(config, log, metrics), await startStateService(config, log, metrics)]
+    : [await startJourneyService(config, log, metrics)];
+  t.after(async () => {
+    for (const stage of journey.reverse()) await stage.stop();
+  });
   const ingest = await startIngestService(config, log, metrics);
   t.after(() => ingest.stop());
   const topicOf: Record<InputSource | 'commands', string> = {
@@ -106,10 +116,18 @@ test('the poison corpus through the running pipeline: each poison dead-lettered 
 
   const rawTopics = SOURCES.map((s) => topicOf[s]);
   await waitFor(
-    'both groups at the end of their topics (lag 0)',
+    'every group at the end of its topics (lag 0)',
     async () =>
       (await groupSettled(config.INGEST_GROUP_ID, rawTopics)) &&
-      (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_CANONICAL, config.TOPIC_IDENTITY_COMMANDS]))
+      (partitioned
+        ? (await groupSettled(config.ROUTE_GROUP_ID, [
+            config.TOPIC_CANONICAL,
+            config.TOPIC_IDENTITY_COMMANDS,
+          ])) && (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
+        : await groupSettled(config.JOURNEY_GROUP_ID, [
+            config.TOPIC_CANONICAL,
+            config.TOPIC_IDENTITY_COMMANDS,
+          ]))
         ? true
         : undefined,
     180_000,

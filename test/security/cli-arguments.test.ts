@@ -48,7 +48,7 @@ test('only commands that read emails ask for PII_HMAC_KEY: validate-journey runs
 });
 
 test('journey route refuses the single-writer topology before connecting: exit 2, with the reason', () => {
-  const run = journey(['route'], { KAFKA_BROKERS: '127.0.0.1:1' });
+  const run = journey(['route'], { KAFKA_BROKERS: '127.0.0.1:1', JOURNEY_TOPOLOGY: 'single' });
   assert.equal(run.status, 2, `${run.stdout}${run.stderr}`);
   assert.match(run.stderr, /JOURNEY_TOPOLOGY=partitioned/);
 });

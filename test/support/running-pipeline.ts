@@ -19,6 +19,7 @@ import { startStateService } from '../../services/journey/state-service.ts';
 import type { StateService } from '../../services/journey/state-service.ts';
 import { startResolverService } from '../../services/resolver/resolver-service.ts';
 import type { ResolverService } from '../../services/resolver/resolver-service.ts';
+import type { IdentityGraph } from '../../services/identity/identity-graph.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { groupSettled, testKafka, waitFor } from './stack.ts';
 import { freshPipeline } from './pipeline.ts';
@@ -38,8 +39,16 @@ export interface RunningPipeline {
   resolver(): ResolverService | null;
   /** Stops the resolver and starts a new one (its graph restored from the identity table). */
   restartResolver(): Promise<ResolverService>;
-  /** Stops the journey stage and starts a new instance (state restored from the changelogs). */
-  restartJourney(): Promise<JourneyService>;
+  /** Stops the journey stage and starts a new instance (state restored from the changelogs;
+   *  partitioned: the route stage and the state step's instance both). Returns the identity graph
+   *  the new instance restored (the single writer's, or the route's). */
+  restartJourney(): Promise<{ graph: IdentityGraph }>;
+  /** What the running journey stage reports blocked (/readyz): the single writer's, or the route's
+   *  and the state step's. */
+  problems(): string[];
+  /** Waits until the operator commands sent so far are applied and committed (the single
+   *  writer's group, or the route's, then the state step at the end of the resolved topic). */
+  commandsApplied(timeoutMs?: number): Promise<void>;
   /** Stops the journey stage (both stages when partitioned). */
   stopJourney(): Promise<void>;
   /** Waits until the pipeline is at the end of its input: the ingest read `rawTopics` to the end,
@@ -50,7 +59,8 @@ export interface RunningPipeline {
    * the resolver on, it also committed the whole links topic. */
   settled(rawTopics: string[], timeoutMs?: number): Promise<void>;
   /** Waits until the journey advanced time by the wall clock `count` more times (idle input, a
-   *  JOURNEY_IDLE_TICK_SECONDS tick): each tick moves the watermark to now minus the lateness. */
+   *  JOURNEY_IDLE_TICK_SECONDS tick): each tick moves the watermark to now minus the lateness
+   *  (partitioned: every resolved partition's). */
   ticks(count: number, timeoutMs?: number): Promise<void>;
 }
 
@@ -65,12 +75,11 @@ export async function runningPipeline(
   let journeyMetrics = createMetrics(false);
   const partitioned = config.JOURNEY_TOPOLOGY === 'partitioned';
   let journey = partitioned ? null : await startJourneyService(config, log, journeyMetrics);
-  let stages = partitioned
-    ? {
-        route: await startRouteService(config, log, createMetrics(false)),
-        state: await startStateService(config, log, journeyMetrics),
-      }
-    : null;
+  let stages: { route: RouteService; state: StateService } | null = null;
+  const startStages = async () => ({
+    route: await startRouteService(config, log, createMetrics(false)),
+    state: await startStateService(config, log, journeyMetrics),
+  });
   const stopJourney = async (): Promise<void> => {
     await journey?.stop();
     await stages?.state.stop();
@@ -79,6 +88,7 @@ export async function runningPipeline(
     stages = null;
   };
   t.after(stopJourney);
+  if (partitioned) stages = await startStages();
   let resolver =
     config.IDENTITY_RESOLVER === 'on' ? await startResolverService(config, log, createMetrics(false)) : null;
   t.after(() => resolver?.stop());
@@ -126,11 +136,36 @@ export async function runningPipeline(
       return resolver;
     },
     restartJourney: async () => {
-      await journey?.stop();
+      await stopJourney();
       journeyMetrics = createMetrics(false);
+      if (partitioned) {
+        stages = await startStages();
+        return { graph: stages.route.state().graph };
+      }
       journey = await startJourneyService(config, log, journeyMetrics);
-      return journey;
+      return { graph: journey.state.graph };
     },
+    problems: () =>
+      journey
+        ? journey.problems()
+        : stages
+          ? [...stages.route.problems(), ...stages.state.problems()]
+          : ['journey stopped'],
+    commandsApplied: (timeoutMs = 90_000) =>
+      waitFor(
+        'the operator commands applied and committed',
+        async () =>
+          (
+            partitioned
+              ? (await groupSettled(config.ROUTE_GROUP_ID, [config.TOPIC_IDENTITY_COMMANDS])) &&
+                (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
+              : await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_IDENTITY_COMMANDS])
+          )
+            ? true
+            : undefined,
+        timeoutMs,
+        250,
+      ).then(() => undefined),
     settled: (rawTopics, timeoutMs = 180_000) =>
       waitFor(
         'the pipeline at the end of its input, every raw partition idle',
@@ -144,14 +179,22 @@ export async function runningPipeline(
         250,
       ).then(() => undefined),
     ticks: async (count, timeoutMs = 60_000) => {
-      if (!journey) throw new Error('ticks: the single-writer journey only');
-      const single = journey;
-      const seen = new Set<number>([single.state.accounts.watermark]);
+      // The watermarks the single writer, or each resolved partition, has stood at.
+      const watermarks = (): Array<[number, number]> =>
+        journey
+          ? [[0, journey.state.accounts.watermark]]
+          : [...(stages?.state.partitions() ?? new Map()).entries()].map(([n, p]) => [n, p.store.watermark]);
+      const seen = new Map<number, Set<number>>();
+      const note = (): void => {
+        for (const [n, w] of watermarks()) seen.set(n, (seen.get(n) ?? new Set()).add(w));
+      };
+      note();
+      const expected = partitioned ? resolvedPartitions(config) : 1;
       await waitFor(
         `${count} more wall-clock ticks`,
         () => {
-          seen.add(single.state.accounts.watermark);
-          return seen.size > count ? true : undefined;
+          note();
+          return seen.size === expected && [...seen.values()].every((s) => s.size > count) ? true : undefined;
         },
         timeoutMs,
         50,

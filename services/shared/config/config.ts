@@ -137,8 +137,8 @@ export const CONFIG_VARIABLES = {
   ],
   JOURNEY_TOPOLOGY: [
     z.enum(['single', 'partitioned']),
-    'single',
-    'single: one journey writer resolves identity and keeps every account (further instances are standbys). partitioned: `journey route` (one writer: identity, routing) feeds TOPIC_RESOLVED by account, and the journey stage scales with its partitions (docs/architecture.md; compose: --profile partitioned; k8s/overlays/partitioned).',
+    'partitioned',
+    'partitioned: `journey route` (one writer: identity, routing) feeds TOPIC_RESOLVED by account, and the journey stage scales with its partitions. single: one journey writer resolves identity and keeps every account (further instances are standbys; compose: --scale route=0; k8s/overlays/single). Switching a running deployment needs `journey rebuild-state` (docs/architecture.md, docs/operations.md).',
   ],
   ROUTE_GROUP_ID: [
     name,

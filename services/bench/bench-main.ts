@@ -38,6 +38,7 @@ import type { DrainContext } from './run-drain.ts';
 import type { PacedSetup } from './run-paced.ts';
 import type { WorkerRole } from './worker-protocol.ts';
 import { pacedPhases } from './paced-phases.ts';
+import type { Topology } from './paced-phases.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let began = performance.now();
@@ -106,9 +107,9 @@ class Bench {
   }
 
   /** Fresh raw and downstream topics and database for a paced phase. */
-  async pacedSetup(): Promise<PacedSetup> {
+  async pacedSetup(topology: Topology = 'single'): Promise<PacedSetup> {
     const rawPrefix = `${this.id}.p${++this.seq}`;
-    const env = this.env(rawPrefix);
+    const env = { ...this.env(rawPrefix), JOURNEY_TOPOLOGY: topology };
     const config = runConfig(env);
     await createRawTopics(this.kafka, config);
     await preparePipelineRun(this.kafka, config);
@@ -220,7 +221,20 @@ async function oneRun(
       burst: null,
     };
 
-  const paced = await pacedPhases(bench, run, workload, ours.eventsPerSecond, ctx, say);
+  const paced = await pacedPhases(bench, run, workload, ours.eventsPerSecond, ctx, say, 'single');
+  // The same phases on the partitioned topology (route + one state process), from its own drain rate.
+  const partitionedPaced =
+    partitioned.length > 0
+      ? await pacedPhases(
+          bench,
+          run,
+          workload,
+          partitioned[0]!.drain.eventsPerSecond,
+          ctx,
+          say,
+          'partitioned',
+        )
+      : undefined;
   void rawEnv;
   return {
     run,
@@ -229,6 +243,7 @@ async function oneRun(
     oursLoss,
     dashboard,
     ...paced,
+    ...(partitionedPaced ? { partitionedPaced } : {}),
   };
 }
 

@@ -26,6 +26,13 @@ export interface BurstResult {
   run: PacedRun;
 }
 
+/** The paced phases of one topology: sustained rate, latency at 50 %, burst. */
+export interface PacedFigures {
+  sustained: { rate: number; attempts: SustainedAttempt[] };
+  latency: PacedRun | null;
+  burst: BurstResult | null;
+}
+
 export interface BenchRun {
   run: number;
   drains: Record<'B0' | 'B1' | 'B2' | 'ours', DrainResult>;
@@ -36,4 +43,6 @@ export interface BenchRun {
   burst: BurstResult | null;
   /** JOURNEY_TOPOLOGY=partitioned with 1..N state processes (`--partitioned N`). */
   partitioned?: Array<{ states: number; drain: DrainResult }>;
+  /** The paced phases on the partitioned topology (route + one state process), with --partitioned. */
+  partitionedPaced?: PacedFigures;
 }

@@ -1,4 +1,4 @@
-// The harness's own test: `make bench --quick` against the local stack, checking that the report
+// The harness's own test: `make bench --quick --partitioned 1` against the local stack, checking that the report
 // holds every figure with the right shape. Times are never asserted (the machine is shared).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,12 +15,12 @@ const isSummary = (s: RunSummary | undefined): boolean =>
 
 test(
   'bench --quick writes a report with every figure',
-  { skip: stack ? false : 'needs the local stack (make test exports .local/stack.env)', timeout: 180_000 },
+  { skip: stack ? false : 'needs the local stack (make test exports .local/stack.env)', timeout: 300_000 },
   async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
     t.after(() => rmSync(out, { recursive: true, force: true }));
     const report = await runBench(
-      ['--quick', '--events', '2000', '--latency-seconds', '2', '--out', out],
+      ['--quick', '--events', '2000', '--latency-seconds', '2', '--partitioned', '1', '--out', out],
       { ...process.env, BENCH_LOG_LEVEL: 'silent' },
       () => undefined,
     );
@@ -59,6 +59,16 @@ test(
     );
     // Nothing lost: every distinct valid event of the drain is in ClickHouse.
     assert.equal(f.loss.drain_lost_events!.max, 0);
-    assert.equal(report.targets.length, 10);
+    // The partitioned topology beside it (--partitioned 1): its drain, CPU per process, and the
+    // paced phases with their own insert acknowledgements (the state process's).
+    const p = f.partitioned!;
+    assert.ok(p.drains['1 state']!.eventsPerSecond.median > 0, 'partitioned drained something');
+    assert.ok(isSummary(p.drains['1 state']!.ratios.over_B1));
+    for (const role of ['ingest', 'route', 'state-0'])
+      assert.ok(isSummary(p.drains['1 state']!.cpuPer1k[role]), `partitioned CPU ${role}`);
+    assert.ok(p.paced!.latencyAt50PercentMs.ack.samples!.median > 0, 'partitioned acknowledgements sampled');
+    assert.ok(isSummary(p.paced!.burst.recovery_over_theory));
+    assert.equal(p.paced!.burst.lost_events!.max, 0, 'nothing lost in the partitioned burst');
+    assert.equal(report.targets.length, 14);
   },
 );

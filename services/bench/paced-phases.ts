@@ -3,7 +3,7 @@
 // rate, and the burst over a base rate with its recovery time. Each on fresh topics.
 import type { Kafka } from 'kafkajs';
 import type { BenchOptions } from './bench-options.ts';
-import type { BenchRun, BurstResult, SustainedAttempt } from './bench-run.ts';
+import type { BurstResult, PacedFigures, SustainedAttempt } from './bench-run.ts';
 import { lateThresholdMs, planBurst, recoverySeconds } from './burst.ts';
 import { latencySummary } from './bench-stats.ts';
 import { latencyBounded } from './sustained-check.ts';
@@ -12,10 +12,12 @@ import type { DrainContext } from './run-drain.ts';
 import { runPaced } from './run-paced.ts';
 import type { PacedRun, PacedSetup } from './run-paced.ts';
 
+export type Topology = 'single' | 'partitioned';
+
 export interface PacedBench {
   readonly kafka: Kafka;
   readonly options: BenchOptions;
-  pacedSetup(): Promise<PacedSetup>;
+  pacedSetup(topology: Topology): Promise<PacedSetup>;
 }
 
 export async function pacedPhases(
@@ -25,8 +27,12 @@ export async function pacedPhases(
   drainRate: number,
   ctx: (label: string) => DrainContext,
   say: (line: string) => void,
-): Promise<Pick<BenchRun, 'sustained' | 'latency' | 'burst'>> {
+  topology: Topology,
+): Promise<PacedFigures> {
   const { options } = bench;
+  // Labels: `run 1:` for the single writer, `run 1 partitioned:`; profile names keep the topology.
+  const label = topology === 'single' ? `${run}` : `${run} ${topology}`;
+  const phase = (name: string): DrainContext => ctx(topology === 'single' ? name : `${topology}-${name}`);
   const n = workload.messages.length;
   const phaseSeconds = options.latencySeconds;
   const messagesFor = (rate: number, seconds: number): BenchMessage[] =>
@@ -41,13 +47,13 @@ export async function pacedPhases(
   // (--quick: one short attempt, only to exercise the path.)
   for (let attempt = 0; attempt < (options.quick ? 1 : 3); attempt++) {
     const seconds = Math.min(phaseSeconds, n / rate);
-    say(`run ${run}: sustained check at ${Math.round(rate)} events/s for ${seconds.toFixed(1)} s`);
+    say(`run ${label}: sustained check at ${Math.round(rate)} events/s for ${seconds.toFixed(1)} s`);
     const paced = await runPaced(
       bench.kafka,
-      await bench.pacedSetup(),
+      await bench.pacedSetup(topology),
       messagesFor(rate, seconds),
       [{ seconds, rate }],
-      ctx(`sustain${attempt}`),
+      phase(`sustain${attempt}`),
       sampleEvery(rate, seconds),
     );
     const trend = latencyBounded(paced.ackSamples, paced.startedAtMs, seconds);
@@ -73,13 +79,13 @@ export async function pacedPhases(
 
   const half = maxRate / 2;
   const latencySeconds = Math.min(phaseSeconds, n / half);
-  say(`run ${run}: latency at 50 % (${Math.round(half)} events/s for ${latencySeconds.toFixed(1)} s)`);
+  say(`run ${label}: latency at 50 % (${Math.round(half)} events/s for ${latencySeconds.toFixed(1)} s)`);
   const latency: PacedRun = await runPaced(
     bench.kafka,
-    await bench.pacedSetup(),
+    await bench.pacedSetup(topology),
     messagesFor(half, latencySeconds),
     [{ seconds: latencySeconds, rate: half }],
-    ctx('latency'),
+    phase('latency'),
     sampleEvery(half, latencySeconds),
   );
   say(
@@ -91,7 +97,7 @@ export async function pacedPhases(
     options.quick ? { leadSeconds: 1, burstSeconds: 0.5 } : { leadSeconds: 10, burstSeconds: 2 },
   );
   say(
-    `run ${run}: burst ${Math.round(plan.burstRate)} events/s for ${plan.burstSeconds} s over ${Math.round(plan.baseRate)} events/s (theory ${plan.theorySeconds.toFixed(1)} s)`,
+    `run ${label}: burst ${Math.round(plan.burstRate)} events/s for ${plan.burstSeconds} s over ${Math.round(plan.baseRate)} events/s (theory ${plan.theorySeconds.toFixed(1)} s)`,
   );
   const burstMessages = workload.messages.slice(
     0,
@@ -99,10 +105,10 @@ export async function pacedPhases(
   );
   const burstRun = await runPaced(
     bench.kafka,
-    await bench.pacedSetup(),
+    await bench.pacedSetup(topology),
     burstMessages,
     plan.segments,
-    ctx('burst'),
+    phase('burst'),
     sampleEvery(plan.baseRate, 20),
   );
   const burstStartMs = burstRun.startedAtMs + plan.burstStartSeconds * 1000;

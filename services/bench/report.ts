@@ -5,8 +5,14 @@ import { join } from 'node:path';
 import { per1k, ratio, summarizeRuns } from './bench-stats.ts';
 import type { RunSummary } from './bench-stats.ts';
 import type { BenchRun } from './bench-run.ts';
+
+export type { TargetCheck } from './report-format.ts';
 import type { HotFunction } from './profile-summary.ts';
 import type { IdentityMemory, StageMemory } from './memory.ts';
+import { partitionedFigures, pacedSummaries, partitionedTargets, renderPartitioned } from './report-paced.ts';
+import { check, fmt, line } from './report-format.ts';
+import type { TargetCheck } from './report-format.ts';
+import type { PacedSummaries, PartitionedFigures } from './report-paced.ts';
 
 export interface BenchMeta {
   date: string;
@@ -24,8 +30,10 @@ export interface BenchFigures {
   ratios: Summaries;
   maxSustainedEventsPerSecond: RunSummary;
   cpuSecondsPer1kEvents: Record<string, Summaries>;
-  latencyAt50PercentMs: { offeredRate: RunSummary; ack: Summaries; probe: Summaries };
+  latencyAt50PercentMs: PacedSummaries['latencyAt50PercentMs'];
   burst: Summaries;
+  /** JOURNEY_TOPOLOGY=partitioned (`--partitioned N`): drains by state processes, paced phases. */
+  partitioned: PartitionedFigures | null;
   memory: {
     identityGraph: IdentityMemory[];
     /** The stages' pure cores over the workload up to 1M identifiers / 100k accounts (once). */
@@ -41,12 +49,6 @@ export interface BenchFigures {
   journeyInsertShare: RunSummary;
   dashboardQueryMs: Summaries;
   loss: Summaries;
-}
-
-export interface TargetCheck {
-  target: string;
-  value: string;
-  met: boolean | null;
 }
 
 export interface BenchReport {
@@ -89,15 +91,7 @@ export function buildFigures(
       ),
     );
   }
-  const quantiles = ['p50', 'p95', 'p99'] as const;
-  const ack: Summaries = {};
-  const probe: Summaries = {};
-  for (const q of quantiles) {
-    ack[q] = over(runs, (r) => r.latency?.ackLatencyMs[q]);
-    probe[q] = over(runs, (r) => r.latency?.probeLatencyMs[q]);
-  }
-  ack.samples = over(runs, (r) => r.latency?.ackLatencyMs.samples);
-  probe.samples = over(runs, (r) => r.latency?.probeLatencyMs.samples);
+  const single = pacedSummaries(runs, (r) => r);
   const journeyOf = (r: BenchRun) => r.drains.ours.workers.find((w) => w.role === 'journey');
   const ingestOf = (r: BenchRun) => r.drains.ours.workers.find((w) => w.role === 'ingest');
   const tables = new Set(runs.flatMap((r) => Object.keys(journeyOf(r)?.inserts ?? {})));
@@ -131,19 +125,11 @@ export function buildFigures(
   return {
     throughputEventsPerSecond: throughput,
     ratios,
-    maxSustainedEventsPerSecond: over(runs, (r) => r.sustained.rate),
+    maxSustainedEventsPerSecond: single.maxSustainedEventsPerSecond,
     cpuSecondsPer1kEvents: cpu,
-    latencyAt50PercentMs: { offeredRate: over(runs, (r) => r.latency?.segments[0]?.rate), ack, probe },
-    burst: {
-      base_rate: over(runs, (r) => r.burst?.baseRate),
-      offered_burst_rate: over(runs, (r) => r.burst?.achievedBurstRate),
-      recovery_seconds: over(runs, (r) => r.burst?.recoverySeconds),
-      theory_seconds: over(runs, (r) => r.burst?.theorySeconds),
-      recovery_over_theory: over(runs, (r) =>
-        r.burst ? ratio(r.burst.recoverySeconds, r.burst.theorySeconds) : Number.NaN,
-      ),
-      lost_events: over(runs, (r) => (r.burst ? r.burst.expectedEvents - r.burst.storedEvents : Number.NaN)),
-    },
+    latencyAt50PercentMs: single.latencyAt50PercentMs,
+    burst: single.burst,
+    partitioned: partitionedFigures(runs),
     memory: {
       identityGraph,
       stages,
@@ -198,23 +184,6 @@ export function buildFigures(
     },
   };
 }
-
-const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : 'n/a';
-
-const check = (
-  target: string,
-  value: number,
-  met: (v: number) => boolean,
-  digits = 0,
-  unit = '',
-): TargetCheck => ({
-  target,
-  value: `${fmt(value, digits)}${unit}`,
-  met: Number.isFinite(value) ? met(value) : null,
-});
 
 export function checkTargets(f: BenchFigures): TargetCheck[] {
   const known = f.memory.identityGraph.find((m) => m.shape === 'known');
@@ -274,13 +243,9 @@ export function checkTargets(f: BenchFigures): TargetCheck[] {
     ),
     check('no loss during the burst', f.burst.lost_events!.max, (v) => v === 0),
     check('every dashboard query < 1 s (at this data size)', maxDashboard, (v) => v < 1000, 0, ' ms'),
+    ...partitionedTargets(f.partitioned),
   ];
 }
-
-const line = (label: string, s: RunSummary | undefined, digits = 0, unit = ''): string =>
-  s === undefined
-    ? `  ${label}: n/a`
-    : `  ${label.padEnd(44)} ${fmt(s.median, digits).padStart(12)}${unit}  (min ${fmt(s.min, digits)}, max ${fmt(s.max, digits)}, ${s.runs} runs)`;
 
 export function renderSummary(report: BenchReport): string {
   const { meta, figures: f } = report;
@@ -315,6 +280,7 @@ export function renderSummary(report: BenchReport): string {
   for (const [q, s] of Object.entries(f.latencyAt50PercentMs.probe)) out.push(line(`probe query ${q}`, s));
   out.push('', 'Burst (10x for a few seconds at 50 % base)');
   for (const [k, s] of Object.entries(f.burst)) out.push(line(k, s, 2));
+  out.push(...renderPartitioned(f.partitioned));
   out.push('', 'Memory');
   for (const m of f.memory.identityGraph)
     out.push(

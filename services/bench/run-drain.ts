@@ -101,38 +101,54 @@ export async function drainBaseline(
 }
 
 export interface PipelineWorkers {
-  journey: WorkerHandle;
   ingest: WorkerHandle;
+  /** JOURNEY_TOPOLOGY=partitioned: the route stage; the single writer: null. */
+  route: WorkerHandle | null;
+  /** The single writer, or the state step's processes (state-0, state-1, ...). */
+  journeys: WorkerHandle[];
+  /** Every process started, in start order (stopped in reverse). */
+  all: WorkerHandle[];
 }
 
-/** Starts the journey stage, then the ingest stage, each in its own process. */
+/** Starts the journey stage as the env's topology has it (the single writer, or `states` state-step
+ *  processes then the route), then the ingest, each in its own process; `sampleEvery` > 0: the
+ *  journey processes report the insert acknowledgements of the sampled events. */
 export async function startPipeline(
   env: BenchEnv,
   ctx: DrainContext,
   sampleEvery = 0,
+  states = 1,
 ): Promise<PipelineWorkers> {
-  const journey = spawnWorker(workerArgs('journey', 0, { sampleEvery }), {
-    env,
-    execArgv: ctx.execArgv('journey', ctx.label),
-  });
+  const partitioned = env.JOURNEY_TOPOLOGY === 'partitioned';
+  const all: WorkerHandle[] = [];
+  const spawn = async (role: WorkerRole, instance: string | null): Promise<WorkerHandle> => {
+    const worker = spawnWorker(workerArgs(role, 0, role === 'ingest' ? {} : { sampleEvery }), {
+      env: instance === null ? env : { ...env, INSTANCE_ID: instance },
+      execArgv: ctx.execArgv(
+        role === 'state' ? 'journey' : role,
+        instance ? `${ctx.label}-${instance}` : ctx.label,
+      ),
+    });
+    all.push(worker);
+    await worker.ready;
+    return worker;
+  };
   try {
-    await journey.ready;
+    const journeys: WorkerHandle[] = [];
+    if (partitioned) for (let i = 0; i < states; i++) journeys.push(await spawn('state', `state-${i}`));
+    else journeys.push(await spawn('journey', null));
+    const route = partitioned ? await spawn('route', 'route') : null;
+    const ingest = await spawn('ingest', partitioned ? 'ingest' : null);
+    return { ingest, route, journeys, all };
   } catch (err) {
-    journey.kill();
+    for (const w of all) w.kill();
     throw err;
   }
-  const ingest = spawnWorker(workerArgs('ingest', 0), { env, execArgv: ctx.execArgv('ingest', ctx.label) });
-  try {
-    await ingest.ready;
-  } catch (err) {
-    ingest.kill();
-    journey.kill();
-    throw err;
-  }
-  return { journey, ingest };
 }
 
-/** Waits until the ingest stage has processed `rawMessages` and the journey stage read all it wrote. */
+/** Waits until the ingest stage has processed `rawMessages` and the journey read all it wrote
+ *  (partitioned: the route read every canonical record, and the state processes together every
+ *  resolved record, handovers included, with nothing more coming). */
 export async function waitForPipeline(
   kafka: Kafka,
   config: PipelineConfig,
@@ -140,18 +156,50 @@ export async function waitForPipeline(
   rawMessages: () => number,
   timeoutMs: number,
 ): Promise<number> {
-  await workers.ingest.waitUntil(
+  const { ingest, route, journeys } = workers;
+  await ingest.waitUntil(
     'ingest to process every raw message',
-    () => (workers.ingest.latest?.processed ?? 0) >= rawMessages(),
+    () => (ingest.latest?.processed ?? 0) >= rawMessages(),
     timeoutMs,
   );
-  const high = await highWatermarks(kafka, config.TOPIC_CANONICAL);
-  await workers.journey.waitUntil(
-    'journey to read every canonical event',
-    () => caughtUp(high, workers.journey.latest?.positions ?? {}, config.TOPIC_CANONICAL),
+  const canonical = await highWatermarks(kafka, config.TOPIC_CANONICAL);
+  if (route === null) {
+    await journeys[0]!.waitUntil(
+      'journey to read every canonical event',
+      () => caughtUp(canonical, journeys[0]!.latest?.positions ?? {}, config.TOPIC_CANONICAL),
+      timeoutMs,
+    );
+    return Date.now();
+  }
+  await route.waitUntil(
+    'route to read every canonical record',
+    () => caughtUp(canonical, route.latest?.positions ?? {}, config.TOPIC_CANONICAL),
     timeoutMs,
   );
-  return Date.now();
+  // Handovers land after the route's last record: read the ends until they stop moving.
+  for (;;) {
+    const resolved = await highWatermarks(kafka, config.TOPIC_RESOLVED);
+    const positions = () => Object.assign({}, ...journeys.map((w) => w.latest?.positions ?? {}));
+    await journeys[0]!.waitUntil(
+      'the state step to read every resolved record',
+      () => caughtUp(resolved, positions(), config.TOPIC_RESOLVED),
+      timeoutMs,
+    );
+    const again = await highWatermarks(kafka, config.TOPIC_RESOLVED);
+    if ([...again].every(([p, end]) => resolved.get(p) === end)) return Date.now();
+  }
+}
+
+/** Stops every process (the ingest first) and returns their figures: ingest, route, journeys. */
+export async function stopPipeline(workers: PipelineWorkers): Promise<WorkerStats[]> {
+  const stats = [await workers.ingest.stop()];
+  if (workers.route) stats.push(await workers.route.stop());
+  for (const w of workers.journeys) stats.push(await w.stop());
+  return stats;
+}
+
+export function killPipeline(workers: PipelineWorkers): void {
+  for (const w of workers.all) w.kill();
 }
 
 /** Ours: the ingest and journey stages over the backlog of `expected` raw messages. */
@@ -171,20 +219,16 @@ export async function drainPipeline(
     marks.push(Date.now());
     const stack = cpuSpent(before, snapshotStackCpu(ctx.pids));
     const firstAtMs = workers.ingest.latest!.firstAtMs!;
-    const ingest = await workers.ingest.stop();
-    const journey = await workers.journey.stop();
+    const stats = await stopPipeline(workers);
     marks.push(Date.now());
-    return result('ours', expected, firstAtMs, doneAtMs, [ingest, journey], stack, marks);
+    return result('ours', expected, firstAtMs, doneAtMs, stats, stack, marks);
   } finally {
-    workers.ingest.kill();
-    workers.journey.kill();
+    killPipeline(workers);
   }
 }
 
 /** Ours with JOURNEY_TOPOLOGY=partitioned: the route stage and `states` state-step processes (each
- *  its own INSTANCE_ID), then the ingest, over the backlog of `expected` raw messages. Done when
- *  the ingest processed them, the route read every canonical record and the state processes
- *  together read every resolved record (handovers included) with nothing more coming. */
+ *  its own INSTANCE_ID), then the ingest, over the backlog of `expected` raw messages. */
 export async function drainPartitioned(
   kafka: Kafka,
   config: PipelineConfig,
@@ -195,51 +239,14 @@ export async function drainPartitioned(
 ): Promise<DrainResult> {
   const before = snapshotStackCpu(ctx.pids);
   const marks = [Date.now()];
-  const started: WorkerHandle[] = [];
-  const spawn = async (role: WorkerRole, instance: string): Promise<WorkerHandle> => {
-    const worker = spawnWorker(workerArgs(role, 0), {
-      env: { ...env, INSTANCE_ID: instance },
-      execArgv: ctx.execArgv(role === 'state' ? 'journey' : role, `${ctx.label}-${instance}`),
-    });
-    started.push(worker);
-    await worker.ready;
-    return worker;
-  };
+  const workers = await startPipeline({ ...env, JOURNEY_TOPOLOGY: 'partitioned' }, ctx, 0, states);
+  marks.push(Date.now());
   try {
-    const stateWorkers: WorkerHandle[] = [];
-    for (let i = 0; i < states; i++) stateWorkers.push(await spawn('state', `state-${i}`));
-    const route = await spawn('route', 'route');
-    const ingest = await spawn('ingest', 'ingest');
+    const doneAtMs = await waitForPipeline(kafka, config, workers, () => expected, ctx.timeoutMs);
     marks.push(Date.now());
-    await ingest.waitUntil(
-      'ingest to process every raw message',
-      () => (ingest.latest?.processed ?? 0) >= expected,
-      ctx.timeoutMs,
-    );
-    const canonical = await highWatermarks(kafka, config.TOPIC_CANONICAL);
-    await route.waitUntil(
-      'route to read every canonical record',
-      () => caughtUp(canonical, route.latest?.positions ?? {}, config.TOPIC_CANONICAL),
-      ctx.timeoutMs,
-    );
-    // Handovers land after the route's last record: read the ends until they stop moving.
-    for (;;) {
-      const resolved = await highWatermarks(kafka, config.TOPIC_RESOLVED);
-      const positions = () => Object.assign({}, ...stateWorkers.map((w) => w.latest?.positions ?? {}));
-      await stateWorkers[0]!.waitUntil(
-        'the state step to read every resolved record',
-        () => caughtUp(resolved, positions(), config.TOPIC_RESOLVED),
-        ctx.timeoutMs,
-      );
-      const again = await highWatermarks(kafka, config.TOPIC_RESOLVED);
-      if ([...again].every(([p, end]) => resolved.get(p) === end)) break;
-    }
-    const doneAtMs = Date.now();
-    marks.push(doneAtMs);
     const stack = cpuSpent(before, snapshotStackCpu(ctx.pids));
-    const firstAtMs = ingest.latest!.firstAtMs!;
-    const stats = [await ingest.stop(), await route.stop()];
-    for (const w of stateWorkers) stats.push(await w.stop());
+    const firstAtMs = workers.ingest.latest!.firstAtMs!;
+    const stats = await stopPipeline(workers);
     marks.push(Date.now());
     const drained = result('ours', expected, firstAtMs, doneAtMs, stats, stack, marks);
     // One entry per state process (the roles repeat): state-0, state-1, ...
@@ -251,6 +258,6 @@ export async function drainPartitioned(
     });
     return drained;
   } finally {
-    for (const w of started) w.kill();
+    killPipeline(workers);
   }
 }

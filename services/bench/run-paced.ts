@@ -1,6 +1,7 @@
-// A paced phase: a fresh pipeline (its own raw and downstream topics and database) under a
-// schedule of offered load, with the sampled events followed two ways — the journey process's
-// insert acknowledgement and the external probe query. Used for the sustained-rate check, the
+// A paced phase: a fresh pipeline (its own raw and downstream topics and database; the topology of
+// its env: the single writer, or the route and one state process) under a schedule of offered
+// load, with the sampled events followed two ways — the journey process's insert acknowledgement
+// and the external probe query. Used for the sustained-rate check, the
 // latency at 50 % of the maximum, and the burst.
 import type { Kafka } from 'kafkajs';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
@@ -15,7 +16,7 @@ import { producePaced } from './produce-messages.ts';
 import type { TopicOf } from './produce-messages.ts';
 import type { BenchMessage } from './prepare-workload.ts';
 import type { RateSegment } from './pace-schedule.ts';
-import { startPipeline, waitForPipeline } from './run-drain.ts';
+import { killPipeline, startPipeline, stopPipeline, waitForPipeline } from './run-drain.ts';
 import type { DrainContext } from './run-drain.ts';
 import type { WorkerStats } from './worker-protocol.ts';
 
@@ -36,7 +37,10 @@ export interface PacedRun {
   expectedEvents: number;
   storedEvents: number;
   ingest: WorkerStats;
+  /** The single writer, or (partitioned) the first state-step process. */
   journey: WorkerStats;
+  /** Partitioned: the route stage. */
+  route: WorkerStats | null;
 }
 
 export interface PacedSetup {
@@ -79,12 +83,15 @@ export async function runPaced(
     while (probe.waiting > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
     await probe.stop();
-    const ingest = await workers.ingest.stop();
-    const journey = await workers.journey.stop();
-    const acks = latenciesOf(probe.producedAt, workers.journey.acks);
+    const stats = await stopPipeline(workers);
+    const ingest = stats[0]!;
+    const route = workers.route ? stats[1]! : null;
+    const journey = stats[workers.route ? 2 : 1]!;
+    // The insert acknowledgements of every journey process (partitioned: each state process its own).
+    const journeyAcks = workers.journeys.flatMap((w) => w.acks);
+    const acks = latenciesOf(probe.producedAt, journeyAcks);
     const firstAck = new Map<string, number>();
-    for (const [id, at] of workers.journey.acks)
-      if (!firstAck.has(id) || at < firstAck.get(id)!) firstAck.set(id, at);
+    for (const [id, at] of journeyAcks) if (!firstAck.has(id) || at < firstAck.get(id)!) firstAck.set(id, at);
     const ackSamples: Array<[number, number]> = [];
     for (const [id, produced] of probe.producedAt) {
       const at = firstAck.get(id);
@@ -113,10 +120,10 @@ export async function runPaced(
       storedEvents: Number(stored?.n ?? 0),
       ingest,
       journey,
+      route,
     };
   } finally {
-    workers.ingest.kill();
-    workers.journey.kill();
+    killPipeline(workers);
     await probe.stop();
     await producer.disconnect();
     await clickhouse.close();

@@ -1,0 +1,145 @@
+// The report's figures of the paced phases (sustained rate, latency at 50 %, burst) for either
+// topology, and of the partitioned topology's drains by state-process count (issue #18): its
+// throughput beside B1 and the single writer, and each process's CPU per 1,000 events, so that
+// no instance is seen doing more than its share as instances are added.
+import { per1k, ratio, summarizeRuns } from './bench-stats.ts';
+import type { RunSummary } from './bench-stats.ts';
+import type { BenchRun, PacedFigures } from './bench-run.ts';
+import { check, line } from './report-format.ts';
+import type { TargetCheck } from './report-format.ts';
+
+type Summaries = Record<string, RunSummary>;
+
+export interface PacedSummaries {
+  maxSustainedEventsPerSecond: RunSummary;
+  latencyAt50PercentMs: { offeredRate: RunSummary; ack: Summaries; probe: Summaries };
+  burst: Summaries;
+}
+
+export interface PartitionedFigures {
+  /** By state-process count ("1 state", "2 states", ...). */
+  drains: Record<string, { eventsPerSecond: RunSummary; ratios: Summaries; cpuPer1k: Summaries }>;
+  /** The paced phases on route + one state process (null: the bench ran --drain-only). */
+  paced: PacedSummaries | null;
+}
+
+const over = (runs: readonly BenchRun[], pick: (r: BenchRun) => number | undefined): RunSummary =>
+  summarizeRuns(runs.map((r) => pick(r) ?? Number.NaN));
+
+export function pacedSummaries(
+  runs: readonly BenchRun[],
+  pick: (r: BenchRun) => PacedFigures | undefined,
+): PacedSummaries {
+  const ack: Summaries = {};
+  const probe: Summaries = {};
+  for (const q of ['p50', 'p95', 'p99'] as const) {
+    ack[q] = over(runs, (r) => pick(r)?.latency?.ackLatencyMs[q]);
+    probe[q] = over(runs, (r) => pick(r)?.latency?.probeLatencyMs[q]);
+  }
+  ack.samples = over(runs, (r) => pick(r)?.latency?.ackLatencyMs.samples);
+  probe.samples = over(runs, (r) => pick(r)?.latency?.probeLatencyMs.samples);
+  const burst = (r: BenchRun) => pick(r)?.burst ?? null;
+  return {
+    maxSustainedEventsPerSecond: over(runs, (r) => pick(r)?.sustained.rate),
+    latencyAt50PercentMs: {
+      offeredRate: over(runs, (r) => pick(r)?.latency?.segments[0]?.rate),
+      ack,
+      probe,
+    },
+    burst: {
+      base_rate: over(runs, (r) => burst(r)?.baseRate),
+      offered_burst_rate: over(runs, (r) => burst(r)?.achievedBurstRate),
+      recovery_seconds: over(runs, (r) => burst(r)?.recoverySeconds),
+      theory_seconds: over(runs, (r) => burst(r)?.theorySeconds),
+      recovery_over_theory: over(runs, (r) => {
+        const b = burst(r);
+        return b ? ratio(b.recoverySeconds, b.theorySeconds) : Number.NaN;
+      }),
+      lost_events: over(runs, (r) => {
+        const b = burst(r);
+        return b ? b.expectedEvents - b.storedEvents : Number.NaN;
+      }),
+    },
+  };
+}
+
+export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigures | null {
+  const counts = [...new Set(runs.flatMap((r) => (r.partitioned ?? []).map((p) => p.states)))].sort();
+  if (counts.length === 0) return null;
+  const drains: PartitionedFigures['drains'] = {};
+  for (const states of counts) {
+    const drainOf = (r: BenchRun) => r.partitioned?.find((p) => p.states === states)?.drain;
+    const roles = new Set(runs.flatMap((r) => Object.keys(drainOf(r)?.cpuSeconds ?? {})));
+    const cpuPer1k: Summaries = {};
+    for (const role of roles)
+      cpuPer1k[role] = over(runs, (r) => {
+        const d = drainOf(r);
+        return d ? per1k(d.cpuSeconds[role] ?? Number.NaN, d.events) : undefined;
+      });
+    drains[`${states} state${states === 1 ? '' : 's'}`] = {
+      eventsPerSecond: over(runs, (r) => drainOf(r)?.eventsPerSecond),
+      ratios: {
+        over_B1: over(runs, (r) =>
+          ratio(drainOf(r)?.eventsPerSecond ?? Number.NaN, r.drains.B1.eventsPerSecond),
+        ),
+        over_single: over(runs, (r) =>
+          ratio(drainOf(r)?.eventsPerSecond ?? Number.NaN, r.drains.ours.eventsPerSecond),
+        ),
+      },
+      cpuPer1k,
+    };
+  }
+  const paced = runs.some((r) => r.partitionedPaced) ? pacedSummaries(runs, (r) => r.partitionedPaced) : null;
+  return { drains, paced };
+}
+
+/** Issue #18's targets for the partitioned topology (none without --partitioned). */
+export function partitionedTargets(p: PartitionedFigures | null): TargetCheck[] {
+  if (!p) return [];
+  const oneState = p.drains['1 state']?.ratios.over_B1 ?? summarizeRuns([]);
+  const paced = p.paced;
+  return [
+    check('partitioned: ours / B1 >= 0.5', oneState.median, (v) => v >= 0.5, 2),
+    ...(paced
+      ? [
+          check(
+            'partitioned: p99 event -> queryable < 2 s at 50 % load (insert ack)',
+            paced.latencyAt50PercentMs.ack.p99!.median,
+            (v) => v < 2000,
+            0,
+            ' ms',
+          ),
+          check(
+            'partitioned: burst recovery within 1.5x of theory',
+            paced.burst.recovery_over_theory!.median,
+            (v) => v <= 1.5,
+            2,
+            'x',
+          ),
+          check('partitioned: no loss during the burst', paced.burst.lost_events!.max, (v) => v === 0),
+        ]
+      : []),
+  ];
+}
+
+/** The summary's partitioned sections (nothing without --partitioned). */
+export function renderPartitioned(p: PartitionedFigures | null): string[] {
+  if (!p) return [];
+  const out = ['', 'Partitioned topology (route + N state processes + ingest), drain'];
+  for (const [n, d] of Object.entries(p.drains)) {
+    out.push(line(`${n}: events/s`, d.eventsPerSecond));
+    for (const [k, s] of Object.entries(d.ratios)) out.push(line(`${n}: ${k}`, s, 2));
+    for (const [role, s] of Object.entries(d.cpuPer1k)) out.push(line(`${n}: CPU s/1k ${role}`, s, 3));
+  }
+  if (p.paced) {
+    out.push('', 'Partitioned topology (route + 1 state process), paced');
+    out.push(line('max sustained (paced, lag bounded)', p.paced.maxSustainedEventsPerSecond));
+    out.push(line('offered rate at 50 % (events/s)', p.paced.latencyAt50PercentMs.offeredRate));
+    for (const [q, s] of Object.entries(p.paced.latencyAt50PercentMs.ack))
+      out.push(line(`insert ack ${q}`, s));
+    for (const [q, s] of Object.entries(p.paced.latencyAt50PercentMs.probe))
+      out.push(line(`probe query ${q}`, s));
+    for (const [k, s] of Object.entries(p.paced.burst)) out.push(line(`burst ${k}`, s, 2));
+  }
+  return out;
+}

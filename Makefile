@@ -54,8 +54,8 @@ test-integration: install stack-up
 	node --test --test-force-exit --test-concurrency=1 --test-timeout=600000 --test-reporter=spec $$(find test -name '*.test.ts' | sort)
 
 # The README's test command: static checks, then the tests under services/ and scripts/ and those
-# of test/clickhouse/ (ClickHouse alone: no Kafka, no timing) two at a time (2 cores; they share no
-# topics or databases), then the rest of test/ (integration, chaos, browser: the stack's stages and
+# of test/clickhouse/ and test/deploy/ (ClickHouse alone or no service at all: no Kafka, no timing)
+# two at a time (2 cores; they share no topics or databases), then the rest of test/ (integration, chaos, browser: the stack's stages and
 # timings are theirs alone) one at a time. --test-force-exit can drop the last verdicts of a file
 # from the report (written by the child, unread by the parent when it exits: nodejs/node#64833; a
 # failure still fails the run through the child's exit code, but its name is lost): the pure phase
@@ -64,9 +64,9 @@ test-integration: install stack-up
 test: check stack-up
 	set -a; source .local/stack.env; set +a; \
 	node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec \
-	  $$(find services scripts test/clickhouse -name '*.test.ts' -not -path '*/node_modules/*' | sort) && \
+	  $$(find services scripts test/clickhouse test/deploy -name '*.test.ts' -not -path '*/node_modules/*' | sort) && \
 	node --test --test-force-exit --test-concurrency=1 --test-timeout=600000 --test-reporter=spec \
-	  $$(find test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/clickhouse/*' | sort)
+	  $$(find test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/clickhouse/*' -not -path 'test/deploy/*' | sort)
 
 # The partitioned journey through the broker and ClickHouse alone (issue #18, docs/architecture.md;
 # also in `make test`). CHECK_LOG=<file> writes its stages' debug log there.

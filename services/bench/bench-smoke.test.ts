@@ -66,6 +66,8 @@ test(
     assert.ok(isSummary(p.drains['1 state']!.ratios.over_B1));
     for (const role of ['ingest', 'route', 'state-0'])
       assert.ok(isSummary(p.drains['1 state']!.cpuPer1k[role]), `partitioned CPU ${role}`);
+    assert.ok(p.drains['1 state']!.inserts.per_1k_messages!.median > 0, 'partitioned inserts counted');
+    assert.ok(p.drains['1 state']!.inserts.journey_events_rows_per_insert!.median >= 1);
     assert.ok(p.paced!.latencyAt50PercentMs.ack.samples!.median > 0, 'partitioned acknowledgements sampled');
     assert.ok(isSummary(p.paced!.burst.recovery_over_theory));
     assert.equal(p.paced!.burst.lost_events!.max, 0, 'nothing lost in the partitioned burst');

@@ -18,7 +18,10 @@ export interface PacedSummaries {
 
 export interface PartitionedFigures {
   /** By state-process count ("1 state", "2 states", ...). */
-  drains: Record<string, { eventsPerSecond: RunSummary; ratios: Summaries; cpuPer1k: Summaries }>;
+  drains: Record<
+    string,
+    { eventsPerSecond: RunSummary; ratios: Summaries; cpuPer1k: Summaries; inserts: Summaries }
+  >;
   /** The paced phases on route + one state process (null: the bench ran --drain-only). */
   paced: PacedSummaries | null;
 }
@@ -76,7 +79,40 @@ export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigure
         const d = drainOf(r);
         return d ? per1k(d.cpuSeconds[role] ?? Number.NaN, d.events) : undefined;
       });
+    // ClickHouse inserts of the route and every state process, all tables: how many per 1k
+    // messages and how many rows each (more, smaller inserts as state processes are added?).
+    const writers = (r: BenchRun) =>
+      (drainOf(r)?.workers ?? []).filter((w) => w.role === 'route' || w.role === 'state');
+    const insertTotals = (r: BenchRun) =>
+      writers(r)
+        .flatMap((w) => Object.entries(w.inserts).filter(([table]) => table !== 'dlq_events'))
+        .reduce((t, [, i]) => ({ inserts: t.inserts + i.inserts, rows: t.rows + i.rows }), {
+          inserts: 0,
+          rows: 0,
+        });
+    const eventsTable = (r: BenchRun) =>
+      writers(r)
+        .map((w) => w.inserts.journey_events)
+        .reduce((t, i) => ({ inserts: t.inserts + (i?.inserts ?? 0), rows: t.rows + (i?.rows ?? 0) }), {
+          inserts: 0,
+          rows: 0,
+        });
+    const inserts: Summaries = {
+      per_1k_messages: over(runs, (r) => {
+        const d = drainOf(r);
+        return d ? per1k(insertTotals(r).inserts, d.events) : undefined;
+      }),
+      rows_per_insert: over(runs, (r) => {
+        const t = insertTotals(r);
+        return drainOf(r) && t.inserts > 0 ? t.rows / t.inserts : undefined;
+      }),
+      journey_events_rows_per_insert: over(runs, (r) => {
+        const t = eventsTable(r);
+        return drainOf(r) && t.inserts > 0 ? t.rows / t.inserts : undefined;
+      }),
+    };
     drains[`${states} state${states === 1 ? '' : 's'}`] = {
+      inserts,
       eventsPerSecond: over(runs, (r) => drainOf(r)?.eventsPerSecond),
       ratios: {
         over_B1: over(runs, (r) =>
@@ -130,6 +166,7 @@ export function renderPartitioned(p: PartitionedFigures | null): string[] {
     out.push(line(`${n}: events/s`, d.eventsPerSecond));
     for (const [k, s] of Object.entries(d.ratios)) out.push(line(`${n}: ${k}`, s, 2));
     for (const [role, s] of Object.entries(d.cpuPer1k)) out.push(line(`${n}: CPU s/1k ${role}`, s, 3));
+    for (const [k, s] of Object.entries(d.inserts)) out.push(line(`${n}: ClickHouse inserts ${k}`, s, 1));
   }
   if (p.paced) {
     out.push('', 'Partitioned topology (route + 1 state process), paced');

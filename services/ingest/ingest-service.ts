@@ -126,8 +126,14 @@ export async function startIngestService(
   // no floor, no check of the member's freshness.
   const fenceByInstance = config.UNSAFE_NEGATIVE_CONTROL === 'fence_by_instance';
   let instanceProducer: Promise<TransactionalProducer> | null = null;
-  const claim = async (topic: string, partition: number): Promise<PartitionClaim> => {
-    if (!fenceByInstance) return producers.claim(topic, partition);
+  // A claim outside a batch (an idle marker) asks the consumer whether this member is still fresh.
+  let consumerFresh = (): boolean => false;
+  const claim = async (
+    topic: string,
+    partition: number,
+    memberFresh = (): boolean => consumerFresh(),
+  ): Promise<PartitionClaim> => {
+    if (!fenceByInstance) return producers.claim(topic, partition, memberFresh);
     instanceProducer ??= createTransactionalProducer(
       kafka,
       `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
@@ -200,7 +206,8 @@ export async function startIngestService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    onGroupJoin: (assignment) => {
+    onGroupJoin: (assignment, member) => {
+      consumerFresh = member.memberFresh;
       assigned = assignment;
       windows.retain(assignment);
       producers.retain(assignment);
@@ -210,7 +217,7 @@ export async function startIngestService(
       exclusive(async () => {
         let pendingSent: WatermarkMarker[] = [];
         try {
-          const { producer, floor } = await claim(batch.topic, batch.partition);
+          const { producer, floor } = await claim(batch.topic, batch.partition, control.memberFresh);
           // Below the floor: committed by the partition's previous owner after kafkajs fetched the
           // offset this batch starts from (a zombie finishing its last batch before we fenced it).
           const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);

@@ -6,7 +6,7 @@
 // zombie that just woke up) inserts nothing: no transaction can fence ClickHouse rows.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PipelineConfig } from '../shared/config/config.ts';
-import { offsetAfter } from '../shared/kafka/batch-consumer.ts';
+import { offsetAfter, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
 import type { BatchControl, ConsumedBatch } from '../shared/kafka/batch-consumer.ts';
 import { rejectedRowMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage, TransactionalProducer } from '../shared/kafka/producer.ts';
@@ -16,14 +16,6 @@ import { writeRows } from '../sink/write-rows.ts';
 import { IDENTITY_TABLES } from '../sink/rows/journey-rows.ts';
 import type { RowsByTable } from '../sink/rows/journey-rows.ts';
 import type { JourneyBatchResult } from './journey-pipeline.ts';
-
-/** This member went a session timeout without a heartbeat: its partition may be another's now. */
-export class StaleMemberError extends Error {
-  constructor(groupId: string) {
-    super(`no heartbeat of ${groupId} for a session timeout: this member may no longer own its partition`);
-    this.name = 'StaleMemberError';
-  }
-}
 
 export interface JourneyCommit {
   batch: ConsumedBatch;
@@ -104,7 +96,7 @@ export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean
     async () => {
       rejected.length = 0; // a retried gate starts over
       await insertRows();
-      return !control.isStale();
+      return !control.isStale() && control.memberFresh();
     },
     () => rejected,
   );

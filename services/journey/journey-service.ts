@@ -8,7 +8,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
-import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { runBatchConsumer, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
@@ -146,8 +146,12 @@ export async function startJourneyService(
   const writerId = `${config.JOURNEY_GROUP_ID}-writer`;
   let producer: TransactionalProducer | null = null;
   let owning = false;
-  const ensureProducer = async (): Promise<TransactionalProducer> => {
-    producer ??= await createTransactionalProducer(kafka, writerId);
+  // Fencing cuts both ways: a member back from a stall longer than its session (memberFresh
+  // false) initialises nothing, or it would fence the member the group gave the partitions to.
+  const ensureProducer = async (memberFresh: () => boolean): Promise<TransactionalProducer> => {
+    if (producer) return producer;
+    if (!memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+    producer = await createTransactionalProducer(kafka, writerId);
     return producer;
   };
   const releaseProducer = (): void => {
@@ -191,11 +195,14 @@ export async function startJourneyService(
     metrics.unreadableStates.inc(state.accounts.unreadableStates);
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
+  let memberFresh = (): boolean => false; // the consumer's, from its first join
   const tick = async (): Promise<void> => {
     // Only once caught up, here and upstream: a tick declares time up to now final, which must not
     // happen while a backlog of older events is still waiting (after a restart, or a replay of
     // history), in the canonical topic or in a raw partition the ingest has not drained.
-    if (idleMs === 0 || !owning || Date.now() - lastBatchAt < idleMs) return;
+    // A member back from a stall writes nothing: a tick's rows, versioned by the wall clock, would
+    // outrank the rightful owner's for good.
+    if (idleMs === 0 || !owning || Date.now() - lastBatchAt < idleMs || !memberFresh()) return;
     if ([...caughtUp.values()].some((done) => !done) || caughtUp.size === 0) return;
     if (markersSeen(state.accounts.inputs) && !allInputsIdle(state.accounts.inputs)) return;
     await exclusive(async () => {
@@ -224,9 +231,14 @@ export async function startJourneyService(
             clickhouse,
             rows,
             { topic: 'wall-clock-tick', partition: 0, firstOffset: String(now), lastOffset: String(now) },
-            { database: config.CLICKHOUSE_DATABASE },
+            {
+              database: config.CLICKHOUSE_DATABASE,
+              beforeInsert: () => {
+                if (!memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+              },
+            },
           );
-          return true;
+          return memberFresh();
         });
         metrics.watermark.set(now / 1000);
         stageLog.info(
@@ -264,7 +276,8 @@ export async function startJourneyService(
     metrics,
     // Every partition to one member (single-owner-assigner.ts); the others are standbys.
     partitionAssigners: [singleOwnerAssigner(() => owning)],
-    onGroupJoin: (assignment) => {
+    onGroupJoin: (assignment, member) => {
+      memberFresh = member.memberFresh;
       restoreNeeded = true;
       caughtUp.clear();
       canonicalPartitions = [...(assignment[config.TOPIC_CANONICAL] ?? [])].sort((a, b) => a - b);
@@ -274,7 +287,7 @@ export async function startJourneyService(
     handler: (batch, control) =>
       exclusive(async () => {
         // Fence any previous owner first, then restore what it committed.
-        const producer = await ensureProducer();
+        const producer = await ensureProducer(control.memberFresh);
         await restoreIfNeeded();
         lastBatchAt = Date.now();
         const last = batch.messages[batch.messages.length - 1]!;

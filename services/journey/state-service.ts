@@ -11,7 +11,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
-import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { runBatchConsumer, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
@@ -67,6 +67,9 @@ export async function startStateService(
     },
   };
   const producers = new PartitionProducers(kafka, config.JOURNEY_GROUP_ID);
+  // A member back from a stall longer than its session (memberFresh false) writes nothing, not
+  // even a producer's initialisation: its partitions may be another's. The consumer's, at its join.
+  let memberFresh = (): boolean => false;
   const parts = new Map<number, KeyedPartition>();
   // Restored partitions whose first batches may replay events their previous owner inserted but
   // did not commit: left out of journey_events until a batch of theirs has none stored.
@@ -80,6 +83,10 @@ export async function startStateService(
     const gen = generation;
     const missing = assigned.filter((p) => !parts.has(p));
     if (missing.length === 0) return true;
+    // Fenced before read: a zombie that still held a partition could otherwise commit a batch
+    // after the read (its changelog missing here) and below the floor (its messages skipped here).
+    await Promise.all(missing.map((p) => producers.claim(config.TOPIC_RESOLVED, p, memberFresh)));
+    if (gen !== generation) return false;
     const restored = new Map(missing.map((p) => [p, createKeyedPartition()]));
     const applied = await readChangelog(
       kafka,
@@ -144,8 +151,10 @@ export async function startStateService(
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   const tick = async (): Promise<void> => {
     if (idleMs === 0 || Date.now() - lastBatchAt < idleMs || assigned.length === 0) return;
-    if (assigned.some((p) => caughtUp.get(p) !== true)) return;
+    if (assigned.some((p) => caughtUp.get(p) !== true) || !memberFresh()) return;
     await exclusive(async () => {
+      const gen = generation;
+      const owner = (): boolean => memberFresh() && gen === generation;
       for (const partition of assigned) {
         const part = parts.get(partition);
         if (!part || !markersSeen(part.store.inputs) || !allInputsIdle(part.store.inputs)) continue;
@@ -154,15 +163,20 @@ export async function startStateService(
         if (result === null) continue;
         const rows = withoutErased(journeyRows(result.outputs), result.erasures);
         try {
-          const { producer } = await producers.claim(config.TOPIC_RESOLVED, partition);
+          const { producer } = await producers.claim(config.TOPIC_RESOLVED, partition, owner);
           await producer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
             await writeRows(
               clickhouse,
               rows,
               { topic: 'wall-clock-tick', partition, firstOffset: String(now), lastOffset: String(now) },
-              { database: config.CLICKHOUSE_DATABASE },
+              {
+                database: config.CLICKHOUSE_DATABASE,
+                beforeInsert: () => {
+                  if (!owner()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+                },
+              },
             );
-            return true;
+            return owner();
           });
           metrics.watermark.set(now / 1000);
         } catch (err) {
@@ -196,7 +210,8 @@ export async function startStateService(
     commitMode: 'transaction',
     log: stageLog,
     metrics,
-    onGroupJoin: (assignment) => {
+    onGroupJoin: (assignment, member) => {
+      memberFresh = member.memberFresh;
       assigned = [...(assignment[config.TOPIC_RESOLVED] ?? [])];
       caughtUp.clear();
       generation++;
@@ -214,7 +229,7 @@ export async function startStateService(
         // Within one transaction marker of the end of the partition.
         caughtUp.set(partition, BigInt(lastOffset) + 2n >= BigInt(batch.highWatermark));
         try {
-          const { producer, floor } = await producers.claim(batch.topic, partition);
+          const { producer, floor } = await producers.claim(batch.topic, partition, control.memberFresh);
           // Below the floor: committed by the partition's previous owner after our fetch began.
           const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
           if (messages.length === 0) return;

@@ -2,12 +2,15 @@
 // the transactional id belongs to the input partition, not to the instance, so the member that
 // takes a partition over fences the previous owner — a zombie that wakes up mid-transaction can
 // neither commit what it was writing nor anything after — and it learns, from the committed offset
-// read after fencing (the floor), what the previous owner managed to commit before.
+// read after fencing (the floor), what the previous owner managed to commit before; and a member
+// stalled past its session initialises no producer, so it cannot fence the rightful owner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PartitionProducers } from '../../services/shared/kafka/partition-producers.ts';
 import type { OutboundMessage } from '../../services/shared/kafka/producer.ts';
 import { testKafka, uniqueName, waitFor } from '../support/stack.ts';
+
+const fresh = (): boolean => true;
 
 test('the new owner of a partition fences the old one and starts above what it committed', async (t) => {
   const kafka = testKafka();
@@ -34,7 +37,7 @@ test('the new owner of a partition fences the old one and starts above what it c
 
   // The first owner commits offsets 0..4 of partition 0, then begins its next batch and stalls in
   // the middle of it (its gate waits), long enough for the partition to change hands.
-  const first = await zombie.claim(input, 0);
+  const first = await zombie.claim(input, 0, fresh);
   assert.equal(first.floor, 0n);
   assert.equal(await first.producer.sendWithOffsets(batch('first'), offsets('5')), true);
   let successorFenced: () => void = () => undefined;
@@ -46,12 +49,20 @@ test('the new owner of a partition fences the old one and starts above what it c
 
   // The successor claims the partition: its producer takes the same transactional id, which
   // aborts the zombie's open transaction; its floor is what the zombie had committed.
-  const second = await successor.claim(input, 0);
+  const second = await successor.claim(input, 0, fresh);
   assert.equal(second.floor, 5n);
   successorFenced();
   await assert.rejects(stalled, { name: 'ProducerFencedError' });
+  // The fenced zombie lets its producer go, and claims the partition again before it has heard
+  // from the group (no heartbeat for a session, memberFresh false): it creates no producer, so it
+  // does not fence the successor in its turn (the successor's commit below would fail).
+  zombie.release(input, 0);
+  await assert.rejects(
+    zombie.claim(input, 0, () => false),
+    { name: 'StaleMemberError' },
+  );
   // Another partition of the same instance is not affected: its id is its own.
-  const other = await zombie.claim(input, 1);
+  const other = await zombie.claim(input, 1, fresh);
   assert.equal(await other.producer.sendWithOffsets([], { ...offsets('3'), partition: 1 }), true);
 
   assert.equal(await second.producer.sendWithOffsets(batch('successor'), offsets('9')), true);
@@ -88,11 +99,11 @@ test('a producer released after a rebalance is closed; claiming again fences ane
   await admin.createTopics({ topics: [{ topic: input, numPartitions: 3 }], waitForLeaders: true });
   const producers = new PartitionProducers(kafka, groupId);
   t.after(() => producers.disconnectAll());
-  for (const p of [0, 1, 2]) await producers.claim(input, p);
+  for (const p of [0, 1, 2]) await producers.claim(input, p, fresh);
   assert.equal(producers.size, 3);
   producers.retain({ [input]: [1] });
   assert.equal(producers.size, 1);
-  const again = await producers.claim(input, 0);
+  const again = await producers.claim(input, 0, fresh);
   assert.equal(
     await again.producer.sendWithOffsets([], { groupId, topic: input, partition: 0, offset: '1' }),
     true,

@@ -46,6 +46,14 @@ export interface BatchControl {
   memberFresh(): boolean;
 }
 
+/** This member went a session timeout without a heartbeat: its partition may be another's now. */
+export class StaleMemberError extends Error {
+  constructor(groupId: string) {
+    super(`no heartbeat of ${groupId} for a session timeout: this member may no longer own its partition`);
+    this.name = 'StaleMemberError';
+  }
+}
+
 export type BatchHandler = (batch: ConsumedBatch, control: BatchControl) => Promise<void>;
 
 export interface BatchConsumerOptions {
@@ -65,7 +73,10 @@ export interface BatchConsumerOptions {
   /** Called when the consumer stopped for good (a non-retriable error); default: exit the process. */
   onFatal?: (err: Error) => void;
   /** Called on every group join (each rebalance), before the next batch is delivered. */
-  onGroupJoin?: (assignment: Readonly<Record<string, readonly number[]>>) => void;
+  onGroupJoin?: (
+    assignment: Readonly<Record<string, readonly number[]>>,
+    member: { memberFresh(): boolean },
+  ) => void;
   /** How partitions are shared among the group's members (default: kafkajs round robin). */
   partitionAssigners?: PartitionAssigner[];
   /** Called after a batch's offsets were committed (nextOffset = last offset + 1). */
@@ -81,6 +92,8 @@ export interface RunningConsumer {
   joined: Promise<void>;
   /** Partitions that cannot make progress, one line each (empty when all progress): /readyz. */
   problems(): string[];
+  /** BatchControl.memberFresh outside a batch: a wall-clock tick checks it before any write. */
+  memberFresh(): boolean;
 }
 
 function toHeaders(
@@ -189,6 +202,8 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     },
   });
   let lastHeartbeatAt = Date.now();
+  // A margin of one heartbeat interval under the session timeout.
+  const memberFresh = (): boolean => Date.now() - lastHeartbeatAt < sessionTimeoutMs - HEARTBEAT_MS;
   consumer.on(consumer.events.HEARTBEAT, () => void (lastHeartbeatAt = Date.now()));
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     // kafkajs hands no batch of markers (or aborted records) alone to eachBatch.
@@ -208,7 +223,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     metrics?.rebalances.inc({ group: groupId });
     log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     assignment = event.payload.memberAssignment;
-    options.onGroupJoin?.(event.payload.memberAssignment);
+    options.onGroupJoin?.(event.payload.memberAssignment, { memberFresh });
     resolveJoined();
     void lag.measure().catch(() => undefined);
   });
@@ -280,8 +295,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
         {
           heartbeat,
           isStale: () => isStale() || !isRunning(),
-          // A margin of one heartbeat interval under the session timeout.
-          memberFresh: () => Date.now() - lastHeartbeatAt < sessionTimeoutMs - HEARTBEAT_MS,
+          memberFresh,
         },
       );
     } catch (err) {
@@ -319,6 +333,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     consumer,
     joined,
     problems: () => health.problems(),
+    memberFresh,
     stop: async () => {
       unguard();
       // A commit of markers in flight is not waited for: it only tidies offsets (the next owner

@@ -9,7 +9,12 @@
 // After fencing, the partition's committed offset is read again: a zombie may have committed
 // between kafkajs's offset fetch at assignment and our fencing, and the messages below that
 // offset (the floor) are already in the output topics.
+//
+// Fencing cuts both ways: a zombie that initialises a partition's id fences the partition's
+// rightful owner. So a member that went a session without a heartbeat creates no producer
+// (StaleMemberError): it learns it was left behind at its next heartbeat, and rejoins.
 import type { Admin, Kafka } from 'kafkajs';
+import { StaleMemberError } from './batch-consumer.ts';
 import { createTransactionalProducer } from './producer.ts';
 import type { TransactionalProducer } from './producer.ts';
 
@@ -35,11 +40,13 @@ export class PartitionProducers {
     this.#groupId = groupId;
   }
 
-  /** The partition's producer, created (fencing every earlier holder of its id) on first use. */
-  claim(topic: string, partition: number): Promise<PartitionClaim> {
+  /** The partition's producer, created (fencing every earlier holder of its id) on first use —
+   *  only while `memberFresh()` holds (BatchControl.memberFresh). */
+  claim(topic: string, partition: number, memberFresh: () => boolean): Promise<PartitionClaim> {
     const key = keyOf(topic, partition);
     let claim = this.#claims.get(key);
     if (!claim) {
+      if (!memberFresh()) return Promise.reject(new StaleMemberError(this.#groupId));
       claim = this.#fence(topic, partition);
       this.#claims.set(key, claim);
       // A claim that failed (broker away) is forgotten, so the redelivered batch tries again.

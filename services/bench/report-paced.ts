@@ -130,31 +130,37 @@ export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigure
 }
 
 /** Issue #18's targets for the partitioned topology (none without --partitioned). */
+/** The paced phases' targets (issue #18): p99 at 50 % load, burst recovery, no loss in the burst. */
+export function pacedTargets(
+  prefix: string,
+  paced: Pick<PacedSummaries, 'latencyAt50PercentMs' | 'burst'>,
+  burstLimit: number,
+): TargetCheck[] {
+  return [
+    check(
+      `${prefix}p99 event -> queryable < 2 s at 50 % load (insert ack)`,
+      paced.latencyAt50PercentMs.ack.p99!.median,
+      (v) => v < 2000,
+      0,
+      ' ms',
+    ),
+    check(
+      `${prefix}burst recovery within ${burstLimit}x of theory`,
+      paced.burst.recovery_over_theory!.median,
+      (v) => v <= burstLimit,
+      2,
+      'x',
+    ),
+    check(`${prefix}no loss during the burst`, paced.burst.lost_events!.max, (v) => v === 0),
+  ];
+}
+
 export function partitionedTargets(p: PartitionedFigures | null): TargetCheck[] {
   if (!p) return [];
   const oneState = p.drains['1 state']?.ratios.over_B1 ?? summarizeRuns([]);
-  const paced = p.paced;
   return [
     check('partitioned: ours / B1 >= 0.5', oneState.median, (v) => v >= 0.5, 2),
-    ...(paced
-      ? [
-          check(
-            'partitioned: p99 event -> queryable < 2 s at 50 % load (insert ack)',
-            paced.latencyAt50PercentMs.ack.p99!.median,
-            (v) => v < 2000,
-            0,
-            ' ms',
-          ),
-          check(
-            'partitioned: burst recovery within 1.5x of theory',
-            paced.burst.recovery_over_theory!.median,
-            (v) => v <= 1.5,
-            2,
-            'x',
-          ),
-          check('partitioned: no loss during the burst', paced.burst.lost_events!.max, (v) => v === 0),
-        ]
-      : []),
+    ...(p.paced ? pacedTargets('partitioned: ', p.paced, 1.5) : []),
   ];
 }
 

@@ -29,8 +29,6 @@ export function demoConfig(base: PipelineConfig, runId: string): PipelineConfig 
     CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? 'journey_demo',
     // The raw partitions are announced idle soon after the workload ends: the report waits for it.
     INGEST_IDLE_SECONDS: '3',
-    // The scale-out topology (issue #18) unless the user asks for the single writer.
-    JOURNEY_TOPOLOGY: process.env.JOURNEY_TOPOLOGY ?? 'partitioned',
   });
 }
 

@@ -13,7 +13,7 @@ import { freePort } from '../support/secure-broker.ts';
 import { testKafka, waitFor } from '../support/stack.ts';
 
 const MAIN = new URL('../../services/cli/main.ts', import.meta.url).pathname;
-const GRACE_MS = 20_000; // SHUTDOWN_GRACE_MS in services/cli/commands.ts
+const GRACE_MS = 20_000; // SHUTDOWN_GRACE_MS in services/cli/commands/services.ts
 
 function start(command: string, env: Record<string, string | undefined>): ChildProcess {
   return spawn(process.execPath, [MAIN, command], {

@@ -137,6 +137,7 @@ export async function startIngestService(
     instanceProducer ??= createTransactionalProducer(
       kafka,
       `${config.INGEST_GROUP_ID}-${config.INSTANCE_ID}`,
+      () => true,
     );
     return { producer: await instanceProducer, floor: 0n };
   };

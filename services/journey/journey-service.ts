@@ -149,9 +149,7 @@ export async function startJourneyService(
   // Fencing cuts both ways: a member back from a stall longer than its session (memberFresh
   // false) initialises nothing, or it would fence the member the group gave the partitions to.
   const ensureProducer = async (memberFresh: () => boolean): Promise<TransactionalProducer> => {
-    if (producer) return producer;
-    if (!memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
-    producer = await createTransactionalProducer(kafka, writerId);
+    producer ??= await createTransactionalProducer(kafka, writerId, memberFresh);
     return producer;
   };
   const releaseProducer = (): void => {

@@ -106,7 +106,11 @@ export async function startRouteService(
     },
     handler: async (batch, control) => {
       // Fence any previous owner first, then restore what it committed.
-      producer ??= await createTransactionalProducer(kafka, `${config.ROUTE_GROUP_ID}-writer`);
+      producer ??= await createTransactionalProducer(
+        kafka,
+        `${config.ROUTE_GROUP_ID}-writer`,
+        control.memberFresh,
+      );
       if (restoreNeeded) {
         state = await restoreRouteStage(config, stageLog);
         restoreNeeded = false;

@@ -58,7 +58,11 @@ export async function startResolverService(
     },
     handler: async (batch, control) => {
       // Fence any previous owner first, then restore what it committed.
-      producer ??= await createTransactionalProducer(kafka, `${config.RESOLVER_GROUP_ID}-writer`);
+      producer ??= await createTransactionalProducer(
+        kafka,
+        `${config.RESOLVER_GROUP_ID}-writer`,
+        control.memberFresh,
+      );
       if (restoreNeeded) {
         graph = await restoreIdentity(config, stageLog, config.TOPIC_IDENTITY_TABLE);
         restoreNeeded = false;

@@ -6,6 +6,7 @@
 // stalled past its session initialises no producer, so it cannot fence the rightful owner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { StaleMemberError } from '../../services/shared/kafka/batch-consumer.ts';
 import { PartitionProducers } from '../../services/shared/kafka/partition-producers.ts';
 import type { OutboundMessage } from '../../services/shared/kafka/producer.ts';
 import { testKafka, uniqueName, waitFor } from '../support/stack.ts';
@@ -108,4 +109,34 @@ test('a producer released after a rebalance is closed; claiming again fences ane
     await again.producer.sendWithOffsets([], { groupId, topic: input, partition: 0, offset: '1' }),
     true,
   );
+});
+
+test('a zombie whose insert gate refuses (stale) does not reconnect: the owner that took over stays unfenced', async (t) => {
+  const kafka = testKafka();
+  const input = uniqueName('fence-stale');
+  const groupId = uniqueName('fence-stale-group');
+  const admin = kafka.admin();
+  await admin.connect();
+  t.after(() => admin.disconnect());
+  await admin.createTopics({ topics: [{ topic: input, numPartitions: 1 }], waitForLeaders: true });
+  let zombieFresh = true;
+  const zombie = new PartitionProducers(kafka, groupId);
+  const successor = new PartitionProducers(kafka, groupId);
+  t.after(() => Promise.all([zombie.disconnectAll(), successor.disconnectAll()]));
+  const offsets = (offset: string) => ({ groupId, topic: input, partition: 0, offset });
+  const old = await zombie.claim(input, 0, () => zombieFresh);
+  // The zombie stalls past its session; the successor takes the partition over.
+  zombieFresh = false;
+  const next = await successor.claim(input, 0, fresh);
+  // The zombie wakes up in its batch: its gate (the ClickHouse insert) refuses, the member being
+  // stale. A producer that reconnected after that failure would bump the epoch past the successor's.
+  await assert.rejects(
+    old.producer.sendWithOffsets([], offsets('7'), async () => {
+      throw new StaleMemberError(groupId);
+    }),
+    { name: 'StaleMemberError' },
+  );
+  // Nor does its next transaction reconnect while the member is stale.
+  await assert.rejects(old.producer.sendWithOffsets([], offsets('7')), { name: 'StaleMemberError' });
+  assert.equal(await next.producer.sendWithOffsets([], offsets('3')), true);
 });

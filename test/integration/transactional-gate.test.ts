@@ -17,7 +17,7 @@ test('a refused or failed commit gate aborts the transaction: no messages, no of
   await admin.connect();
   t.after(() => admin.disconnect());
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  const producer = await createTransactionalProducer(kafka, uniqueName('gate-tx'));
+  const producer = await createTransactionalProducer(kafka, uniqueName('gate-tx'), () => true);
   t.after(() => producer.disconnect());
   const batch = (label: string): OutboundMessage[] =>
     [0, 1, 2].map((i) => ({ topic, key: `k${i}`, value: `${label}-${i}`, partition: 0 }));

@@ -14,7 +14,6 @@
 // rightful owner. So a member that went a session without a heartbeat creates no producer
 // (StaleMemberError): it learns it was left behind at its next heartbeat, and rejoins.
 import type { Admin, Kafka } from 'kafkajs';
-import { StaleMemberError } from './batch-consumer.ts';
 import { createTransactionalProducer } from './producer.ts';
 import type { TransactionalProducer } from './producer.ts';
 
@@ -46,8 +45,7 @@ export class PartitionProducers {
     const key = keyOf(topic, partition);
     let claim = this.#claims.get(key);
     if (!claim) {
-      if (!memberFresh()) return Promise.reject(new StaleMemberError(this.#groupId));
-      claim = this.#fence(topic, partition);
+      claim = this.#fence(topic, partition, memberFresh);
       this.#claims.set(key, claim);
       // A claim that failed (broker away) is forgotten, so the redelivered batch tries again.
       claim.catch(() => {
@@ -90,10 +88,11 @@ export class PartitionProducers {
     await admin?.then((a) => a.disconnect()).catch(() => undefined);
   }
 
-  async #fence(topic: string, partition: number): Promise<PartitionClaim> {
+  async #fence(topic: string, partition: number, memberFresh: () => boolean): Promise<PartitionClaim> {
     const producer = await createTransactionalProducer(
       this.#kafka,
       partitionTransactionalId(this.#groupId, topic, partition),
+      memberFresh,
     );
     try {
       return { producer, floor: await this.#committed(topic, partition) };

@@ -2,6 +2,7 @@
 // several topics in one call and resolves only when the brokers acknowledged all of them.
 import { CompressionTypes } from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
+import { StaleMemberError } from './batch-consumer.ts';
 
 export interface OutboundMessage {
   topic: string;
@@ -124,10 +125,14 @@ export function isFencedError(err: unknown): boolean {
 
 /** A transactional producer. Whoever initialises the same transactional id later fences this one:
  *  a fenced producer throws ProducerFencedError and never reconnects by itself (reconnecting would
- *  fence the newer owner in turn). */
+ *  fence the newer owner in turn). Initialising fences whoever holds the id, the rightful owner
+ *  included, so it happens only while `memberFresh()` holds (BatchControl.memberFresh): a member
+ *  back from a stall past its session gets StaleMemberError instead, at creation and at the
+ *  reconnection after a failed transaction. */
 export async function createTransactionalProducer(
   kafka: Kafka,
   transactionalId: string,
+  memberFresh: () => boolean,
 ): Promise<TransactionalProducer> {
   const connect = async (): Promise<Producer> => {
     const p = kafka.producer({
@@ -145,9 +150,16 @@ export async function createTransactionalProducer(
     await (await p.transaction()).abort();
     return p;
   };
-  let producer = await connect();
+  const connectIfFresh = async (): Promise<Producer> => {
+    // The group id is not known here; the error names the transactional id's owner instead.
+    if (!memberFresh()) throw new StaleMemberError(transactionalId);
+    return connect();
+  };
+  // Null after a failed transaction: reconnected at the next one, if this member is still fresh.
+  let producer: Producer | null = await connectIfFresh();
   return {
     sendWithOffsets: async (messages, offsets, gate, late) => {
+      producer ??= await connectIfFresh();
       const transaction = await producer.transaction();
       // The gate's I/O overlaps the sends (encoding is this thread's CPU, the inserts are
       // ClickHouse's); it is always awaited, so it never outlives a failed send unobserved.
@@ -178,20 +190,25 @@ export async function createTransactionalProducer(
         return true;
       } catch (err) {
         await gated.catch(() => undefined);
+        const failed = producer;
+        producer = null;
         if (isFencedError(err)) {
-          await producer.disconnect().catch(() => undefined);
+          await failed.disconnect().catch(() => undefined);
           throw new ProducerFencedError(transactionalId, { cause: err });
         }
         await transaction.abort().catch(() => undefined);
         // A failed transaction can leave the producer's sequence numbers out of step with the
-        // broker: start a fresh producer with the same transactional id (it bumps the epoch and
-        // fences anything left of the old one) before the batch is retried.
-        await producer.disconnect().catch(() => undefined);
-        producer = await connect();
+        // broker: the next transaction starts a fresh producer with the same transactional id (it
+        // bumps the epoch and fences anything left of the old one). Not now: the failure may be
+        // this member's staleness (StaleMemberError from the gate), and a zombie that reconnected
+        // here would fence the partition's rightful owner.
+        await failed.disconnect().catch(() => undefined);
         throw err;
       }
     },
-    disconnect: () => producer.disconnect(),
+    disconnect: async () => {
+      await producer?.disconnect();
+    },
   };
 }
 

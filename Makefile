@@ -6,7 +6,7 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo bench bench-collect chaos churn-baselines clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench bench-kafka-clients bench-collect chaos churn-baselines clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
@@ -17,6 +17,7 @@ help:
 	@echo "make churn-baselines  the churn model vs single-signal baselines on four churn mechanisms (docs/churn.md)"
 	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
 	@echo "make bench-collect  the HTTP collector vs a bare HTTP-to-Kafka passthrough (BENCH_COLLECT_ARGS=\"--runs 3\")"
+	@echo "make bench-kafka-clients  kafkajs vs @platformatic/kafka on the stages' transactional loop (BENCH_CLIENTS_ARGS=\"--runs 3\")"
 
 node_modules/.installed: package.json package-lock.json
 	@# npm ci refuses this lock: chdb lists optional per-platform packages that the registry does not
@@ -104,6 +105,12 @@ BENCH_ARGS ?=
 bench: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	node services/bench/bench-main.ts $(BENCH_ARGS)
+
+# The Kafka client's own cost: kafkajs beside @platformatic/kafka on the stages' loop (read_committed
+# fetches, a transaction per batch with its offsets), each in its own process (issue #18).
+bench-kafka-clients: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/bench/kafka-clients/kafka-clients-main.ts $(BENCH_CLIENTS_ARGS)
 
 # The collector (`journey collect`) against a bare HTTP-to-Kafka passthrough, side by side:
 # Segment batches of 100 calls from autocannon (docs/performance.md, "Collector").

@@ -194,6 +194,7 @@ export async function startIngestService(
     assigned: () => assigned,
     claim,
     exclusive,
+    memberFresh: () => consumerFresh(),
   });
   const { progress } = watermarks;
   watermarks.startIdleChecks();

@@ -24,6 +24,8 @@ export interface IngestWatermarksOptions {
   claim: (topic: string, partition: number) => Promise<PartitionClaim>;
   /** Batches and idle announcements take turns on the partitions' producers. */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** The consumer's BatchControl.memberFresh: a member back from a stall announces nothing. */
+  memberFresh: () => boolean;
 }
 
 export class IngestWatermarks {
@@ -123,7 +125,7 @@ export class IngestWatermarks {
           continue;
         }
         const { producer } = await this.options.claim(topic, partition);
-        const owned = async (): Promise<boolean> => this.owns(topic, partition);
+        const owned = async (): Promise<boolean> => this.owns(topic, partition) && this.options.memberFresh();
         if (await producer.sendWithOffsets(await this.markersOf(marker), null, owned))
           this.progress.markIdle(marker.source);
       }

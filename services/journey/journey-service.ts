@@ -194,6 +194,7 @@ export async function startJourneyService(
   };
   const idleMs = config.JOURNEY_IDLE_TICK_SECONDS * 1000;
   let memberFresh = (): boolean => false; // the consumer's, from its first join
+  let joins = 0; // group joins: a tick begun before one writes nothing
   const tick = async (): Promise<void> => {
     // Only once caught up, here and upstream: a tick declares time up to now final, which must not
     // happen while a backlog of older events is still waiting (after a restart, or a replay of
@@ -206,6 +207,8 @@ export async function startJourneyService(
     await exclusive(async () => {
       const writer = producer;
       if (!writer) return;
+      const gen = joins;
+      const owner = (): boolean => owning && gen === joins && memberFresh();
       await restoreIfNeeded();
       const now = Date.now() - ctx.map.lateness_minutes * 60_000;
       if (now <= state.accounts.watermark) return;
@@ -232,11 +235,11 @@ export async function startJourneyService(
             {
               database: config.CLICKHOUSE_DATABASE,
               beforeInsert: () => {
-                if (!memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
+                if (!owner()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
               },
             },
           );
-          return memberFresh();
+          return owner();
         });
         metrics.watermark.set(now / 1000);
         stageLog.info(
@@ -276,6 +279,7 @@ export async function startJourneyService(
     partitionAssigners: [singleOwnerAssigner(() => owning)],
     onGroupJoin: (assignment, member) => {
       memberFresh = member.memberFresh;
+      joins++;
       restoreNeeded = true;
       caughtUp.clear();
       canonicalPartitions = [...(assignment[config.TOPIC_CANONICAL] ?? [])].sort((a, b) => a - b);
@@ -313,6 +317,7 @@ export async function startJourneyService(
         try {
           if (commandResult && commandResult.erasures.length > 0) {
             // GDPR: every row naming a deleted person goes from every table (services/sink/erase-person.ts).
+            if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
             await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, commandResult.erasures);
           }
           if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
@@ -350,9 +355,9 @@ export async function startJourneyService(
           // The flag is set before anything else can fail: the next batch (this one, redelivered)
           // restores first, however often the restore itself fails.
           restoreNeeded = true;
-          // Fenced: a newer owner holds the writer's id. Drop the producer; only a later
-          // assignment to this member creates (and fences with) a new one.
-          if (isFencedError(err)) releaseProducer();
+          // Drop the producer (fenced: a newer owner holds the writer's id). The next batch creates
+          // one (fencing, only while this member is fresh) before it restores the state.
+          releaseProducer();
           stageLog.error(
             { err, topic: batch.topic, partition: batch.partition },
             'batch failed; not committed, state is restored before the redelivery',

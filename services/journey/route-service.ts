@@ -7,10 +7,10 @@
 // single-writer journey is: one transactional id for the stage, standbys hold no producer.
 import type { PipelineConfig } from '../shared/config/config.ts';
 import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
-import { runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { runBatchConsumer, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
-import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
+import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
@@ -133,7 +133,10 @@ export async function startRouteService(
       try {
         // GDPR: every row naming a deleted person goes from every table now; each state partition
         // erases again once it has applied every event routed before the deletion.
-        if (erasures.length > 0) await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, erasures);
+        if (erasures.length > 0) {
+          if (!control.memberFresh()) throw new StaleMemberError(config.ROUTE_GROUP_ID);
+          await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, erasures);
+        }
         if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
         const committed = await commitJourneyBatch({
           batch,
@@ -154,7 +157,8 @@ export async function startRouteService(
         }
       } catch (err) {
         restoreNeeded = true;
-        if (isFencedError(err)) releaseProducer();
+        // The next batch creates a producer (fencing, only while fresh) before it restores.
+        releaseProducer();
         stageLog.error(
           { err, partition: batch.partition },
           'batch failed; not committed, state is restored before the redelivery',

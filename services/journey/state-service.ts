@@ -163,7 +163,7 @@ export async function startStateService(
         if (result === null) continue;
         const rows = withoutErased(journeyRows(result.outputs), result.erasures);
         try {
-          const { producer } = await producers.claim(config.TOPIC_RESOLVED, partition, owner);
+          const { producer } = await producers.claim(config.TOPIC_RESOLVED, partition, memberFresh);
           await producer.sendWithOffsets([...result.messages, ...result.changelog], null, async () => {
             await writeRows(
               clickhouse,
@@ -180,9 +180,10 @@ export async function startStateService(
           });
           metrics.watermark.set(now / 1000);
         } catch (err) {
-          // The partition holds the tick: keepRestored() restores it after the work in flight.
+          // The partition holds the tick: keepRestored() restores it after the work in flight, with
+          // a producer claimed anew (fenced, then the changelog read).
           parts.delete(partition);
-          if (isFencedError(err)) producers.release(config.TOPIC_RESOLVED, partition);
+          producers.release(config.TOPIC_RESOLVED, partition);
           stageLog.error({ err, partition }, 'wall-clock tick failed; the partition is restored');
           keepRestored();
         }
@@ -239,8 +240,10 @@ export async function startStateService(
           const result = processStateBatch(messages, part, topology, ctx, Date.now());
           const rows = withoutErased(journeyRows(result.outputs), result.erasures);
           // GDPR: after every event routed before the deletion (this partition's part of them).
-          if (result.erasures.length > 0)
+          if (result.erasures.length > 0) {
+            if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
             await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, result.erasures);
+          }
           const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
           if (replaying.has(partition) && events && events.length > 0) {
             const kept = await dropStoredEvents(clickhouse, config.CLICKHOUSE_DATABASE, events);
@@ -272,12 +275,11 @@ export async function startStateService(
             if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
           for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
         } catch (err) {
-          // The partition's state may hold the batch: restored before the redelivery.
+          // The partition's state may hold the batch: restored before the redelivery, with a
+          // producer claimed anew (fenced, then the changelog read, then the floor).
           parts.delete(partition);
-          if (isFencedError(err)) {
-            producers.release(batch.topic, partition);
-            await control.heartbeat();
-          }
+          producers.release(batch.topic, partition);
+          if (isFencedError(err)) await control.heartbeat();
           stageLog.error({ err, partition }, 'batch failed; not committed, the partition is restored');
           keepRestored();
           throw err;

@@ -9,7 +9,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { offsetAfter, runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
-import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
+import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
@@ -86,7 +86,8 @@ export async function startResolverService(
         }
       } catch (err) {
         restoreNeeded = true;
-        if (isFencedError(err)) releaseProducer();
+        // The next batch creates a producer (fencing, only while fresh) before it restores.
+        releaseProducer();
         stageLog.error(
           { err, partition: batch.partition },
           'batch failed; not committed, the graph is restored before the redelivery',

@@ -31,6 +31,7 @@ test('a partition quiet for the timeout but with messages waiting at the broker 
     sourceByTopic: new Map([[topic, 'behavior']]),
     log: createLogger('silent'),
     assigned: () => ({ [topic]: [0] }),
+    memberFresh: () => true,
     claim: async () => ({
       floor: 0n,
       producer: {

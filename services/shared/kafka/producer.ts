@@ -142,16 +142,23 @@ export async function createTransactionalProducer(
       allowAutoTopicCreation: false,
       transactionTimeout: TRANSACTION_TIMEOUT_MS,
     });
-    await p.connect();
-    // kafkajs initialises the transactional id lazily, at the first transaction. Do it now: the
-    // InitProducerId aborts whatever an older producer with this id left open and fences it, before
-    // this instance restores state or reads a committed offset (a zombie that finishes its batch
-    // after we restored would otherwise commit it under our feet).
-    await (await p.transaction()).abort();
-    return p;
+    try {
+      await p.connect();
+      // Asked again after the connection, which kafkajs may retry for a while.
+      if (!memberFresh()) throw new StaleMemberError(transactionalId);
+      // kafkajs initialises the transactional id lazily, at the first transaction. Do it now: the
+      // InitProducerId aborts whatever an older producer with this id left open and fences it,
+      // before this instance restores state or reads a committed offset (a zombie that finishes its
+      // batch after we restored would otherwise commit it under our feet).
+      await (await p.transaction()).abort();
+      return p;
+    } catch (err) {
+      await p.disconnect().catch(() => undefined);
+      throw err;
+    }
   };
   const connectIfFresh = async (): Promise<Producer> => {
-    // The group id is not known here; the error names the transactional id's owner instead.
+    // The group id is not known here; the error names the transactional id instead.
     if (!memberFresh()) throw new StaleMemberError(transactionalId);
     return connect();
   };

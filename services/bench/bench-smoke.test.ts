@@ -41,6 +41,15 @@ test(
       assert.ok(isSummary(f.latencyAt50PercentMs.probe[q]), `probe ${q}`);
     }
     assert.ok(f.latencyAt50PercentMs.ack.samples!.median > 0, 'insert acknowledgements were sampled');
+    // Where the latency goes, per hop: the single writer has two, the partitioned topology three.
+    assert.deepEqual(Object.keys(f.latencyAt50PercentMs.hops), [
+      'ingest p50',
+      'ingest p99',
+      'journey p50',
+      'journey p99',
+    ]);
+    for (const s of Object.values(f.latencyAt50PercentMs.hops))
+      assert.ok(s.median >= 0, 'hop latency measured');
     for (const k of ['recovery_seconds', 'theory_seconds', 'recovery_over_theory', 'lost_events'])
       assert.ok(isSummary(f.burst[k]), k);
     assert.deepEqual(
@@ -69,6 +78,12 @@ test(
     assert.ok(p.drains['1 state']!.inserts.per_1k_messages!.median > 0, 'partitioned inserts counted');
     assert.ok(p.drains['1 state']!.inserts.journey_events_rows_per_insert!.median >= 1);
     assert.ok(p.paced!.latencyAt50PercentMs.ack.samples!.median > 0, 'partitioned acknowledgements sampled');
+    assert.deepEqual(
+      Object.keys(p.paced!.latencyAt50PercentMs.hops).filter((k) => k.endsWith('p99')),
+      ['ingest p99', 'route p99', 'journey p99'],
+    );
+    for (const s of Object.values(p.paced!.latencyAt50PercentMs.hops))
+      assert.ok(s.median >= 0, 'partitioned hop measured');
     assert.ok(isSummary(p.paced!.burst.recovery_over_theory));
     assert.equal(p.paced!.burst.lost_events!.max, 0, 'nothing lost in the partitioned burst');
     assert.equal(report.targets.length, 14);

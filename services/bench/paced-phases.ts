@@ -87,9 +87,15 @@ export async function pacedPhases(
     [{ seconds: latencySeconds, rate: half }],
     phase('latency'),
     sampleEvery(half, latencySeconds),
+    true,
   );
   say(
     `  p50 ${latency.ackLatencyMs.p50} ms, p99 ${latency.ackLatencyMs.p99} ms (insert ack); p99 ${latency.probeLatencyMs.p99} ms (probe)`,
+  );
+  say(
+    `  per hop p50/p99: ${Object.entries(latency.hopsMs)
+      .map(([name, s]) => `${name} ${Math.round(s.p50)}/${Math.round(s.p99)} ms`)
+      .join(', ')}`,
   );
 
   const plan = planBurst(

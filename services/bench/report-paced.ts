@@ -12,7 +12,8 @@ type Summaries = Record<string, RunSummary>;
 
 export interface PacedSummaries {
   maxSustainedEventsPerSecond: RunSummary;
-  latencyAt50PercentMs: { offeredRate: RunSummary; ack: Summaries; probe: Summaries };
+  /** hops: per hop of the pipeline (hop-latency.ts), its p50 and p99 ("ingest p99", ...). */
+  latencyAt50PercentMs: { offeredRate: RunSummary; ack: Summaries; probe: Summaries; hops: Summaries };
   burst: Summaries;
 }
 
@@ -41,6 +42,11 @@ export function pacedSummaries(
   }
   ack.samples = over(runs, (r) => pick(r)?.latency?.ackLatencyMs.samples);
   probe.samples = over(runs, (r) => pick(r)?.latency?.probeLatencyMs.samples);
+  const hops: Summaries = {};
+  const hopNames = new Set(runs.flatMap((r) => Object.keys(pick(r)?.latency?.hopsMs ?? {})));
+  for (const name of hopNames)
+    for (const q of ['p50', 'p99'] as const)
+      hops[`${name} ${q}`] = over(runs, (r) => pick(r)?.latency?.hopsMs?.[name]?.[q]);
   const burst = (r: BenchRun) => pick(r)?.burst ?? null;
   return {
     maxSustainedEventsPerSecond: over(runs, (r) => pick(r)?.sustained.rate),
@@ -48,6 +54,7 @@ export function pacedSummaries(
       offeredRate: over(runs, (r) => pick(r)?.latency?.segments[0]?.rate),
       ack,
       probe,
+      hops,
     },
     burst: {
       base_rate: over(runs, (r) => burst(r)?.baseRate),
@@ -182,6 +189,7 @@ export function renderPartitioned(p: PartitionedFigures | null): string[] {
       out.push(line(`insert ack ${q}`, s));
     for (const [q, s] of Object.entries(p.paced.latencyAt50PercentMs.probe))
       out.push(line(`probe query ${q}`, s));
+    for (const [k, s] of Object.entries(p.paced.latencyAt50PercentMs.hops)) out.push(line(`hop ${k}`, s));
     for (const [k, s] of Object.entries(p.paced.burst)) out.push(line(`burst ${k}`, s, 2));
   }
   return out;

@@ -270,6 +270,7 @@ export function renderSummary(report: BenchReport): string {
   out.push(line('offered rate (events/s)', f.latencyAt50PercentMs.offeredRate));
   for (const [q, s] of Object.entries(f.latencyAt50PercentMs.ack)) out.push(line(`insert ack ${q}`, s));
   for (const [q, s] of Object.entries(f.latencyAt50PercentMs.probe)) out.push(line(`probe query ${q}`, s));
+  for (const [k, s] of Object.entries(f.latencyAt50PercentMs.hops)) out.push(line(`hop ${k}`, s));
   out.push('', 'Burst (10x for a few seconds at 50 % base)');
   for (const [k, s] of Object.entries(f.burst)) out.push(line(k, s, 2));
   out.push(...renderPartitioned(f.partitioned));

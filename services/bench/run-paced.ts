@@ -12,6 +12,8 @@ import { latencySummary } from './bench-stats.ts';
 import type { LatencySummary } from './bench-stats.ts';
 import { latenciesOf, isSampled } from './latency-sampling.ts';
 import { LatencyProbe } from './latency-probe.ts';
+import { hopLatencies } from './hop-latency.ts';
+import type { HopLatencies } from './hop-latency.ts';
 import { producePaced } from './produce-messages.ts';
 import type { TopicOf } from './produce-messages.ts';
 import type { BenchMessage } from './prepare-workload.ts';
@@ -30,6 +32,8 @@ export interface PacedRun {
   drainAfterEndSeconds: number;
   ackLatencyMs: LatencySummary;
   probeLatencyMs: LatencySummary;
+  /** Where the insert-ack latency goes, per hop (hop-latency.ts); empty unless asked for. */
+  hopsMs: HopLatencies;
   /** Sampled (produced time, ack time) pairs, for the burst's recovery. */
   ackSamples: Array<[number, number]>;
   probeQueries: number;
@@ -56,6 +60,8 @@ export async function runPaced(
   segments: RateSegment[],
   ctx: DrainContext,
   sampleEvery: number,
+  /** Read the topics back for the per-hop latencies (the latency phase). */
+  withHops = false,
 ): Promise<PacedRun> {
   const { env, config, topicOf } = setup;
   const workers = await startPipeline(env, ctx, sampleEvery);
@@ -98,6 +104,9 @@ export async function runPaced(
       if (at !== undefined) ackSamples.push([produced, at]);
     }
     const probed = latenciesOf(probe.producedAt, probe.seenAt);
+    const hopsMs = withHops
+      ? await hopLatencies(kafka, config, probe.producedAt, firstAck, workers.route !== null)
+      : {};
     const [stored] = await (
       await clickhouse.query({
         query: `SELECT uniqExact(event_id) AS n FROM ${config.CLICKHOUSE_DATABASE}.journey_events`,
@@ -113,6 +122,7 @@ export async function runPaced(
       drainAfterEndSeconds: Math.max(0, (doneAt - productionEnd) / 1000),
       ackLatencyMs: latencySummary(acks.latencies),
       probeLatencyMs: latencySummary(probed.latencies),
+      hopsMs,
       ackSamples,
       probeQueries: probe.queries,
       missingAcks: acks.missing,

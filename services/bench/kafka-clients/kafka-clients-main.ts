@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../../shared/config/config.ts';
 import { createKafka } from '../../shared/kafka/kafka-client.ts';
+import { ensureTopics } from '../../shared/kafka/topics.ts';
 import { summarizeRuns } from '../bench-stats.ts';
 import { fmt } from '../report-format.ts';
 import type { RelayFigures, RelayTask } from './relay-protocol.ts';
@@ -117,10 +118,12 @@ const admin = kafka.admin();
 await admin.connect();
 const input = `${prefix}-in`;
 const outputs = CLIENTS.flatMap((c) => Array.from({ length: RUNS }, (_, r) => `${prefix}-out-${c}-${r}`));
-await admin.createTopics({
-  topics: [input, ...outputs].map((topic) => ({ topic, numPartitions: PARTITIONS })),
-  waitForLeaders: true,
-});
+// ensureTopics: right after creation the broker's metadata can lag (UNKNOWN_TOPIC_OR_PARTITION,
+// which kafkajs's own wait does not retry).
+await ensureTopics(
+  kafka,
+  [input, ...outputs].map((topic) => ({ topic, partitions: PARTITIONS })),
+);
 console.log(
   `bench-kafka-clients: ${fmt(MESSAGES)} messages of ~${SIZE} B in ${PARTITIONS} partition(s), ${RUNS} run(s)`,
 );

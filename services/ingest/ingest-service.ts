@@ -154,8 +154,20 @@ export async function startIngestService(
   // from its recent raw messages first — together with every other such assigned partition, in one
   // read (warm-dedup-windows.ts).
   let assigned: Readonly<Record<string, readonly number[]>> = {};
+  // One warming at a time: batches of several cold partitions at once (after a join) wait for the
+  // read that warms them all rather than each reading every cold partition again.
+  let warming: Promise<void> | null = null;
   const warmIfCold = async (topic: string, partition: number): Promise<void> => {
-    if (windows.has(topic, partition) || config.UNSAFE_NEGATIVE_CONTROL === 'dedup_off') return;
+    while (!windows.has(topic, partition) && config.UNSAFE_NEGATIVE_CONTROL !== 'dedup_off') {
+      if (warming) {
+        await warming.catch(() => undefined);
+        continue;
+      }
+      warming = warmCold(topic, partition).finally(() => (warming = null));
+      await warming;
+    }
+  };
+  const warmCold = async (topic: string, partition: number): Promise<void> => {
     const targets = Object.entries(assigned)
       .flatMap(([t, partitions]) => partitions.map((p) => ({ topic: t, partition: p })))
       .filter((t) => !windows.has(t.topic, t.partition));
@@ -177,11 +189,20 @@ export async function startIngestService(
       stageLog.info({ ...warmed, seconds: (Date.now() - started) / 1000 }, 'dedup windows warmed');
   };
 
-  // Batches and idle announcements take turns on the partitions' producers (one transaction each).
-  let turn: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+  // Batches and idle announcements take turns on each partition's producer (one transaction at a
+  // time); different partitions' batches run at once (INGEST_PARTITIONS_CONCURRENTLY).
+  const turns = new Map<string, Promise<unknown>>();
+  // Set while a batch carrying pending markers is in flight (see the handler).
+  let announcing: Promise<void> | null = null;
+  const exclusive = <T>(topic: string, partition: number, work: () => Promise<T>): Promise<T> => {
+    const key = `${topic}\u0000${partition}`;
+    const turn = turns.get(key) ?? Promise.resolve();
     const next = turn.then(work, work);
-    turn = next.catch(() => undefined);
+    const settled = next.catch(() => undefined);
+    turns.set(key, settled);
+    void settled.then(() => {
+      if (turns.get(key) === settled) turns.delete(key);
+    });
     return next;
   };
   // Event-time progress per owned raw partition, written to every canonical partition after each
@@ -215,9 +236,11 @@ export async function startIngestService(
       producers.retain(assignment);
       watermarks.onAssignment(assignment);
     },
+    partitionsConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
     handler: (batch, control) =>
-      exclusive(async () => {
+      exclusive(batch.topic, batch.partition, async () => {
         let pendingSent: WatermarkMarker[] = [];
+        let endAnnouncing = (): void => undefined;
         try {
           const { producer, floor } = await claim(batch.topic, batch.partition, control.memberFresh);
           // Below the floor: committed by the partition's previous owner after kafkajs fetched the
@@ -249,9 +272,19 @@ export async function startIngestService(
           const caughtUp = BigInt(last.offset) + 2n >= BigInt(batch.highWatermark);
           await watermarks.register();
           // Pending markers first: a journey reading this partition from its start meets a marker
-          // before any event, so it never mistakes it for a stream without markers.
+          // before any event, so it never mistakes it for a stream without markers. With batches
+          // of several partitions at once, the one carrying them commits before any other sends:
+          // the others wait for it (and take them over if it failed).
+          while (announcing) await announcing;
           const pending = progress.unannounced();
           pendingSent = pending;
+          if (pending.length > 0)
+            announcing = new Promise<void>((resolve) => {
+              endAnnouncing = () => {
+                announcing = null;
+                resolve();
+              };
+            });
           const marker = progress.afterBatch(
             batch.topic,
             batch.partition,
@@ -280,6 +313,7 @@ export async function startIngestService(
             // partition is still ours the batch is redone, else its new owner does it.
             throw new StaleBatchError(batch.topic, batch.partition);
           }
+          endAnnouncing();
           for (const [key, n] of result.counts) {
             const [kind, reason = ''] = key.split(':');
             metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);
@@ -302,6 +336,7 @@ export async function startIngestService(
         } catch (err) {
           windows.drop(batch.topic, batch.partition);
           progress.unannounce(pendingSent);
+          endAnnouncing(); // after unannounce: a waiting batch takes the markers over
           // Facts the batch admitted were not sent: none may stay remembered as sent.
           topology.links?.filter.forget();
           if (isFencedError(err) || err instanceof StaleBatchError) {
@@ -329,7 +364,7 @@ export async function startIngestService(
     stop: async () => {
       watermarks.stopIdleChecks();
       await running.stop();
-      await turn;
+      await Promise.all(turns.values());
       await producers.disconnectAll();
       await (await instanceProducer)?.disconnect();
       closeLeftSockets(kafka, stageLog);

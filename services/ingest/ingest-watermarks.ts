@@ -22,8 +22,8 @@ export interface IngestWatermarksOptions {
   assigned: () => Readonly<Record<string, readonly number[]>>;
   /** The producer of a raw partition (one transaction per batch or announcement). */
   claim: (topic: string, partition: number) => Promise<PartitionClaim>;
-  /** Batches and idle announcements take turns on the partitions' producers. */
-  exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Batches and idle announcements take turns on each partition's producer. */
+  exclusive: <T>(topic: string, partition: number, work: () => Promise<T>) => Promise<T>;
   /** The consumer's BatchControl.memberFresh: a member back from a stall announces nothing. */
   memberFresh: () => boolean;
 }
@@ -109,27 +109,31 @@ export class IngestWatermarks {
   }
 
   /** One idle check: announces the owned partitions quiet for the timeout and read to the end. */
-  checkIdle(): Promise<void> {
-    return this.options.exclusive(async () => {
-      // Registered after every assignment even when no batch comes (a restart with nothing left
-      // to read): else the partitions are never announced idle and the journey's time stands still.
-      if (Object.values(this.options.assigned()).some((partitions) => partitions.length > 0))
-        await this.register();
-      const due = this.progress.idleDue(Date.now());
-      const waiting = due.length > 0 ? await this.notReadToEnd(due) : new Set<string>();
-      for (const marker of due) {
-        const { topic, partition } = parseSource(marker.source);
-        if (!this.owns(topic, partition)) continue;
-        if (waiting.has(marker.source)) {
-          this.progress.stillReading(marker.source);
-          continue;
-        }
+  async checkIdle(): Promise<void> {
+    // Registered after every assignment even when no batch comes (a restart with nothing left
+    // to read): else the partitions are never announced idle and the journey's time stands still.
+    if (Object.values(this.options.assigned()).some((partitions) => partitions.length > 0))
+      await this.register();
+    const due = this.progress.idleDue(Date.now());
+    const waiting = due.length > 0 ? await this.notReadToEnd(due) : new Set<string>();
+    for (const marker of due) {
+      const { topic, partition } = parseSource(marker.source);
+      if (!this.owns(topic, partition)) continue;
+      if (waiting.has(marker.source)) {
+        this.progress.stillReading(marker.source);
+        continue;
+      }
+      // In the partition's turn: never beside a batch of it (one transaction per producer), and
+      // only if no batch came while it waited for its turn (then the partition is not quiet).
+      await this.options.exclusive(topic, partition, async () => {
+        const still = this.progress.idleDue(Date.now()).find((m) => m.source === marker.source);
+        if (!still || !this.owns(topic, partition)) return;
         const { producer } = await this.options.claim(topic, partition);
         const owned = async (): Promise<boolean> => this.owns(topic, partition) && this.options.memberFresh();
-        if (await producer.sendWithOffsets(await this.markersOf(marker), null, owned))
-          this.progress.markIdle(marker.source);
-      }
-    });
+        if (await producer.sendWithOffsets(await this.markersOf(still), null, owned))
+          this.progress.markIdle(still.source);
+      });
+    }
   }
 
   /** The sources among `markers` whose partition holds messages past the group's committed offset. */

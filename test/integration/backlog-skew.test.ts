@@ -27,6 +27,9 @@ async function drainBacklog(partitions: number, endMs: number) {
     JOURNEY_IDLE_TICK_SECONDS: '0',
     // The single writer's replay filter across raw partitions (the stages alike in both topologies).
     JOURNEY_TOPOLOGY: 'single',
+    // Raw partitions' batches at once: the batch carrying the pending markers must commit before
+    // any other sends (this test failed without that wait: events read before any marker).
+    INGEST_PARTITIONS_CONCURRENTLY: '4',
   });
   const produced = await produceWorkload(config, { profile: 'tiny', seed: 15, endMs, batchSize: 200 });
   const log = createLogger('silent');

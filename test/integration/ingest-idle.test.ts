@@ -42,7 +42,7 @@ test('a partition quiet for the timeout but with messages waiting at the broker 
         disconnect: async () => {},
       },
     }),
-    exclusive: (work) => work(),
+    exclusive: (_topic, _partition, work) => work(),
   });
   const idleAnnounced = (): boolean =>
     sent.some((m) => {

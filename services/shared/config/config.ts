@@ -210,6 +210,11 @@ export const CONFIG_VARIABLES = {
   ],
   INGEST_DEDUP_WINDOW_SIZE: [int(0), '200000', 'Event ids remembered for duplicate detection.'],
   INGEST_DEDUP_WINDOW_MINUTES: [int(0), '1440', 'How long an event id is remembered.'],
+  INGEST_PARTITIONS_CONCURRENTLY: [
+    int(1),
+    '1',
+    'Raw partitions whose batches one ingest instance handles at once (1 = one batch at a time). Each raw partition has its own transactional producer, so their transactions can overlap instead of queueing behind a round over every other partition. Measured once each (docs/performance.md): 4 halved the ingest hop at 50 % load on the partitioned topology and did not help the single writer; the default stays 1 until a 3-run bench says more.',
+  ],
   INGEST_IDLE_SECONDS: [
     int(1),
     '30',

@@ -83,6 +83,10 @@ export interface BatchConsumerOptions {
   onCommitted?: (topic: string, partition: number, nextOffset: bigint) => void;
   /** How often the lag of the owned partitions is read from the broker (lag-monitor.ts; default 10 s). */
   lagIntervalMs?: number;
+  /** Batches of different partitions handled at once (kafkajs partitionsConsumedConcurrently;
+   *  default 1). Never two of one partition. Only for a handler whose partitions share nothing
+   *  that needs order (the ingest: a transactional producer per partition). */
+  partitionsConcurrently?: number;
 }
 
 export interface RunningConsumer {
@@ -240,7 +244,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: Math.max(1, options.partitionsConcurrently ?? 1),
     eachBatch: async (payload) => {
       const { batch } = payload;
       if (batch.messages.length === 0) return;

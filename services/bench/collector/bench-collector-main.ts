@@ -13,14 +13,16 @@ import { loadConfig } from '../../shared/config/config.ts';
 import { createKafka } from '../../shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../../shared/kafka/topics.ts';
 import { pipelineTopics } from '../../shared/kafka/pipeline-topics.ts';
+import { countFlags } from '../count-flags.ts';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('--seconds', 15);
-const CONNECTIONS = arg('--connections', 32);
-const RUNS = arg('--runs', 1);
+const {
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  runs: RUNS,
+} = countFlags(
+  { seconds: 15, connections: 32, runs: 1 },
+  'bench-collector-main.ts [--seconds 15] [--connections 32] [--runs 1]',
+);
 const BATCH = 100;
 const WRITE_KEY = 'wk_bench_collector';
 

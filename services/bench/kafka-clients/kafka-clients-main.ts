@@ -16,16 +16,18 @@ import { createKafka } from '../../shared/kafka/kafka-client.ts';
 import { ensureTopics } from '../../shared/kafka/topics.ts';
 import { summarizeRuns } from '../bench-stats.ts';
 import { fmt } from '../report-format.ts';
+import { countFlags } from '../count-flags.ts';
 import type { RelayFigures, RelayTask } from './relay-protocol.ts';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const MESSAGES = arg('--messages', 100_000);
-const PARTITIONS = arg('--partitions', 2);
-const SIZE = arg('--size', 600);
-const RUNS = arg('--runs', 1);
+const {
+  messages: MESSAGES,
+  partitions: PARTITIONS,
+  size: SIZE,
+  runs: RUNS,
+} = countFlags(
+  { messages: 100_000, partitions: 2, size: 600, runs: 1 },
+  'kafka-clients-main.ts [--messages 100000] [--partitions 2] [--size 600] [--runs 1]',
+);
 const CLIENTS = ['kafkajs', 'platformatic'] as const;
 type Client = (typeof CLIENTS)[number];
 const FILL_TRANSACTION = 500;

@@ -145,7 +145,8 @@ export async function createTransactionalProducer(
     try {
       await p.connect();
       // Asked again after the connection, which kafkajs may retry for a while.
-      if (!memberFresh()) throw new StaleMemberError(transactionalId);
+      if (!memberFresh())
+        throw new StaleMemberError(`the group of transactional producer ${transactionalId}`);
       // kafkajs initialises the transactional id lazily, at the first transaction. Do it now: the
       // InitProducerId aborts whatever an older producer with this id left open and fences it,
       // before this instance restores state or reads a committed offset (a zombie that finishes its
@@ -159,7 +160,7 @@ export async function createTransactionalProducer(
   };
   const connectIfFresh = async (): Promise<Producer> => {
     // The group id is not known here; the error names the transactional id instead.
-    if (!memberFresh()) throw new StaleMemberError(transactionalId);
+    if (!memberFresh()) throw new StaleMemberError(`the group of transactional producer ${transactionalId}`);
     return connect();
   };
   // Null after a failed transaction: reconnected at the next one, if this member is still fresh.

@@ -13,6 +13,7 @@ import type { OutboundMessage, TransactionalProducer } from '../shared/kafka/pro
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
 import { writeRows } from '../sink/write-rows.ts';
+import type { RowWriter } from '../sink/insert-rounds.ts';
 import { IDENTITY_TABLES } from '../sink/rows/journey-rows.ts';
 import type { RowsByTable } from '../sink/rows/journey-rows.ts';
 import type { JourneyBatchResult } from './journey-pipeline.ts';
@@ -30,6 +31,9 @@ export interface JourneyCommit {
   log: Logger;
   /** The consumer group whose offsets commit (default JOURNEY_GROUP_ID; the route stage's own). */
   groupId?: string;
+  /** Stores the rows (default: this batch's own inserts; the state step's batches share theirs:
+   *  services/sink/insert-rounds.ts). */
+  write?: RowWriter;
 }
 
 /** True when committed; false when the partition was revoked meanwhile (nothing committed). */
@@ -39,9 +43,10 @@ export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean
   const first = batch.messages[0]!;
   const last = batch.messages[batch.messages.length - 1]!;
   const rejected: OutboundMessage[] = [];
+  const write: RowWriter =
+    commit.write ?? ((r, origin, options) => writeRows(clickhouse, r, origin, options));
   const insertRows = (retries?: number) =>
-    writeRows(
-      clickhouse,
+    write(
       rows,
       { topic: batch.topic, partition: batch.partition, firstOffset: first.offset, lastOffset: last.offset },
       {

@@ -35,6 +35,8 @@ import { processStateBatch, processStateTick } from './state-pipeline.ts';
 import { allInputsIdle, markersSeen } from './input-watermarks.ts';
 import { writeRows } from '../sink/write-rows.ts';
 import type { StateTopology } from './state-pipeline.ts';
+import { ExclusiveTurns } from '../shared/exclusive-turns.ts';
+import { InsertRounds } from '../sink/insert-rounds.ts';
 
 const RESTORE_RETRY_MS = 2_000;
 
@@ -136,13 +138,13 @@ export async function startStateService(
   };
   const dlqSummary = await startDlqSummary(config, kafka, clickhouse, stageLog, metrics);
 
-  // Batches and wall-clock ticks take turns on the partitions.
-  let turn: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = turn.then(work, work);
-    turn = next.catch(() => undefined);
-    return next;
-  };
+  // Batches of different partitions run at once (JOURNEY_PARTITIONS_CONCURRENTLY; kafkajs never
+  // hands over two of one partition, and each partition has its state, producer and transaction);
+  // a restore and a wall-clock tick run alone: after every batch in flight, before the next.
+  const turns = new ExclusiveTurns();
+  // The batches in flight share their ClickHouse inserts: one per table per round, not per batch.
+  const rounds = new InsertRounds(clickhouse);
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => turns.exclusive(work);
   let lastBatchAt = Date.now();
   const caughtUp = new Map<number, boolean>();
   // Idle input: time advances by the wall clock, as in the single writer (journey-service.ts) —
@@ -222,8 +224,12 @@ export async function startStateService(
       // after the batch in flight, if any: a restore beside it would miss what it commits.
       keepRestored();
     },
-    handler: (batch, control) =>
-      exclusive(async () => {
+    partitionsConcurrently: config.JOURNEY_PARTITIONS_CONCURRENTLY,
+    handler: async (batch, control) => {
+      // A partition to restore waits for the batches in flight (a restore beside one would miss
+      // what it commits), then its batch runs beside the others.
+      if (!parts.has(batch.partition)) await exclusive(() => restoreMissing());
+      return turns.shared(async () => {
         const partition = batch.partition;
         lastBatchAt = Date.now();
         const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
@@ -234,9 +240,9 @@ export async function startStateService(
           // Below the floor: committed by the partition's previous owner after our fetch began.
           const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
           if (messages.length === 0) return;
-          await restoreMissing();
           const part = parts.get(partition);
-          if (!part) throw new Error(`resolved partition ${partition} is not assigned to this member`);
+          // Dropped by a group join after the restore above: redelivered, restored first.
+          if (!part) throw new Error(`resolved partition ${partition} is not restored on this member`);
           const result = processStateBatch(messages, part, topology, ctx, Date.now());
           const rows = withoutErased(journeyRows(result.outputs), result.erasures);
           // GDPR: after every event routed before the deletion (this partition's part of them).
@@ -260,6 +266,7 @@ export async function startStateService(
             config,
             metrics,
             log: stageLog,
+            write: rounds.write,
           });
           if (!committed) {
             parts.delete(partition);
@@ -284,7 +291,8 @@ export async function startStateService(
           keepRestored();
           throw err;
         }
-      }),
+      });
+    },
   });
   return {
     ...running,
@@ -296,7 +304,7 @@ export async function startStateService(
       if (retry) clearTimeout(retry);
       if (ticker) clearInterval(ticker);
       await running.stop();
-      await turn;
+      await turns.idle();
       await dlqSummary.stop();
       await producers.disconnectAll();
       await clickhouse.close();

@@ -19,6 +19,8 @@ export interface BatchOrigin {
   partition: number;
   firstOffset: string;
   lastOffset: string;
+  /** Other batches whose rows go in the same inserts (insert-rounds.ts): named in the token too. */
+  with?: BatchOrigin[];
 }
 
 export interface WriteBatchOptions {
@@ -46,7 +48,9 @@ export type WriteOptions = Omit<WriteBatchOptions, 'origin'>;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const dedupToken = (origin: BatchOrigin, table: string): string =>
-  `${origin.topic}:${origin.partition}:${origin.firstOffset}-${origin.lastOffset}:${table}`;
+  `${[origin, ...(origin.with ?? [])]
+    .map((o) => `${o.topic}:${o.partition}:${o.firstOffset}-${o.lastOffset}`)
+    .join('+')}:${table}`;
 
 /** Delay before retry number `attempt` (0-based): initial * 2^attempt, capped. */
 export const backoffMs = (attempt: number, initialMs = 100, maxMs = 30_000): number =>

@@ -48,8 +48,9 @@ export interface BatchControl {
 
 /** This member went a session timeout without a heartbeat: its partition may be another's now. */
 export class StaleMemberError extends Error {
-  constructor(groupId: string) {
-    super(`no heartbeat of ${groupId} for a session timeout: this member may no longer own its partition`);
+  /** `member` names what went stale: a consumer group, or a transactional producer of one. */
+  constructor(member: string) {
+    super(`no heartbeat of ${member} for a session timeout: this member may no longer own its partition`);
     this.name = 'StaleMemberError';
   }
 }
@@ -85,7 +86,8 @@ export interface BatchConsumerOptions {
   lagIntervalMs?: number;
   /** Batches of different partitions handled at once (kafkajs partitionsConsumedConcurrently;
    *  default 1). Never two of one partition. Only for a handler whose partitions share nothing
-   *  that needs order (the ingest: a transactional producer per partition). */
+   *  that needs order (the ingest and the journey's state step: a transactional producer per
+   *  partition). */
   partitionsConcurrently?: number;
 }
 

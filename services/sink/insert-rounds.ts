@@ -1,0 +1,105 @@
+// Group commit for ClickHouse inserts: batches of several partitions handled at once (the
+// journey's state step with JOURNEY_PARTITIONS_CONCURRENTLY > 1) share one insert per table
+// instead of one each. The first write goes out at once; writes that come while a round is being
+// inserted wait for it and go together in the next one — under a light load each batch is inserted
+// alone, with no added wait; under a heavy one the inserts per second stay near the tables' count,
+// whatever the partitions (fewer parts for ClickHouse to merge, fewer round trips).
+// A round's dedup token names every batch in it (write-rows.ts dedupToken), so a retried insert is
+// stored once; a batch redelivered after its transaction failed is not in the same round again and
+// relies, as any redelivery with other offsets, on the restore's replay filter (journey_events)
+// and the tables' replacing keys. A round fails or succeeds as a whole: each of its batches is
+// told, and rows ClickHouse refuses are handed back to the batch they came from.
+import type { ClickHouseClient } from '@clickhouse/client';
+import { writeRows } from './write-rows.ts';
+import type { BatchOrigin, WriteOptions } from './write-rows.ts';
+
+type RowsByTable = ReadonlyMap<string, ReadonlyArray<object>>;
+export type RowWriter = (rows: RowsByTable, origin: BatchOrigin, options: WriteOptions) => Promise<void>;
+type RoundWriter = (
+  client: ClickHouseClient,
+  rows: RowsByTable,
+  origin: BatchOrigin,
+  options: WriteOptions,
+) => Promise<void>;
+
+interface Pending {
+  rows: RowsByTable;
+  origin: BatchOrigin;
+  options: WriteOptions;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class InsertRounds {
+  private pending: Pending[] = [];
+  private flushing = false;
+
+  private readonly clickhouse: ClickHouseClient;
+  /** The writer of one round (writeRows; a test's recorder). */
+  private readonly writeRound: RoundWriter;
+
+  constructor(clickhouse: ClickHouseClient, writeRound: RoundWriter = writeRows) {
+    this.clickhouse = clickhouse;
+    this.writeRound = writeRound;
+  }
+
+  /** Resolves once the batch's rows are stored (with those of the batches in its round). */
+  readonly write: RowWriter = (rows, origin, options) =>
+    new Promise<void>((resolve, reject) => {
+      this.pending.push({ rows, origin, options, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const round = this.pending;
+      this.pending = [];
+      try {
+        await this.insert(round);
+        for (const p of round) p.resolve();
+      } catch (err) {
+        for (const p of round) p.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private insert(round: Pending[]): Promise<void> {
+    if (round.length === 1) {
+      const [only] = round;
+      return this.writeRound(this.clickhouse, only!.rows, only!.origin, only!.options);
+    }
+    const merged = new Map<string, object[]>();
+    const from = new Map<object, Pending>();
+    for (const p of round)
+      for (const [table, rows] of p.rows) {
+        let into = merged.get(table);
+        if (!into) merged.set(table, (into = []));
+        for (const row of rows) {
+          into.push(row);
+          from.set(row, p);
+        }
+      }
+    const [lead, ...rest] = round;
+    const base = lead!.options;
+    const options: WriteOptions = {
+      ...base,
+      // A zombie's batch stops the round: every batch in it belongs to the same member.
+      beforeInsert: () => {
+        for (const p of round) p.options.beforeInsert?.();
+      },
+      ...(round.some((p) => p.options.onRejectedRow)
+        ? {
+            onRejectedRow: (table, row, err) => {
+              const owner = from.get(row);
+              if (!owner?.options.onRejectedRow) throw err;
+              owner.options.onRejectedRow(table, row, err);
+            },
+          }
+        : {}),
+    };
+    const origin: BatchOrigin = { ...lead!.origin, with: rest.map((p) => p.origin) };
+    return this.writeRound(this.clickhouse, merged, origin, options);
+  }
+}

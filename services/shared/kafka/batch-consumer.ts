@@ -311,6 +311,17 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
         'batch_failing',
         err instanceof Error ? err.message : String(err),
       );
+      // A member that went a session without a heartbeat (the broker restarted, the process
+      // stalled) writes nothing until it hears from the coordinator, and kafkajs retries a failed
+      // batch with backoff but rejoins only on a rebalance error: the heartbeat is asked for now.
+      // Its UNKNOWN_MEMBER_ID or rebalance error (thrown instead) makes kafkajs rejoin at once; its
+      // success makes the member fresh again for the retry. Without it every retry refused, the
+      // consumer crashed after its 8 retries and restarted 30 s later: ~90 s stopped after a broker
+      // restart (the chaos suite's broker_restart).
+      if (!memberFresh()) {
+        clearInterval(beating);
+        await heartbeat();
+      }
       throw err;
     } finally {
       clearInterval(beating);

@@ -226,6 +226,7 @@ export async function startStateService(
     },
     partitionsConcurrently: config.JOURNEY_PARTITIONS_CONCURRENTLY,
     handler: async (batch, control) => {
+      lastBatchAt = Date.now(); // no wall-clock tick between this batch's restore and its turn
       // A partition to restore waits for the batches in flight (a restore beside one would miss
       // what it commits), then its batch runs beside the others.
       if (!parts.has(batch.partition)) await exclusive(() => restoreMissing());
@@ -248,7 +249,8 @@ export async function startStateService(
           // GDPR: after every event routed before the deletion (this partition's part of them).
           if (result.erasures.length > 0) {
             if (!control.memberFresh()) throw new StaleMemberError(config.JOURNEY_GROUP_ID);
-            await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, result.erasures);
+            // Between the other partitions' inserts, never beside one (insert-rounds.ts).
+            await rounds.alone(() => erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, result.erasures));
           }
           const events = rows.get('journey_events') as Array<{ event_id: string }> | undefined;
           if (replaying.has(partition) && events && events.length > 0) {

@@ -108,3 +108,23 @@ test('a round that fails fails each of its batches; the rounds before and after 
   await writer.write(events('p3', ['D1']), origin(3, 40), { database });
   assert.deepEqual(await stored(), ['A0', 'D1']);
 });
+
+test('alone(): work runs after the round in flight and before the next', async () => {
+  await client.command({ query: `TRUNCATE TABLE ${database}.journey_events` });
+  const log: string[] = [];
+  const writer = new InsertRounds(client, async (c, rows, o, options) => {
+    log.push(`insert ${[...rows.values()].flat().length}`);
+    await writeRows(c, rows, o, options);
+    log.push('inserted');
+  });
+  const first = writer.write(events('p0', ['A0']), origin(0, 10), { database });
+  const erasing = writer.alone(async () => {
+    log.push('alone');
+    await new Promise((resolve) => setImmediate(resolve));
+    log.push('alone done');
+  });
+  const second = writer.write(events('p1', ['B1', 'B2']), origin(1, 20), { database });
+  await Promise.all([first, erasing, second]);
+  assert.deepEqual(log, ['insert 1', 'inserted', 'alone', 'alone done', 'insert 2', 'inserted']);
+  assert.deepEqual(await stored(), ['A0', 'B1', 'B2']);
+});

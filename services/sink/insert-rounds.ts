@@ -8,7 +8,8 @@
 // stored once; a batch redelivered after its transaction failed is not in the same round again and
 // relies, as any redelivery with other offsets, on the restore's replay filter (journey_events)
 // and the tables' replacing keys. A round fails or succeeds as a whole: each of its batches is
-// told, and rows ClickHouse refuses are handed back to the batch they came from.
+// told, and rows ClickHouse refuses are handed back to the batch they came from. GDPR erasures run
+// alone(): between rounds, never beside one.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { writeRows } from './write-rows.ts';
 import type { BatchOrigin, WriteOptions } from './write-rows.ts';
@@ -33,6 +34,11 @@ interface Pending {
 export class InsertRounds {
   private pending: Pending[] = [];
   private flushing = false;
+  /** The round being inserted (settled-safe). */
+  private current: Promise<unknown> = Promise.resolve();
+  /** Work that must run with no insert in flight (alone()): how many, and the last one's end. */
+  private holders = 0;
+  private hold: Promise<unknown> = Promise.resolve();
 
   private readonly clickhouse: ClickHouseClient;
   /** The writer of one round (writeRows; a test's recorder). */
@@ -50,13 +56,37 @@ export class InsertRounds {
       if (!this.flushing) void this.flush();
     });
 
+  /** Runs `work` with no round in flight: after the round being inserted, before the next. A GDPR
+   *  erasure rebuilds account_activity_daily from journey_events (recompute-activity-rollup.ts):
+   *  an insert beside it would be counted by the rebuild and by the materialized view. */
+  async alone<T>(work: () => Promise<T>): Promise<T> {
+    const before = this.hold;
+    let release!: () => void;
+    this.hold = new Promise<void>((resolve) => (release = resolve));
+    this.holders++;
+    try {
+      await before;
+      await this.current;
+      return await work();
+    } finally {
+      this.holders--;
+      release();
+    }
+  }
+
   private async flush(): Promise<void> {
     this.flushing = true;
     while (this.pending.length > 0) {
+      if (this.holders > 0) {
+        await this.hold;
+        continue;
+      }
       const round = this.pending;
       this.pending = [];
+      const inserted = this.insert(round);
+      this.current = inserted.catch(() => undefined);
       try {
-        await this.insert(round);
+        await inserted;
         for (const p of round) p.resolve();
       } catch (err) {
         for (const p of round) p.reject(err);

@@ -2,8 +2,9 @@
 // hold a 128-bit hash of each person id: a pseudonym, not an erasure. Deleting a person therefore
 // rebuilds the rollup rows that counted it from journey_events, after its events are gone: the
 // groups (days x accounts) are deleted and re-aggregated exactly as the materialized view does.
-// The journey stage erases between batches, so no insert into journey_events races the rebuild
-// (one journey instance per canonical partition; see docs/operations.md for more instances).
+// The journey stage erases between inserts, so none of its inserts into journey_events races the
+// rebuild (the state step's partitions at once: InsertRounds.alone; docs/operations.md for more
+// instances).
 import type { ClickHouseClient } from '@clickhouse/client';
 
 export interface ActivityGroups {

@@ -120,7 +120,7 @@ export class IngestWatermarks {
       const { topic, partition } = parseSource(marker.source);
       if (!this.owns(topic, partition)) continue;
       if (waiting.has(marker.source)) {
-        this.progress.stillReading(marker.source);
+        this.progress.stillReading(marker.source, Date.now());
         continue;
       }
       // In the partition's turn: never beside a batch of it (one transaction per producer), and

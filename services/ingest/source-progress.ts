@@ -92,11 +92,14 @@ export class SourceProgress {
   }
 
   /** A partition `idleDue` offered has messages waiting after all (the broker's end is past the
-   *  group's committed offset: this instance was busy, not the partition quiet). Not idle: the
-   *  batch that reads them says whether it is caught up. */
-  stillReading(source: string): void {
+   *  group's committed offset): this instance was busy, not the partition quiet — or the commit of
+   *  its last batch was still in flight. Not idle now; offered again after another timeout, when
+   *  the broker is asked again (a batch meanwhile says whether it is caught up). Not `caughtUp =
+   *  false`: after a last batch whose commit outlasted the timeout no batch would ever set it back,
+   *  and the partition would never be announced idle. */
+  stillReading(source: string, nowMs: number): void {
     const p = this.#bySource.get(source);
-    if (p) p.caughtUp = false;
+    if (p) p.lastBatchAt = nowMs;
   }
 
   /** The idle marker of `source` was written. */

@@ -6,7 +6,7 @@
 // zombie that just woke up) inserts nothing: no transaction can fence ClickHouse rows.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PipelineConfig } from '../shared/config/config.ts';
-import { offsetAfter, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
+import { commitAllowed, offsetAfter, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
 import type { BatchControl, ConsumedBatch } from '../shared/kafka/batch-consumer.ts';
 import { rejectedRowMessage } from '../shared/kafka/dead-letter.ts';
 import type { OutboundMessage, TransactionalProducer } from '../shared/kafka/producer.ts';
@@ -101,7 +101,7 @@ export async function commitJourneyBatch(commit: JourneyCommit): Promise<boolean
     async () => {
       rejected.length = 0; // a retried gate starts over
       await insertRows();
-      return !control.isStale() && control.memberFresh();
+      return commitAllowed(control, groupId);
     },
     () => rejected,
   );

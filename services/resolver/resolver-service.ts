@@ -6,7 +6,7 @@
 // resolver's, not the instance's, so whoever takes the links partition fences the previous owner
 // (a zombie included) before it restores or writes anything; other instances are standbys.
 import type { PipelineConfig } from '../shared/config/config.ts';
-import { offsetAfter, runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
+import { commitAllowed, offsetAfter, runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { createTransactionalProducer } from '../shared/kafka/producer.ts';
@@ -77,7 +77,7 @@ export async function startResolverService(
             partition: batch.partition,
             offset: offsetAfter(batch),
           },
-          async () => !control.isStale() && control.memberFresh(),
+          async () => commitAllowed(control, config.RESOLVER_GROUP_ID),
         );
         if (!committed) {
           restoreNeeded = true;

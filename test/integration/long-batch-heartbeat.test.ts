@@ -5,21 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBatchConsumer } from '../../services/shared/kafka/batch-consumer.ts';
-import { ensureTopics } from '../../services/shared/kafka/topics.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
-import { groupSettled, testKafka, uniqueName, waitFor } from '../support/stack.ts';
+import { groupSettled, testKafka, topicWithMessages, uniqueName, waitFor } from '../support/stack.ts';
 
 const SESSION_MS = 10_000;
 
 test('a batch running 2.5 session timeouts keeps its partition: no rebalance, committed once', async (t) => {
   const kafka = testKafka();
-  const topic = uniqueName('slow');
-  await ensureTopics(kafka, [{ topic, partitions: 1 }]);
-  const producer = kafka.producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
-  await producer.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: `m${i}` })) });
+  const { topic } = await topicWithMessages(t, kafka, 'slow', 5);
 
   const metrics = createMetrics(false);
   const groupId = uniqueName('slow-group');

@@ -7,21 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBatchConsumer, StaleMemberError } from '../../services/shared/kafka/batch-consumer.ts';
-import { ensureTopics } from '../../services/shared/kafka/topics.ts';
 import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
-import { groupSettled, testKafka, uniqueName, waitFor } from '../support/stack.ts';
+import { groupSettled, testKafka, topicWithMessages, uniqueName, waitFor } from '../support/stack.ts';
 
 const SESSION_MS = 6_000;
 
 test('a stale member whose batch refuses rejoins at once: no consumer crash, the batch committed once', async (t) => {
   const kafka = testKafka();
-  const topic = uniqueName('stale');
-  await ensureTopics(kafka, [{ topic, partitions: 1 }]);
-  const producer = kafka.producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
-  await producer.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: `m${i}` })) });
+  const { topic } = await topicWithMessages(t, kafka, 'stale', 5);
 
   const groupId = uniqueName('stale-group');
   const handled: string[] = [];

@@ -2,7 +2,10 @@
 // .local/stack.env; `make test` exports it). Every test uses its own random topic, group and
 // table names, and waits by polling, never by sleeping a fixed time.
 import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Producer } from 'kafkajs';
+import { ensureTopics } from '../../services/shared/kafka/topics.ts';
 import { silenceKafkajsTimerWarnings } from '../../services/shared/kafka/kafka-client.ts';
 import { groupPositions, readToEnd } from '../../services/shared/kafka/group-positions.ts';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
@@ -46,6 +49,23 @@ export function testRegistry(): SchemaRegistry {
 
 export function testClickHouse(database?: string): ClickHouseClient {
   return createClient({ url: stackEndpoints().clickhouseUrl, ...(database ? { database } : {}) });
+}
+
+/** A fresh one-partition topic holding `count` messages m0, m1, ..., and the connected producer
+ *  that sent them (disconnected when the test ends), for tests of one consumer's batches. */
+export async function topicWithMessages(
+  t: TestContext,
+  kafka: Kafka,
+  prefix: string,
+  count: number,
+): Promise<{ topic: string; producer: Producer }> {
+  const topic = uniqueName(prefix);
+  await ensureTopics(kafka, [{ topic, partitions: 1 }]);
+  const producer = kafka.producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  await producer.send({ topic, messages: Array.from({ length: count }, (_, i) => ({ value: `m${i}` })) });
+  return { topic, producer };
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */

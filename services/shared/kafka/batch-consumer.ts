@@ -55,6 +55,20 @@ export class StaleMemberError extends Error {
   }
 }
 
+/**
+ * A commit gate's last word on a batch of a transaction-mode handler. False when a rebalance took
+ * the partition (isStale): nothing is committed and the batch consumer leaves the batch
+ * unresolved, for its new owner. A member past its freshness margin but not (yet) rebalanced
+ * throws StaleMemberError: a handler that returned instead would let the batch consumer resolve
+ * the batch, its next batch would commit offsets past it, and the uncommitted batch would be lost
+ * (the scale-out test's resolver missed link facts that way under load).
+ */
+export function commitAllowed(control: BatchControl, member: string): boolean {
+  if (control.isStale()) return false;
+  if (!control.memberFresh()) throw new StaleMemberError(member);
+  return true;
+}
+
 export type BatchHandler = (batch: ConsumedBatch, control: BatchControl) => Promise<void>;
 
 export interface BatchConsumerOptions {

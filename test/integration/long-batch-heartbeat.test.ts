@@ -11,7 +11,7 @@ import { groupSettled, testKafka, topicWithMessages, uniqueName, waitFor } from 
 
 const SESSION_MS = 10_000;
 
-test('a batch running 2.5 session timeouts keeps its partition: no rebalance, committed once', async (t) => {
+test('a batch running 1.5 session timeouts keeps its partition: no rebalance, committed once', async (t) => {
   const kafka = testKafka();
   const { topic } = await topicWithMessages(t, kafka, 'slow', 5);
 
@@ -31,7 +31,7 @@ test('a batch running 2.5 session timeouts keeps its partition: no rebalance, co
       // The first batch stands for ClickHouse retrying through an outage longer than the session.
       if (slow) {
         slow = false;
-        await new Promise((resolve) => setTimeout(resolve, 2.5 * SESSION_MS));
+        await new Promise((resolve) => setTimeout(resolve, 1.5 * SESSION_MS));
       }
       handled.push(...batch.messages.map((m) => m.offset));
     },

@@ -33,7 +33,8 @@ export async function readPartitionRanges(
   const remaining = new Map(ranges.filter((r) => r.to > r.from).map((r) => [keyOf(r.topic, r.partition), r]));
   if (remaining.size === 0) return 0;
   const groupId = `range-read-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  // A short fetch wait: the disconnect at the end waits for the fetch in flight (read-changelog.ts).
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
   let applied = 0;
   try {
     await consumer.connect();

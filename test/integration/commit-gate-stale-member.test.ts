@@ -3,16 +3,14 @@
 // commits nothing — and must not let the batch consumer resolve the batch either: the member's
 // next heartbeat succeeds, its next batch would commit offsets past the refused one, and the
 // refused batch's outputs would be lost for good. `commitAllowed` throws StaleMemberError there,
-// so the batch is redone. Before it, the gates returned false (the resolver, the journey's commit)
-// and the scale-out test's resolver missed link facts under load.
+// so the batch is redone. Before it, the journey's, route's and resolver's gates returned false.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commitAllowed, offsetAfter, runBatchConsumer } from '../../services/shared/kafka/batch-consumer.ts';
+import { commitAllowed, offsetAfter } from '../../services/shared/kafka/batch-consumer.ts';
 import { createTransactionalProducer } from '../../services/shared/kafka/producer.ts';
 import { ensureTopics } from '../../services/shared/kafka/topics.ts';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
-import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { readTopic } from '../support/topic-reader.ts';
+import { runTestConsumer } from '../support/test-consumer.ts';
 import { groupSettled, testKafka, topicWithMessages, uniqueName, waitFor } from '../support/stack.ts';
 
 const SESSION_MS = 10_000;
@@ -27,17 +25,12 @@ test('a batch refused at the commit gate by a member past its freshness margin i
   let lastHeartbeatAt = Date.now();
   let stalled = false;
   let refusals = 0;
-  const consumer = await runBatchConsumer({
+  const consumer = await runTestConsumer(
     kafka,
     groupId,
-    topics: [topic],
-    stage: 'test',
-    log: createLogger('silent'),
-    metrics: createMetrics(false),
-    sessionTimeoutMs: SESSION_MS,
-    commitMode: 'transaction',
-    onFatal: () => undefined,
-    handler: async (batch, control) => {
+    topic,
+    SESSION_MS,
+    async (batch, control) => {
       const writer = await createTransactionalProducer(kafka, `${groupId}-writer`, () => true);
       // Whether the member was fresh right after the stall: the gate judges by it (a heartbeat timer
       // firing during the transaction's first awaits would otherwise race the gate's own check).
@@ -75,7 +68,8 @@ test('a batch refused at the commit gate by a member past its freshness margin i
         await writer.disconnect();
       }
     },
-  });
+    { commitMode: 'transaction', onFatal: () => undefined },
+  );
   consumer.consumer.on(consumer.consumer.events.HEARTBEAT, () => void (lastHeartbeatAt = Date.now()));
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => void (lastHeartbeatAt = Date.now()));
   t.after(() => consumer.stop());

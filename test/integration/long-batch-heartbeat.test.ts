@@ -4,9 +4,8 @@
 // dropped after the session timeout and the group rebalances (a second join).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBatchConsumer } from '../../services/shared/kafka/batch-consumer.ts';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
 import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import { runTestConsumer } from '../support/test-consumer.ts';
 import { groupSettled, testKafka, topicWithMessages, uniqueName, waitFor } from '../support/stack.ts';
 
 const SESSION_MS = 10_000;
@@ -19,15 +18,12 @@ test('a batch running 1.5 session timeouts keeps its partition: no rebalance, co
   const groupId = uniqueName('slow-group');
   const handled: string[] = [];
   let slow = true;
-  const consumer = await runBatchConsumer({
+  const consumer = await runTestConsumer(
     kafka,
     groupId,
-    topics: [topic],
-    stage: 'test',
-    log: createLogger('silent'),
-    metrics,
-    sessionTimeoutMs: SESSION_MS,
-    handler: async (batch) => {
+    topic,
+    SESSION_MS,
+    async (batch) => {
       // The first batch stands for ClickHouse retrying through an outage longer than the session.
       if (slow) {
         slow = false;
@@ -35,7 +31,8 @@ test('a batch running 1.5 session timeouts keeps its partition: no rebalance, co
       }
       handled.push(...batch.messages.map((m) => m.offset));
     },
-  });
+    { metrics },
+  );
   t.after(() => consumer.stop());
   await waitFor(
     'the batch committed',

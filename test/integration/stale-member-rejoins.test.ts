@@ -6,9 +6,8 @@
 // consumer 30 s later — the chaos suite's broker_restart spent ~90 s there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBatchConsumer, StaleMemberError } from '../../services/shared/kafka/batch-consumer.ts';
-import { createLogger } from '../../services/shared/telemetry/logger.ts';
-import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
+import { StaleMemberError } from '../../services/shared/kafka/batch-consumer.ts';
+import { runTestConsumer } from '../support/test-consumer.ts';
 import { groupSettled, testKafka, topicWithMessages, uniqueName, waitFor } from '../support/stack.ts';
 
 const SESSION_MS = 6_000;
@@ -22,16 +21,12 @@ test('a stale member whose batch refuses rejoins at once: no consumer crash, the
   let refusals = 0;
   let crashes = 0;
   let stalled = false;
-  const consumer = await runBatchConsumer({
+  const consumer = await runTestConsumer(
     kafka,
     groupId,
-    topics: [topic],
-    stage: 'test',
-    log: createLogger('silent'),
-    metrics: createMetrics(false),
-    sessionTimeoutMs: SESSION_MS,
-    onFatal: () => undefined,
-    handler: async (batch, control) => {
+    topic,
+    SESSION_MS,
+    async (batch, control) => {
       if (!stalled) {
         // The whole process stalls (no timer, no heartbeat) past its session: the coordinator
         // drops the member, as after a broker restart.
@@ -45,7 +40,8 @@ test('a stale member whose batch refuses rejoins at once: no consumer crash, the
       }
       handled.push(...batch.messages.map((m) => m.offset));
     },
-  });
+    { onFatal: () => undefined },
+  );
   consumer.consumer.on(consumer.consumer.events.CRASH, () => void crashes++);
   t.after(() => consumer.stop());
   await waitFor(

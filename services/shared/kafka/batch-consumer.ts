@@ -61,7 +61,7 @@ export class StaleMemberError extends Error {
  * unresolved, for its new owner. A member past its freshness margin but not (yet) rebalanced
  * throws StaleMemberError: a handler that returned instead would let the batch consumer resolve
  * the batch, its next batch would commit offsets past it, and the uncommitted batch would be lost
- * (the scale-out test's resolver missed link facts that way under load).
+ * (commit-gate-stale-member.test.ts).
  */
 export function commitAllowed(control: BatchControl, member: string): boolean {
   if (control.isStale()) return false;

@@ -79,6 +79,18 @@ test('an event whose processing throws is dead-lettered as internal_error; the o
   assert.equal(result.counts.get('ok'), 2);
   // The batch still ends with its checkpoint: the offsets are committed with the dead letter.
   assert.equal(result.checkpoint.length, 1);
+  // The dead-lettered event changed no account: the states are those of the batch without it.
+  const without = { graph: createIdentityGraph(), accounts: createAccountStore() };
+  processJourneyBatch(
+    messages.filter((m) => m.offset !== '1'),
+    without,
+    topology(type),
+    DEFAULT_IDENTITY_CONFIG,
+    ctx,
+    Date.UTC(2026, 0, 10),
+  );
+  assert.ok(state.accounts.states.size > 0);
+  assert.deepEqual(state.accounts.states, without.accounts.states);
 });
 
 test('identity commands whose body is JSON null, a number, an array or empty are dead-lettered', () => {

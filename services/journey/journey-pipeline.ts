@@ -98,8 +98,10 @@ export function processJourneyBatch(
     }
     // The bulkhead: an exception raised by one event (a defect, never an infrastructure fault —
     // nothing here does I/O) dead-letters that event with reason internal_error; the batch goes on.
-    // What the event changed before the exception stays, with its changelog, so the in-memory
-    // state and the changelog never disagree.
+    // Every step that can throw for an event without being a state step runs before the event
+    // changes any account (the resolved record's encoding); what a throwing state step (resolve,
+    // apply, sweep) changed before the exception stays, with its changelog, so the in-memory state
+    // and the changelog never disagree.
     const processOne = (): void => {
       if (isWatermarkMarker(message.headers)) {
         // A raw partition's progress (input-watermarks.ts): it moves the watermark, and the timers
@@ -143,19 +145,9 @@ export function processJourneyBatch(
       );
       if (resolved === null) return;
       const event = resolved.event;
-      // Behind what was already declared final: what it would have changed stays announced.
-      if (event.event_time < state.accounts.watermark) count('late:behind_watermark');
-      applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
-      // Without markers (a canonical stream the ingest did not write), the greatest event time read.
-      if (!markersSeen(state.accounts.inputs))
-        state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
-      // Timers are swept at the event whose watermark completes a sweep interval, not at the end of
-      // a batch: the sweeps (and what they announce) then depend only on the order of the canonical
-      // events, never on how the consumer happened to batch them — a rebalanced or restarted run
-      // ends in the same state as a single uninterrupted one.
-      sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
-      // Both outputs of the event are built before either is kept: an event is stored, or
-      // dead-lettered, never both.
+      // The resolved record is encoded before the event touches the account state, so an encoder
+      // that throws dead-letters an event that changed no account (an event is stored, or
+      // dead-lettered, never both).
       const resolvedOut: OutboundMessage | null =
         topology.resolvedTopic === null
           ? null
@@ -167,6 +159,17 @@ export function processJourneyBatch(
                 ? { headers: { produced_at: message.headers.produced_at } }
                 : {}),
             };
+      // Behind what was already declared final: what it would have changed stays announced.
+      if (event.event_time < state.accounts.watermark) count('late:behind_watermark');
+      applyJourneyStep(state.accounts, event, resolved.effects, ctx, step);
+      // Without markers (a canonical stream the ingest did not write), the greatest event time read.
+      if (!markersSeen(state.accounts.inputs))
+        state.accounts.watermark = Math.max(state.accounts.watermark, event.event_time - lateness);
+      // Timers are swept at the event whose watermark completes a sweep interval, not at the end of
+      // a batch: the sweeps (and what they announce) then depend only on the order of the canonical
+      // events, never on how the consumer happened to batch them — a rebalanced or restarted run
+      // ends in the same state as a single uninterrupted one.
+      sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
       result.outputs.events.push(event);
       if (resolvedOut) result.messages.push(resolvedOut);
       count('ok');

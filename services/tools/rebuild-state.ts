@@ -92,6 +92,31 @@ async function until<T>(what: string, deadline: number, probe: () => Promise<T |
   }
 }
 
+/** Moves the group to the earliest offset of every partition of `topic` and returns those offsets.
+ *  Partitions already there (committed at the earliest offset, or empty with nothing committed) are
+ *  left alone, and the group too when every one is (an empty commands topic): kafkajs's setOffsets
+ *  joins the group as a consumer and waits for a fetch, which on a partition with nothing to read
+ *  lasts a whole long-poll (5 s). */
+async function resetToEarliest(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<Record<string, string>> {
+  // The real earliest offsets (kafkajs's resetOffsets commits the symbolic -2, which only a
+  // consumer configured to start from the beginning reads as "earliest").
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  const partitions = offsets
+    .filter((p) => {
+      const offset = at.get(p.partition) ?? '-1';
+      return offset === '-1' ? p.low !== p.high : offset !== p.low;
+    })
+    .map((p) => ({ partition: p.partition, offset: p.low }));
+  if (partitions.length > 0) await admin.setOffsets({ groupId, topic, partitions });
+  return Object.fromEntries(offsets.map((p) => [String(p.partition), p.low]));
+}
+
 /** True when every changelog exists with its spec's partitions, each empty. */
 async function changelogsReady(admin: Admin, specs: readonly TopicSpec[]): Promise<boolean> {
   try {
@@ -148,16 +173,8 @@ export async function rebuildState(options: RebuildStateOptions): Promise<Rebuil
     }
 
     const reset: RebuildSummary['reset'] = {};
-    for (const topic of [canonicalTopic, commandsTopic]) {
-      // The real earliest offsets (kafkajs's resetOffsets commits the symbolic -2, which only a
-      // consumer configured to start from the beginning reads as "earliest").
-      const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => ({
-        partition: p.partition,
-        offset: p.low,
-      }));
-      await admin.setOffsets({ groupId, topic, partitions });
-      reset[topic] = Object.fromEntries(partitions.map((p) => [String(p.partition), p.offset]));
-    }
+    for (const topic of [canonicalTopic, commandsTopic])
+      reset[topic] = await resetToEarliest(admin, groupId, topic);
     log.info({ groupId, reset }, 'journey group reset to the earliest input offsets');
 
     // A replica started meanwhile restored the old changelogs; deleting them under it would leave
@@ -194,12 +211,7 @@ export async function rebuildState(options: RebuildStateOptions): Promise<Rebuil
     if (stateGroup) {
       // The group's offsets on the deleted topic may outlive it: the state step starts at 0.
       const { groupId: state, resolvedTopic } = stateGroup;
-      const partitions = (await admin.fetchTopicOffsets(resolvedTopic)).map((p) => ({
-        partition: p.partition,
-        offset: p.low,
-      }));
-      await admin.setOffsets({ groupId: state, topic: resolvedTopic, partitions });
-      reset[resolvedTopic] = Object.fromEntries(partitions.map((p) => [String(p.partition), p.offset]));
+      reset[resolvedTopic] = await resetToEarliest(admin, state, resolvedTopic);
       log.info(
         { groupId: state, topic: resolvedTopic },
         'state group set to the start of the resolved topic',

@@ -75,6 +75,8 @@ test(
     assert.ok(isSummary(p.drains['1 state']!.ratios.over_B1));
     for (const role of ['ingest', 'route', 'state-0'])
       assert.ok(isSummary(p.drains['1 state']!.cpuPer1k[role]), `partitioned CPU ${role}`);
+    // Once ready, per 1k of its own messages: a figure only if the state process handled some.
+    assert.ok(p.drains['1 state']!.stateCpuPer1kOwn['state-0']!.median > 0, 'state CPU per own message');
     assert.ok(p.drains['1 state']!.inserts.per_1k_messages!.median > 0, 'partitioned inserts counted');
     assert.ok(p.drains['1 state']!.inserts.journey_events_rows_per_insert!.median >= 1);
     assert.ok(p.paced!.latencyAt50PercentMs.ack.samples!.median > 0, 'partitioned acknowledgements sampled');

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   }
   // Ready once the consumer group has assigned partitions: paced load starts at a running stage.
   await running.joined;
+  const cpuToReady = process.cpuUsage(cpuAtStart);
   // Acknowledgements keep flowing while nothing else changes.
   const flusher = setInterval(() => progress.flush(), 100);
   send({ type: 'ready' });
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
           pid: process.pid,
           cpuUserSeconds: cpu.user / 1e6,
           cpuSystemSeconds: cpu.system / 1e6,
+          cpuToReadySeconds: (cpuToReady.user + cpuToReady.system) / 1e6,
           rssBytes: memory.rss,
           heapUsedBytes: memory.heapUsed,
           eventLoopDelayP99Ms: eventLoop.percentile(99) / 1e6,

@@ -5,6 +5,7 @@
 import { per1k, ratio, summarizeRuns } from './bench-stats.ts';
 import type { RunSummary } from './bench-stats.ts';
 import type { BenchRun, PacedFigures } from './bench-run.ts';
+import type { WorkerStats } from './worker-protocol.ts';
 import { check, line } from './report-format.ts';
 import type { TargetCheck } from './report-format.ts';
 
@@ -21,7 +22,17 @@ export interface PartitionedFigures {
   /** By state-process count ("1 state", "2 states", ...). */
   drains: Record<
     string,
-    { eventsPerSecond: RunSummary; ratios: Summaries; cpuPer1k: Summaries; inserts: Summaries }
+    {
+      eventsPerSecond: RunSummary;
+      ratios: Summaries;
+      /** CPU s per 1k messages drained (all of them), per process, its whole life. */
+      cpuPer1k: Summaries;
+      /** Each state process's CPU s per 1k messages *it* handled, once ready (joined and
+       *  restored), and all state processes' together per 1k messages drained: constant as
+       *  processes are added when no process does more than its share. */
+      stateCpuPer1kOwn: Summaries;
+      inserts: Summaries;
+    }
   >;
   /** The paced phases on route + one state process (null: the bench ran --drain-only). */
   paced: PacedSummaries | null;
@@ -86,6 +97,23 @@ export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigure
         const d = drainOf(r);
         return d ? per1k(d.cpuSeconds[role] ?? Number.NaN, d.events) : undefined;
       });
+    const stateWorkers = (r: BenchRun) => (drainOf(r)?.workers ?? []).filter((w) => w.role === 'state');
+    const afterReady = (w: WorkerStats) => w.cpuUserSeconds + w.cpuSystemSeconds - w.cpuToReadySeconds;
+    const stateCpuPer1kOwn: Summaries = {};
+    for (let i = 0; i < states; i++)
+      stateCpuPer1kOwn[`state-${i}`] = over(runs, (r) => {
+        const w = stateWorkers(r)[i];
+        return w ? per1k(afterReady(w), w.processed) : undefined;
+      });
+    stateCpuPer1kOwn['all states'] = over(runs, (r) => {
+      const d = drainOf(r);
+      return d
+        ? per1k(
+            stateWorkers(r).reduce((t, w) => t + afterReady(w), 0),
+            d.events,
+          )
+        : undefined;
+    });
     // ClickHouse inserts of the route and every state process, all tables: how many per 1k
     // messages and how many rows each (more, smaller inserts as state processes are added?).
     const writers = (r: BenchRun) =>
@@ -130,6 +158,7 @@ export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigure
         ),
       },
       cpuPer1k,
+      stateCpuPer1kOwn,
     };
   }
   const paced = runs.some((r) => r.partitionedPaced) ? pacedSummaries(runs, (r) => r.partitionedPaced) : null;
@@ -179,6 +208,8 @@ export function renderPartitioned(p: PartitionedFigures | null): string[] {
     out.push(line(`${n}: events/s`, d.eventsPerSecond));
     for (const [k, s] of Object.entries(d.ratios)) out.push(line(`${n}: ${k}`, s, 2));
     for (const [role, s] of Object.entries(d.cpuPer1k)) out.push(line(`${n}: CPU s/1k ${role}`, s, 3));
+    for (const [role, s] of Object.entries(d.stateCpuPer1kOwn))
+      out.push(line(`${n}: once ready, CPU s/1k own messages ${role}`, s, 3));
     for (const [k, s] of Object.entries(d.inserts)) out.push(line(`${n}: ClickHouse inserts ${k}`, s, 1));
   }
   if (p.paced) {

@@ -42,6 +42,9 @@ export interface WorkerStats {
   pid: number;
   cpuUserSeconds: number;
   cpuSystemSeconds: number;
+  /** Of the CPU above, what the process spent before it was ready (connect, group join, restore):
+   *  a fixed cost per process, apart from the cost per message. */
+  cpuToReadySeconds: number;
   rssBytes: number;
   heapUsedBytes: number;
   eventLoopDelayP99Ms: number;

@@ -1,5 +1,6 @@
-// Group commit of ClickHouse inserts (insert-rounds.ts) on the real engine (chdb): batches that
-// come while a round is in flight share the next one (one insert per table), each is told when its
+// Group commit of ClickHouse inserts (insert-rounds.ts) on the real engine (chdb): batches written
+// within one turn of the event loop share the first round, batches that come while a round is in
+// flight share the next one (one insert per table), each is told when its
 // rows are stored, a refused row goes back to the batch it came from, a round that fails fails
 // each of its batches, and a lone batch keeps its own dedup token.
 import { before, test } from 'node:test';
@@ -42,6 +43,9 @@ before(async () => {
   await migrate(client, { database });
 });
 
+/** One turn of the event loop: the first round of an idle writer is taken. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** writeRows, recording each round's tables, row counts and tokens. */
 function recording(rounds: Array<{ tokens: string[]; rows: number[] }>) {
   return (
@@ -70,9 +74,12 @@ test('batches that come during a round share the next one; a refused row goes ba
     database,
     onRejectedRow: (table) => refused.push([partition, table]),
   });
-  // The first goes out alone at once; the next three wait for it and go together.
+  // The first goes out alone (nothing else came within its turn of the event loop); the next three
+  // come while it is being inserted, wait for it and go together.
+  const first = writer.write(events('p0', ['A0']), origin(0, 10), options(0));
+  await nextTurn();
   const writes = [
-    writer.write(events('p0', ['A0']), origin(0, 10), options(0)),
+    first,
     writer.write(events('p1', ['B1', 'B2']), origin(1, 20), options(1)),
     writer.write(events('p2', ['C1', 'Refused', 'C3']), origin(2, 30), options(2)),
     writer.write(events('p3', ['D1']), origin(3, 40), options(3)),
@@ -89,6 +96,22 @@ test('batches that come during a round share the next one; a refused row goes ba
   await client.command({ query: `ALTER TABLE ${database}.journey_events DROP CONSTRAINT refuses_one` });
 });
 
+test('batches written within one turn of the event loop share the first round', async () => {
+  await client.command({ query: `TRUNCATE TABLE ${database}.journey_events` });
+  const rounds: Array<{ tokens: string[]; rows: number[] }> = [];
+  const writer = new InsertRounds(client, recording(rounds));
+  // As the batches of one fetch reach their insert: one after another, with settled awaits between.
+  const first = writer.write(events('p0', ['A0']), origin(0, 10), { database });
+  await Promise.resolve();
+  const second = writer.write(events('p1', ['B1', 'B2']), origin(1, 20), { database });
+  await Promise.all([first, second]);
+  assert.deepEqual(
+    rounds.map((r) => r.rows),
+    [[3]],
+  );
+  assert.deepEqual(await stored(), ['A0', 'B1', 'B2']);
+});
+
 test('a round that fails fails each of its batches; the rounds before and after are written', async () => {
   await client.command({ query: `TRUNCATE TABLE ${database}.journey_events` });
   const writer = new InsertRounds(client);
@@ -99,6 +122,7 @@ test('a round that fails fails each of its batches; the rounds before and after 
     },
   };
   const first = writer.write(events('p0', ['A0']), origin(0, 10), { database });
+  await nextTurn();
   // Both come while the first is in flight: one round, which the zombie's gate stops.
   const second = writer.write(events('p1', ['B1']), origin(1, 20), zombie);
   const third = writer.write(events('p2', ['C1']), origin(2, 30), { database });
@@ -118,6 +142,7 @@ test('alone(): work runs after the round in flight and before the next', async (
     log.push('inserted');
   });
   const first = writer.write(events('p0', ['A0']), origin(0, 10), { database });
+  await nextTurn();
   const erasing = writer.alone(async () => {
     log.push('alone');
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,9 +1,11 @@
 // Group commit for ClickHouse inserts: batches of several partitions handled at once (the
 // journey's state step with JOURNEY_PARTITIONS_CONCURRENTLY > 1) share one insert per table
-// instead of one each. The first write goes out at once; writes that come while a round is being
-// inserted wait for it and go together in the next one — under a light load each batch is inserted
-// alone, with no added wait; under a heavy one the inserts per second stay near the tables' count,
-// whatever the partitions (fewer parts for ClickHouse to merge, fewer round trips).
+// instead of one each. The first write goes out after one turn of the event loop (with the writes
+// of the batches computed meanwhile: one fetch's batches, typically); writes that come while a
+// round is being inserted wait for it and go together in the next one — under a light load each
+// batch is inserted alone, with no added wait; under a heavy one the inserts per second stay near
+// the tables' count, whatever the partitions (fewer parts for ClickHouse to merge, fewer round
+// trips).
 // A round's dedup token names every batch in it (write-rows.ts dedupToken), so a retried insert is
 // stored once; a batch redelivered after its transaction failed is not in the same round again and
 // relies, as any redelivery with other offsets, on the restore's replay filter (journey_events)
@@ -76,6 +78,11 @@ export class InsertRounds {
 
   private async flush(): Promise<void> {
     this.flushing = true;
+    // The batches of one fetch are computed one after another on this thread, each up to its
+    // write() with nothing but settled awaits between: one turn of the event loop lets those already
+    // under way join the first round, instead of each going alone (no timer, no added wait beyond
+    // the computing they do anyway).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
       if (this.holders > 0) {
         await this.hold;

@@ -6,7 +6,7 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo bench bench-kafka-clients bench-collect chaos churn-baselines clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench bench-kafka-clients bench-transactions bench-collect chaos churn-baselines clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
 	@echo "make bench-collect  the HTTP collector vs a bare HTTP-to-Kafka passthrough (BENCH_COLLECT_ARGS=\"--runs 3\")"
 	@echo "make bench-kafka-clients  kafkajs vs @platformatic/kafka on the stages' transactional loop (BENCH_CLIENTS_ARGS=\"--runs 3\")"
+	@echo "make bench-transactions  back-to-back Kafka transactions: the client's send retry vs the stages' (BENCH_TXN_ARGS=\"--runs 3\")"
 
 node_modules/.installed: package.json package-lock.json
 	@# npm ci refuses this lock: chdb lists optional per-platform packages that the registry does not
@@ -111,6 +112,12 @@ bench: install stack-up
 bench-kafka-clients: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	node services/bench/kafka-clients/kafka-clients-main.ts $(BENCH_CLIENTS_ARGS)
+
+# Back-to-back transactions on one id, as the stages commit a partition's batches: the send retry
+# kafkajs takes from the client (200 ms) beside the stages' TRANSACTIONAL_SEND_RETRY (20 ms).
+bench-transactions: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/bench/transaction-latency.ts $(BENCH_TXN_ARGS)
 
 # The collector (`journey collect`) against a bare HTTP-to-Kafka passthrough, side by side:
 # Segment batches of 100 calls from autocannon (docs/performance.md, "Collector").

@@ -106,6 +106,23 @@ const TRANSACTION_TIMEOUT_MS = 120_000;
  *  default (growing to 30 s apart through an outage). */
 export const TRANSACTIONAL_SEND_RETRY = { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER };
 
+/** A transaction's offsets. Its first request to the coordinator is refused with
+ *  CONCURRENT_TRANSACTIONS while the previous transaction on the id is still completing; a send
+ *  first (above) is retried by kafkajs, but its AddOffsetsToTxn is not: a transaction with offsets
+ *  and nothing to send (a batch of duplicates only) right after another failed in ~40 % of tries,
+ *  and its batch was restored and redelivered. Retried here as the sends are (20 ms, doubling), for
+ *  as long as the refusal lasts up to ~20 s; any other error is thrown at once. */
+async function sendOffsetsRetried(send: () => Promise<void>): Promise<void> {
+  for (let attempt = 0, waitMs = TRANSACTIONAL_SEND_RETRY.initialRetryTime; ; attempt++, waitMs *= 2) {
+    try {
+      return await send();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 10) throw err;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
 /** The broker refused the producer because a newer one with the same transactional id started
  *  (INVALID_PRODUCER_EPOCH / PRODUCER_FENCED): this instance is a zombie and must stop writing. */
 export class ProducerFencedError extends Error {
@@ -195,15 +212,17 @@ export async function createTransactionalProducer(
           await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
         }
         if (offsets)
-          await transaction.sendOffsets({
-            consumerGroupId: offsets.groupId,
-            topics: [
-              {
-                topic: offsets.topic,
-                partitions: [{ partition: offsets.partition, offset: offsets.offset }],
-              },
-            ],
-          });
+          await sendOffsetsRetried(() =>
+            transaction.sendOffsets({
+              consumerGroupId: offsets.groupId,
+              topics: [
+                {
+                  topic: offsets.topic,
+                  partitions: [{ partition: offsets.partition, offset: offsets.offset }],
+                },
+              ],
+            }),
+          );
         await transaction.commit();
         return true;
       } catch (err) {

@@ -80,7 +80,8 @@ test('transactions back to back, with offsets and nothing to send among them, al
   t.after(() => producer.disconnect());
   let sent = 0;
   for (let i = 1; i <= 60; i++) {
-    const messages: OutboundMessage[] = i % 2 === 0 ? [] : [{ topic, value: `m${i}`, partition: 0 }];
+    const messages: OutboundMessage[] =
+      i % 2 === 0 ? [] : [{ topic, key: null, value: `m${i}`, partition: 0 }];
     sent += messages.length;
     assert.equal(
       await producer.sendWithOffsets(messages, { groupId, topic, partition: 0, offset: String(i) }),

@@ -27,8 +27,8 @@ export interface PartitionedFigures {
       ratios: Summaries;
       /** CPU s per 1k messages drained (all of them), per process, its whole life. */
       cpuPer1k: Summaries;
-      /** Each state process's CPU s per 1k messages *it* handled, once ready (joined and
-       *  restored), and all state processes' together per 1k messages drained: constant as
+      /** Each state process's CPU s per 1k messages *it* handled, once ready (its first
+       *  group join: restores that follow, at that join or a later rebalance, count), and all state processes' together per 1k messages drained: constant as
        *  processes are added when no process does more than its share. */
       stateCpuPer1kOwn: Summaries;
       inserts: Summaries;

@@ -42,8 +42,9 @@ export interface WorkerStats {
   pid: number;
   cpuUserSeconds: number;
   cpuSystemSeconds: number;
-  /** Of the CPU above, what the process spent before it was ready (connect, group join, restore):
-   *  a fixed cost per process, apart from the cost per message. */
+  /** Of the CPU above, what the process spent before it was ready (connect, its first group
+   *  join): a fixed cost per process, apart from the cost per message. The restores after the join
+   *  are not in it. */
   cpuToReadySeconds: number;
   rssBytes: number;
   heapUsedBytes: number;

@@ -7,9 +7,11 @@
 // the tables' count, whatever the partitions (fewer parts for ClickHouse to merge, fewer round
 // trips).
 // A round's dedup token names every batch in it (write-rows.ts dedupToken), so a retried insert is
-// stored once; a batch redelivered after its transaction failed is not in the same round again and
-// relies, as any redelivery with other offsets, on the restore's replay filter (journey_events)
-// and the tables' replacing keys. A round fails or succeeds as a whole: each of its batches is
+// stored once. A batch redelivered after its transaction failed is in the same round again only
+// with the same batches (a fetch redelivered whole): the same token, so ClickHouse keeps the first
+// attempt's rows, computed from the same input on the same restored state. Otherwise it relies, as
+// any redelivery with other offsets, on the restore's replay filter (journey_events) and the
+// tables' replacing keys. A round fails or succeeds as a whole: each of its batches is
 // told, and rows ClickHouse refuses are handed back to the batch they came from. GDPR erasures run
 // alone(): between rounds, never beside one.
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -90,7 +92,13 @@ export class InsertRounds {
       }
       const round = this.pending;
       this.pending = [];
-      const inserted = this.insert(round);
+      let inserted: Promise<void>;
+      try {
+        inserted = this.insert(round);
+      } catch (err) {
+        // Thrown before any I/O: the round fails as one, and the writer does not stay "flushing".
+        inserted = Promise.reject(err);
+      }
       this.current = inserted.catch(() => undefined);
       try {
         await inserted;

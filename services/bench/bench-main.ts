@@ -31,6 +31,7 @@ import type { BenchWorkload } from './prepare-workload.ts';
 import { produceAll } from './produce-messages.ts';
 import { summarizeProfileFile } from './profile-summary.ts';
 import { buildFigures, checkTargets, writeReport } from './report.ts';
+import { partitionedCpuPer1k } from './report-paced.ts';
 import type { BenchReport } from './report.ts';
 import { createBaselineTables } from './run-baseline-passthrough.ts';
 import { drainBaseline, drainPartitioned, drainPipeline } from './run-drain.ts';
@@ -183,18 +184,7 @@ async function oneRun(
     await preparePipelineRun(bench.kafka, config);
     const drain = await drainPartitioned(bench.kafka, config, env, n, states, ctx(`partitioned-${states}`));
     partitioned.push({ states, drain });
-    const stateWorkers = drain.workers.filter((w) => w.role === 'state');
-    const per1k = Object.entries(drain.cpuSeconds)
-      .filter(([role]) => role === 'ingest' || role === 'route' || role.startsWith('state'))
-      .map(([role, cpu]) => {
-        // A state process's own figure: once ready, per 1k of the messages it handled.
-        const w = role.startsWith('state-') ? stateWorkers[Number(role.slice(6))] : undefined;
-        const own = w
-          ? ` (${((1000 * (w.cpuUserSeconds + w.cpuSystemSeconds - w.cpuToReadySeconds)) / Math.max(1, w.processed)).toFixed(2)} per own 1k once ready)`
-          : '';
-        return `${role} ${((cpu / n) * 1000).toFixed(2)}${own}`;
-      })
-      .join(', ');
+    const per1k = partitionedCpuPer1k(drain, n);
     say(
       `  ${Math.round(drain.eventsPerSecond)} events/s (${(drain.eventsPerSecond / ours.eventsPerSecond).toFixed(2)} x single, ${(drain.eventsPerSecond / b1.eventsPerSecond).toFixed(2)} x B1) ${phases(drain)}; CPU s per 1k messages: ${per1k}`,
     );

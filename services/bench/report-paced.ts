@@ -6,6 +6,7 @@ import { per1k, ratio, summarizeRuns } from './bench-stats.ts';
 import type { RunSummary } from './bench-stats.ts';
 import type { BenchRun, PacedFigures } from './bench-run.ts';
 import type { WorkerStats } from './worker-protocol.ts';
+import type { DrainResult } from './run-drain.ts';
 import { check, line } from './report-format.ts';
 import type { TargetCheck } from './report-format.ts';
 
@@ -84,6 +85,26 @@ export function pacedSummaries(
   };
 }
 
+/** A worker's CPU seconds after its first group join (its fixed start-up cost left out). */
+export const cpuOnceReady = (w: WorkerStats): number =>
+  w.cpuUserSeconds + w.cpuSystemSeconds - w.cpuToReadySeconds;
+
+/** One partitioned drain's CPU per 1k of the `n` messages, per process, for the progress line; each
+ *  state process also per 1k of the messages it handled, once ready. */
+export function partitionedCpuPer1k(drain: DrainResult, n: number): string {
+  const stateWorkers = drain.workers.filter((w) => w.role === 'state');
+  return Object.entries(drain.cpuSeconds)
+    .filter(([role]) => role === 'ingest' || role === 'route' || role.startsWith('state'))
+    .map(([role, cpu]) => {
+      const w = role.startsWith('state-') ? stateWorkers[Number(role.slice(6))] : undefined;
+      const own = w
+        ? ` (${per1k(cpuOnceReady(w), Math.max(1, w.processed)).toFixed(2)} per own 1k once ready)`
+        : '';
+      return `${role} ${per1k(cpu, n).toFixed(2)}${own}`;
+    })
+    .join(', ');
+}
+
 export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigures | null {
   const counts = [...new Set(runs.flatMap((r) => (r.partitioned ?? []).map((p) => p.states)))].sort();
   if (counts.length === 0) return null;
@@ -98,18 +119,17 @@ export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigure
         return d ? per1k(d.cpuSeconds[role] ?? Number.NaN, d.events) : undefined;
       });
     const stateWorkers = (r: BenchRun) => (drainOf(r)?.workers ?? []).filter((w) => w.role === 'state');
-    const afterReady = (w: WorkerStats) => w.cpuUserSeconds + w.cpuSystemSeconds - w.cpuToReadySeconds;
     const stateCpuPer1kOwn: Summaries = {};
     for (let i = 0; i < states; i++)
       stateCpuPer1kOwn[`state-${i}`] = over(runs, (r) => {
         const w = stateWorkers(r)[i];
-        return w ? per1k(afterReady(w), w.processed) : undefined;
+        return w ? per1k(cpuOnceReady(w), w.processed) : undefined;
       });
     stateCpuPer1kOwn['all states'] = over(runs, (r) => {
       const d = drainOf(r);
       return d
         ? per1k(
-            stateWorkers(r).reduce((t, w) => t + afterReady(w), 0),
+            stateWorkers(r).reduce((t, w) => t + cpuOnceReady(w), 0),
             d.events,
           )
         : undefined;

@@ -6,7 +6,7 @@ export PATH := $(NODE_BIN):$(PATH)
 STACK := bash deploy/local/stack.sh
 
 .PHONY: help install generate check-generated lint typecheck format format-check check \
-        test test-unit test-integration stack-up stack-down stack-status demo bench bench-kafka-clients bench-transactions bench-collect chaos churn-baselines clean
+        test test-unit test-integration stack-up stack-down stack-status demo bench bench-latency bench-kafka-clients bench-transactions bench-collect chaos churn-baselines clean
 
 help:
 	@echo "make demo          start the local stack and run the main job (synthetic workload -> journey metrics)"
@@ -16,6 +16,7 @@ help:
 	@echo "make chaos         fault-injection suite on the local stack (CHAOS_ARGS=\"--profile reduced\"); docs/reliability.md"
 	@echo "make churn-baselines  the churn model vs single-signal baselines on four churn mechanisms (docs/churn.md)"
 	@echo "make bench         benchmark on the local stack vs baselines (BENCH_ARGS=\"--quick\"); report in .local/bench/"
+	@echo "make bench-latency  latency at a fixed rate, variants side by side (BENCH_LATENCY_ARGS=\"--rate 3000 --series\")"
 	@echo "make bench-collect  the HTTP collector vs a bare HTTP-to-Kafka passthrough (BENCH_COLLECT_ARGS=\"--runs 3\")"
 	@echo "make bench-kafka-clients  kafkajs vs @platformatic/kafka on the stages' transactional loop (BENCH_CLIENTS_ARGS=\"--runs 3\")"
 	@echo "make bench-transactions  back-to-back Kafka transactions: the client's send retry vs the stages' (BENCH_TXN_ARGS=\"--runs 3\")"
@@ -106,6 +107,13 @@ BENCH_ARGS ?=
 bench: install stack-up
 	set -a; source .local/stack.env; set +a; \
 	node services/bench/bench-main.ts $(BENCH_ARGS)
+
+# The event -> ClickHouse latency at a fixed offered rate, with its hops, for configuration variants
+# side by side (BENCH_LATENCY_ARGS="--rate 3000 --variant a --variant b=KEY=V"): docs/performance.md.
+BENCH_LATENCY_ARGS ?= --rate 3000
+bench-latency: install stack-up
+	set -a; source .local/stack.env; set +a; \
+	node services/bench/latency-main.ts $(BENCH_LATENCY_ARGS)
 
 # The Kafka client's own cost: kafkajs beside @platformatic/kafka on the stages' loop (read_committed
 # fetches, a transaction per batch with its offsets), each in its own process (issue #18).

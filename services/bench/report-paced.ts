@@ -53,6 +53,8 @@ export function pacedSummaries(
     probe[q] = over(runs, (r) => pick(r)?.latency?.probeLatencyMs[q]);
   }
   ack.samples = over(runs, (r) => pick(r)?.latency?.ackLatencyMs.samples);
+  // The phase's warm-up (fresh processes), apart from the figures above.
+  ack['warm-up p99'] = over(runs, (r) => pick(r)?.latency?.warmupAckLatencyMs?.p99);
   probe.samples = over(runs, (r) => pick(r)?.latency?.probeLatencyMs.samples);
   const hops: Summaries = {};
   const hopNames = new Set(runs.flatMap((r) => Object.keys(pick(r)?.latency?.hopsMs ?? {})));

@@ -34,7 +34,10 @@ export interface PacedRun {
   probeLatencyMs: LatencySummary;
   /** Where the insert-ack latency goes, per hop (hop-latency.ts); empty unless asked for. */
   hopsMs: HopLatencies;
-  /** Sampled (produced time, ack time) pairs, for the burst's recovery. */
+  /** The insert-ack latency of the events produced during the warm-up (the first
+   *  `warmupSeconds`: fresh processes, JIT), kept out of the figures above; null without one. */
+  warmupAckLatencyMs: LatencySummary | null;
+  /** Sampled (produced time, ack time) pairs, warm-up included, for the burst's recovery. */
   ackSamples: Array<[number, number]>;
   probeQueries: number;
   missingAcks: number;
@@ -62,6 +65,8 @@ export async function runPaced(
   sampleEvery: number,
   /** Read the topics back for the per-hop latencies (the latency phase). */
   withHops = false,
+  /** Events produced in the first seconds of the schedule count apart (warmupAckLatencyMs). */
+  warmupSeconds = 0,
 ): Promise<PacedRun> {
   const { env, config, topicOf } = setup;
   const workers = await startPipeline(env, ctx, sampleEvery);
@@ -95,7 +100,13 @@ export async function runPaced(
     const journey = stats[workers.route ? 2 : 1]!;
     // The insert acknowledgements of every journey process (partitioned: each state process its own).
     const journeyAcks = workers.journeys.flatMap((w) => w.acks);
-    const acks = latenciesOf(probe.producedAt, journeyAcks);
+    // The measured samples: produced after the warm-up (all of them without one).
+    const warmupEnd = paced.startedAtMs + warmupSeconds * 1000;
+    const measured = new Map<string, number>();
+    const warm = new Map<string, number>();
+    for (const [id, at] of probe.producedAt) (at < warmupEnd ? warm : measured).set(id, at);
+    const acks = latenciesOf(measured, journeyAcks);
+    const warmAcks = latenciesOf(warm, journeyAcks);
     const firstAck = new Map<string, number>();
     for (const [id, at] of journeyAcks) if (!firstAck.has(id) || at < firstAck.get(id)!) firstAck.set(id, at);
     const ackSamples: Array<[number, number]> = [];
@@ -103,9 +114,9 @@ export async function runPaced(
       const at = firstAck.get(id);
       if (at !== undefined) ackSamples.push([produced, at]);
     }
-    const probed = latenciesOf(probe.producedAt, probe.seenAt);
+    const probed = latenciesOf(measured, probe.seenAt);
     const hopsMs = withHops
-      ? await hopLatencies(kafka, config, probe.producedAt, firstAck, workers.route !== null)
+      ? await hopLatencies(kafka, config, measured, firstAck, workers.route !== null)
       : {};
     const [stored] = await (
       await clickhouse.query({
@@ -123,9 +134,10 @@ export async function runPaced(
       ackLatencyMs: latencySummary(acks.latencies),
       probeLatencyMs: latencySummary(probed.latencies),
       hopsMs,
+      warmupAckLatencyMs: warmupSeconds > 0 ? latencySummary(warmAcks.latencies) : null,
       ackSamples,
       probeQueries: probe.queries,
-      missingAcks: acks.missing,
+      missingAcks: acks.missing + warmAcks.missing,
       expectedEvents: validIds.size,
       storedEvents: Number(stored?.n ?? 0),
       ingest,

@@ -63,9 +63,18 @@ export function encodeState(state: AccountState, formats = JOURNEY_STATE_FORMATS
   );
 }
 
+/** The same values as encodeState, straight into the written array: every dirty account is
+ *  serialised at each batch's flush (~11 % of the single writer's busy time at half load, CPU
+ *  profile), and the record encodeState built first (56 keys) was 40 % of it (15 -> 8.6 us). */
 export function serializeState(state: AccountState, formats = JOURNEY_STATE_FORMATS): string {
-  const values = encodeState(state, formats);
-  return JSON.stringify([formats.current.tag, ...formats.current.fields.map((k) => values[k])]);
+  const { tag, fields, encodings } = formats.current;
+  const record = state as unknown as Record<string, unknown>;
+  const out: unknown[] = [tag];
+  for (const k of fields) {
+    const encoding = encodings[k];
+    out.push(encoding ? CODECS[encoding].encode(record[k] as never) : record[k]);
+  }
+  return JSON.stringify(out);
 }
 
 /** Reads a state in any format of `formats`, migrated to the current one. */

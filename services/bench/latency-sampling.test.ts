@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSampled, latenciesOf } from './latency-sampling.ts';
+import { isSampled, latenciesOf, splitWarmup } from './latency-sampling.ts';
 
 test('isSampled takes about 1/every of the ids, the same ones every time', () => {
   const ids = Array.from({ length: 20_000 }, (_, i) => `behavior:msg-${i}`);
@@ -28,4 +28,21 @@ test('latenciesOf: first sighting per event, missing ones counted', () => {
   ]);
   assert.deepEqual(latencies, [200, 600]);
   assert.equal(missing, 1);
+});
+
+test('splitWarmup: the events produced in the first seconds are the warm-up, the rest are measured', () => {
+  const produced = new Map([
+    ['a', 10_000],
+    ['b', 14_999],
+    ['c', 15_000],
+    ['d', 40_000],
+  ]);
+  const { warm, measured } = splitWarmup(produced, 10_000, 5);
+  assert.deepEqual([...warm.keys()], ['a', 'b']);
+  assert.deepEqual([...measured.keys()], ['c', 'd']);
+  assert.equal(measured.get('c'), 15_000);
+  // Without a warm-up every sample is measured.
+  const none = splitWarmup(produced, 10_000, 0);
+  assert.equal(none.warm.size, 0);
+  assert.equal(none.measured.size, 4);
 });

@@ -38,3 +38,20 @@ export function latenciesOf(
   }
   return { latencies, missing };
 }
+
+/**
+ * The sampled events split by when they were produced: those of the phase's first
+ * `warmupSeconds` (fresh processes: JIT, group joins, first batches) apart from the rest, which
+ * the latency figures are taken from. No warm-up: every sample is measured.
+ */
+export function splitWarmup(
+  producedAt: ReadonlyMap<string, number>,
+  startedAtMs: number,
+  warmupSeconds: number,
+): { warm: Map<string, number>; measured: Map<string, number> } {
+  const end = startedAtMs + warmupSeconds * 1000;
+  const warm = new Map<string, number>();
+  const measured = new Map<string, number>();
+  for (const [id, at] of producedAt) (at < end ? warm : measured).set(id, at);
+  return { warm, measured };
+}

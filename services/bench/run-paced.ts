@@ -10,7 +10,7 @@ import { createKafka } from '../shared/kafka/kafka-client.ts';
 import type { BenchEnv } from './bench-config.ts';
 import { latencySummary } from './bench-stats.ts';
 import type { LatencySummary } from './bench-stats.ts';
-import { latenciesOf, isSampled } from './latency-sampling.ts';
+import { latenciesOf, isSampled, splitWarmup } from './latency-sampling.ts';
 import { LatencyProbe } from './latency-probe.ts';
 import { hopLatencies } from './hop-latency.ts';
 import type { HopLatencies } from './hop-latency.ts';
@@ -101,10 +101,7 @@ export async function runPaced(
     // The insert acknowledgements of every journey process (partitioned: each state process its own).
     const journeyAcks = workers.journeys.flatMap((w) => w.acks);
     // The measured samples: produced after the warm-up (all of them without one).
-    const warmupEnd = paced.startedAtMs + warmupSeconds * 1000;
-    const measured = new Map<string, number>();
-    const warm = new Map<string, number>();
-    for (const [id, at] of probe.producedAt) (at < warmupEnd ? warm : measured).set(id, at);
+    const { warm, measured } = splitWarmup(probe.producedAt, paced.startedAtMs, warmupSeconds);
     const acks = latenciesOf(measured, journeyAcks);
     const warmAcks = latenciesOf(warm, journeyAcks);
     const firstAck = new Map<string, number>();

@@ -13,6 +13,7 @@ import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import { TransientFault } from '../shared/bulkhead.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { countRecords } from '../shared/telemetry/metrics.ts';
 import type { DedupWindow } from './dedup-window.ts';
 import { DedupWindows } from './dedup-windows.ts';
 import { journeyEventSchemaText, journeyEventType } from '../shared/kafka/canonical-codec.ts';
@@ -314,10 +315,7 @@ export async function startIngestService(
             throw new StaleBatchError(batch.topic, batch.partition);
           }
           endAnnouncing();
-          for (const [key, n] of result.counts) {
-            const [kind, reason = ''] = key.split(':');
-            metrics.records.inc({ stage: 'ingest', result: kind, reason }, n);
-          }
+          countRecords(metrics, 'ingest', result.counts);
           for (const letter of result.dlq) {
             metrics.dlqMessages.inc({ reason: letter.reason, step: letter.step });
             stageLog.warn(

@@ -17,6 +17,7 @@ import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
 import { readChangelog } from '../shared/kafka/read-changelog.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { countRecords } from '../shared/telemetry/metrics.ts';
 import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
 import { registryLookup } from '../ingest/lookup-registry-schema.ts';
@@ -364,10 +365,7 @@ export async function startJourneyService(
           );
           throw err;
         }
-        for (const [key, n] of result.counts) {
-          const [kind, reason = ''] = key.split(':');
-          metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
-        }
+        countRecords(metrics, 'journey', result.counts);
         recordJourneyMetrics(result, state, metrics);
       }),
   });

@@ -15,6 +15,7 @@ import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { countRecords } from '../shared/telemetry/metrics.ts';
 import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
 import { registryLookup } from '../ingest/lookup-registry-schema.ts';
@@ -165,10 +166,7 @@ export async function startRouteService(
         );
         throw err;
       }
-      for (const [key, n] of result.counts) {
-        const [kind, reason = ''] = key.split(':');
-        metrics.records.inc({ stage: 'route', result: kind, reason }, n);
-      }
+      countRecords(metrics, 'route', result.counts);
       for (const effect of result.effects) {
         if (effect.kind === 'merge') metrics.identityMerges.inc({ reason: effect.reason });
         if (effect.kind === 'refused_merge' || effect.kind === 'refused_link')

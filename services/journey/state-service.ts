@@ -19,6 +19,7 @@ import { isFencedError } from '../shared/kafka/producer.ts';
 import { readChangelog } from '../shared/kafka/read-changelog.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { countRecords } from '../shared/telemetry/metrics.ts';
 import { journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { registerCanonicalSchema } from '../ingest/ingest-service.ts';
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
@@ -276,10 +277,7 @@ export async function startStateService(
             keepRestored();
             return;
           }
-          for (const [key, n] of result.counts) {
-            const [kind, reason = ''] = key.split(':');
-            metrics.records.inc({ stage: 'journey', result: kind, reason }, n);
-          }
+          countRecords(metrics, 'journey', result.counts);
           for (const { effect } of result.outputs.journeyEffects)
             if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
           for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });

@@ -13,6 +13,7 @@ import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
 import type { PipelineMetrics } from '../shared/telemetry/metrics.ts';
+import { countRecords } from '../shared/telemetry/metrics.ts';
 import type { IdentityGraph } from '../identity/identity-core.ts';
 import { identityConfigFrom } from '../journey/journey-service.ts';
 import { processLinkBatch } from './resolver-pipeline.ts';
@@ -94,10 +95,7 @@ export async function startResolverService(
         );
         throw err;
       }
-      for (const [key, n] of result.counts) {
-        const [kind, reason = ''] = key.split(':');
-        metrics.records.inc({ stage: 'resolver', result: kind, reason }, n);
-      }
+      countRecords(metrics, 'resolver', result.counts);
       // Merges are still counted by the journey stage, which resolves every event itself.
     },
   });

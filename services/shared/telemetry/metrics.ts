@@ -133,3 +133,15 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
     }),
   };
 }
+
+/** A batch's counts ("result" or "result:reason" -> records) onto `stage`'s records counter. */
+export function countRecords(
+  metrics: PipelineMetrics,
+  stage: string,
+  counts: ReadonlyMap<string, number>,
+): void {
+  for (const [key, n] of counts) {
+    const [result = key, reason = ''] = key.split(':');
+    metrics.records.inc({ stage, result, reason }, n);
+  }
+}

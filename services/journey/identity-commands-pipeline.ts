@@ -12,7 +12,7 @@ import type { PersonErasure } from '../identity/person-erasure.ts';
 import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { encodeChangelogRecord } from '../identity/identity-core.ts';
-import { emptyOutputs } from './journey-outputs.ts';
+import { emptyBatchResult } from './journey-outputs.ts';
 import { flushChangelog } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { applyIdentityCommandStep, parseIdentityCommand } from './apply-identity-command-step.ts';
@@ -33,12 +33,7 @@ export function processIdentityCommands(
   nowMs: number,
 ): CommandBatchResult {
   const result: CommandBatchResult = {
-    messages: [],
-    changelog: [],
-    checkpoint: [],
-    outputs: emptyOutputs(),
-    counts: new Map(),
-    effects: [],
+    ...emptyBatchResult(),
     deletedPersonIds: [],
     erasures: [],
     outcomes: [],

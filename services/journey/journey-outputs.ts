@@ -13,6 +13,7 @@ import type {
   PersonOverrideRow,
 } from '../identity/identity-effects.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
+import type { JourneyBatchResult } from './journey-pipeline.ts';
 
 export type AccountSnapshot =
   | { kind: 'state'; state: AccountState; version: number; asOf: number }
@@ -47,4 +48,14 @@ export const emptyOutputs = (): JourneyOutputs => ({
   alerts: [],
   outcomes: [],
   snapshots: [],
+});
+
+/** A batch result with nothing in it yet; the stages' results extend it. */
+export const emptyBatchResult = (): JourneyBatchResult => ({
+  messages: [],
+  changelog: [],
+  checkpoint: [],
+  outputs: emptyOutputs(),
+  counts: new Map(),
+  effects: [],
 });

@@ -21,7 +21,7 @@ import { applyJourneyStep, emptyStepOutput } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
 import type { CanonicalWriters } from './learn-canonical-writers.ts';
-import { emptyOutputs } from './journey-outputs.ts';
+import { emptyBatchResult } from './journey-outputs.ts';
 import type { JourneyOutputs } from './journey-outputs.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 import { decodeWatermarkMarker, isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
@@ -75,14 +75,7 @@ export function processJourneyBatch(
   ctx: JourneyContext,
   nowMs: number,
 ): JourneyBatchResult {
-  const result: JourneyBatchResult = {
-    messages: [],
-    changelog: [],
-    checkpoint: [],
-    outputs: emptyOutputs(),
-    counts: new Map(),
-    effects: [],
-  };
+  const result = emptyBatchResult();
   const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
   const first = messages[0];
   if (!first) return result;

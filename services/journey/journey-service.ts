@@ -30,7 +30,7 @@ import { restoreIdentity } from '../resolver/restore-identity.ts';
 import { dropStoredEvents } from '../sink/drop-stored-events.ts';
 import { erasePersons, withoutErased } from '../sink/erase-person.ts';
 import { journeyRows } from '../sink/rows/journey-rows.ts';
-import { emptyOutputs } from './journey-outputs.ts';
+import { emptyBatchResult } from './journey-outputs.ts';
 import { writeRows } from '../sink/write-rows.ts';
 import { allInputsIdle, markersSeen } from './input-watermarks.ts';
 import { emitStateOutputs, processJourneyBatch } from './journey-pipeline.ts';
@@ -217,14 +217,7 @@ export async function startJourneyService(
       const step = emptyStepOutput();
       // Ticks are rate-limited already: sweep every account now, not gated by the event-time interval.
       if (!sweepTimersStep(state.accounts, ctx, 0, step)) return;
-      const result: JourneyBatchResult = {
-        messages: [],
-        changelog: [],
-        checkpoint: [],
-        outputs: emptyOutputs(),
-        counts: new Map(),
-        effects: [],
-      };
+      const result = emptyBatchResult();
       emitStateOutputs(state.accounts, step, topology, result, 0);
       const rows = journeyRows(result.outputs);
       try {

@@ -20,7 +20,7 @@ import type { PersonErasure } from '../identity/person-erasure.ts';
 import { parseIdentityCommand } from './apply-identity-command-step.ts';
 import type { IdentityConfig, IdentityGraph } from '../identity/identity-core.ts';
 import { decodeCanonicalStep } from './decode-canonical-step.ts';
-import { emptyOutputs } from './journey-outputs.ts';
+import { emptyBatchResult } from './journey-outputs.ts';
 import { resolveEventStep } from './journey-pipeline.ts';
 import type { JourneyBatchResult, JourneyTopology } from './journey-pipeline.ts';
 import { encodeResolvedRecord } from './resolved-record-codec.ts';
@@ -47,14 +47,7 @@ export function processRouteBatch(
   identityConfig: IdentityConfig,
   nowMs: number,
 ): JourneyBatchResult {
-  const result: JourneyBatchResult = {
-    messages: [],
-    changelog: [],
-    checkpoint: [],
-    outputs: emptyOutputs(),
-    counts: new Map(),
-    effects: [],
-  };
+  const result = emptyBatchResult();
   const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
   const first = messages[0];
   if (!first) return result;
@@ -141,12 +134,7 @@ export function processRouteCommands(
   nowMs: number,
 ): RouteCommandResult {
   const result: RouteCommandResult = {
-    messages: [],
-    changelog: [],
-    checkpoint: [],
-    outputs: emptyOutputs(),
-    counts: new Map(),
-    effects: [],
+    ...emptyBatchResult(),
     erasures: [],
     outcomes: [],
   };

@@ -9,7 +9,7 @@ import { internalError } from '../shared/bulkhead.ts';
 import { deadLetterMessage } from '../shared/kafka/dead-letter.ts';
 import { emptyStepOutput } from './apply-journey-step.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
-import { emptyOutputs } from './journey-outputs.ts';
+import { emptyBatchResult } from './journey-outputs.ts';
 import { emitStateOutputs } from './journey-pipeline.ts';
 import type { JourneyBatchResult, JourneyTopology } from './journey-pipeline.ts';
 import { applyResolvedRecord, tickPartition } from './keyed-partition.ts';
@@ -42,12 +42,7 @@ export function processStateBatch(
   nowMs: number,
 ): StateBatchResult {
   const result: StateBatchResult = {
-    messages: [],
-    changelog: [],
-    checkpoint: [],
-    outputs: emptyOutputs(),
-    counts: new Map(),
-    effects: [],
+    ...emptyBatchResult(),
     erasures: [],
   };
   const count = (key: string): void => void result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
@@ -124,12 +119,7 @@ export function processStateTick(
   resolvedPartition: number,
 ): StateBatchResult | null {
   const result: StateBatchResult = {
-    messages: [],
-    changelog: [],
-    checkpoint: [],
-    outputs: emptyOutputs(),
-    counts: new Map(),
-    effects: [],
+    ...emptyBatchResult(),
     erasures: [],
   };
   const step = emptyStepOutput();

@@ -44,6 +44,7 @@ import type { AccountStore } from './account-store.ts';
 import type { JourneyContext } from './apply-journey-step.ts';
 import { loadJourneyMap } from './journey-map.ts';
 import { loadChurnConfig } from '../churn/churn-config-file.ts';
+import { startIdleTicker } from './idle-ticker.ts';
 
 export function identityConfigFrom(config: PipelineConfig): IdentityConfig {
   return {
@@ -248,17 +249,12 @@ export async function startJourneyService(
       }
     });
   };
-  const ticker =
-    idleMs > 0
-      ? setInterval(
-          () =>
-            void tick().catch((err: unknown) =>
-              stageLog.error({ err }, 'wall-clock tick could not restore state; retried at the next tick'),
-            ),
-          Math.min(idleMs, 30_000),
-        )
-      : null;
-  ticker?.unref();
+  const ticker = startIdleTicker(
+    idleMs,
+    tick,
+    stageLog,
+    'wall-clock tick could not restore state; retried at the next tick',
+  );
 
   const running = await runBatchConsumer({
     kafka,
@@ -368,7 +364,7 @@ export async function startJourneyService(
     clickhouse,
     state,
     stop: async () => {
-      if (ticker) clearInterval(ticker);
+      ticker.stop();
       await running.stop();
       await dlqSummary.stop();
       await producer?.disconnect();

@@ -38,6 +38,7 @@ import { writeRows } from '../sink/write-rows.ts';
 import type { StateTopology } from './state-pipeline.ts';
 import { ExclusiveTurns } from '../shared/exclusive-turns.ts';
 import { InsertRounds } from '../sink/insert-rounds.ts';
+import { startIdleTicker } from './idle-ticker.ts';
 
 const RESTORE_RETRY_MS = 2_000;
 
@@ -193,17 +194,7 @@ export async function startStateService(
       }
     });
   };
-  const ticker =
-    idleMs > 0
-      ? setInterval(
-          () =>
-            void tick().catch((err: unknown) =>
-              stageLog.error({ err }, 'wall-clock tick failed; retried at the next tick'),
-            ),
-          Math.min(idleMs, 30_000),
-        )
-      : null;
-  ticker?.unref();
+  const ticker = startIdleTicker(idleMs, tick, stageLog, 'wall-clock tick failed; retried at the next tick');
 
   const running = await runBatchConsumer({
     kafka,
@@ -302,7 +293,7 @@ export async function startStateService(
     stop: async () => {
       stopped = true;
       if (retry) clearTimeout(retry);
-      if (ticker) clearInterval(ticker);
+      ticker.stop();
       await running.stop();
       await turns.idle();
       await dlqSummary.stop();

@@ -21,8 +21,11 @@ test('kafka: create a topic, produce and consume in a consumer group', async () 
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void received.push(String(message.value)) });
-    await waitFor('30 messages', () => (received.length >= 30 ? true : undefined));
-    assert.deepEqual([...received].sort(), sent.map((m) => m.value).sort());
+    // A plain consumer group delivers at least once: a rebalance before a partition's first commit
+    // hands its messages out again (seen once in CI: two partitions read twice). Each message is
+    // there, and nothing else.
+    await waitFor('30 messages', () => (new Set(received).size >= 30 ? true : undefined));
+    assert.deepEqual([...new Set(received)].sort(), sent.map((m) => m.value).sort());
     const offsets = await admin.fetchTopicOffsets(topic);
     assert.equal(
       offsets.reduce((sum, p) => sum + Number(p.high), 0),

@@ -21,7 +21,7 @@ import { parseBenchArgs } from './bench-options.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { runConfig, runEnv } from './bench-config.ts';
 import type { BenchEnv } from './bench-config.ts';
-import { createRawTopics, preparePipelineRun, removeBenchData } from './bench-setup.ts';
+import { createRawTopics, preparePacedPhase, preparePipelineRun, removeBenchData } from './bench-setup.ts';
 import type { BenchRun } from './bench-run.ts';
 import { timeDashboardQueries } from './dashboard-queries.ts';
 import { stackPids } from './measure-cpu.ts';
@@ -108,20 +108,9 @@ class Bench {
   }
 
   /** Fresh raw and downstream topics and database for a paced phase. */
-  async pacedSetup(topology: Topology = 'single'): Promise<PacedSetup> {
-    const rawPrefix = `${this.id}.p${++this.seq}`;
-    const env = { ...this.env(rawPrefix), JOURNEY_TOPOLOGY: topology };
-    const config = runConfig(env);
-    await createRawTopics(this.kafka, config);
-    await preparePipelineRun(this.kafka, config);
-    // Schemas registered under this phase's subjects (the ids are the same: same schema text).
-    await prepareWorkload(config, {
-      profile: this.options.profile,
-      seed: this.options.seed,
-      events: 1,
-      endMs: Date.now(),
-    });
-    return { env, config, topicOf: (source) => topicOf(config, source) };
+  pacedSetup(topology: Topology = 'single'): Promise<PacedSetup> {
+    const env = { ...this.env(`${this.id}.p${++this.seq}`), JOURNEY_TOPOLOGY: topology };
+    return preparePacedPhase(this.kafka, env, { profile: this.options.profile, seed: this.options.seed });
   }
 }
 

@@ -7,6 +7,11 @@ import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { ensureTopics } from '../shared/kafka/topics.ts';
 import { pipelineTopics } from '../shared/kafka/pipeline-topics.ts';
 import { migrate } from '../sink/migrate.ts';
+import { topicOf } from '../workload/produce-workload.ts';
+import type { BenchEnv } from './bench-config.ts';
+import { runConfig } from './bench-config.ts';
+import { prepareWorkload } from './prepare-workload.ts';
+import type { PacedSetup } from './run-paced.ts';
 
 const RAW_SOURCES = 4;
 
@@ -30,6 +35,20 @@ export async function preparePipelineRun(kafka: Kafka, config: PipelineConfig): 
   } finally {
     await admin.close();
   }
+}
+
+/** A paced phase's fresh raw and downstream topics and migrated database (named by `env`), with
+ *  the input schemas registered under its subjects (the ids are the same: same schema text). */
+export async function preparePacedPhase(
+  kafka: Kafka,
+  env: BenchEnv,
+  workload: { profile: string; seed: number },
+): Promise<PacedSetup> {
+  const config = runConfig(env);
+  await createRawTopics(kafka, config);
+  await preparePipelineRun(kafka, config);
+  await prepareWorkload(config, { ...workload, events: 1, endMs: Date.now() });
+  return { env, config, topicOf: (source) => topicOf(config, source) };
 }
 
 /** Deletes every topic whose name starts with `prefix` and the given databases. */

@@ -2,21 +2,21 @@
 // variants of the configuration side by side — the quick experiment for the p99 at half load that
 // `make bench` measures at 50 % of each run's own (noisy) maximum. No drains, no other phase.
 //
-//   node services/bench/latency-main.ts --rate 3000 [--seconds 20] [--runs 3]
-//        [--topology single|partitioned|both] [--variant NAME=KEY=V,KEY=V ...] [--keep]
+//   node services/bench/latency-main.ts --rate 3000 [--seconds 20] [--warmup 5] [--runs 3]
+//        [--topology single|partitioned|both] [--variant NAME=KEY=V,KEY=V ...] [--series]
+//        [--cpu-prof DIR] [--keep]
 //
 // Each variant is a set of pipeline environment overrides (none: the defaults). Runs interleave
 // the variants (A B A B ...) so that drift on the shared box falls on every variant alike; each
 // phase has fresh topics and a fresh database and starts with a warm-up measured apart (as `make
-// bench`'s latency phase). Prints, per
-// topology and variant, the medians over the runs of p50/p99 insert ack and of each hop.
+// bench`'s latency phase). Prints, per topology and variant, the medians over the runs of p50/p99
+// insert ack and of each hop.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { createKafka } from '../shared/kafka/kafka-client.ts';
-import { topicOf } from '../workload/produce-workload.ts';
 import { runConfig, runEnv } from './bench-config.ts';
 import type { BenchEnv } from './bench-config.ts';
-import { createRawTopics, preparePipelineRun, removeBenchData } from './bench-setup.ts';
+import { preparePacedPhase, removeBenchData } from './bench-setup.ts';
 import { latencySummary, summarizeRuns } from './bench-stats.ts';
 import { stackPids } from './measure-cpu.ts';
 import { prepareWorkload } from './prepare-workload.ts';
@@ -106,19 +106,15 @@ async function main(): Promise<void> {
   const pids = stackPids(base.BENCH_PIDS_DIR ?? join(ROOT, '.local', 'pids'));
   const say = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-  const setup = async (topology: string, variant: Variant): Promise<PacedSetup> => {
-    const rawPrefix = `${id}.p${++seq}`;
+  const setup = (topology: string, variant: Variant): Promise<PacedSetup> => {
     const env: BenchEnv = {
-      ...runEnv(base, rawPrefix, `${id}.r${seq}`),
+      ...runEnv(base, `${id}.p${++seq}`, `${id}.r${seq}`),
       JOURNEY_TOPOLOGY: topology,
       LOG_LEVEL: base.BENCH_LOG_LEVEL ?? 'error',
       ...variant.env,
     };
     databases.push(env.CLICKHOUSE_DATABASE!);
-    const config = runConfig(env);
-    await createRawTopics(kafka, config);
-    await preparePipelineRun(kafka, config);
-    return { env, config, topicOf: (source) => topicOf(config, source) };
+    return preparePacedPhase(kafka, env, { profile: 'bench', seed: 42 });
   };
 
   const wanted = Math.ceil(rate * (seconds + warmup));
@@ -135,8 +131,6 @@ async function main(): Promise<void> {
       for (const topology of topologies)
         for (const variant of variants) {
           const s = await setup(topology, variant);
-          // Schemas under this phase's subjects (same ids: same schema text).
-          await prepareWorkload(s.config, { profile: 'bench', seed: 42, events: 1, endMs: Date.now() });
           const key = `${topology} ${variant.name}`;
           const paced = await runPaced(
             kafka,

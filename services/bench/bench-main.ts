@@ -42,6 +42,8 @@ import { pacedPhases } from './paced-phases.ts';
 import type { Topology } from './paced-phases.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+/** The pipeline's own stage processes: `--node-flags` and `--cpu-prof` apply to them. */
+const STAGE_ROLES: ReadonlySet<WorkerRole> = new Set(['ingest', 'journey', 'route', 'state']);
 let began = performance.now();
 let print: (line: string) => void = (line) => void process.stdout.write(line);
 const say = (line: string): void =>
@@ -92,8 +94,8 @@ class Bench {
       label: 'run',
       execArgv: (role: WorkerRole, label: string) => [
         ...(role === 'journey' ? ['--expose-gc'] : []),
-        ...(role === 'ingest' || role === 'journey' ? options.nodeFlags : []),
-        ...(options.cpuProf && (role === 'ingest' || role === 'journey' || role === 'route')
+        ...(STAGE_ROLES.has(role) ? options.nodeFlags : []),
+        ...(options.cpuProf && STAGE_ROLES.has(role)
           ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${label}-${role}.cpuprofile`]
           : []),
       ],

@@ -9,7 +9,7 @@
 //   --cpu-prof          write V8 CPU profiles of the ingest, journey (state) and route processes (and a summary)
 //   --out DIR           report folder (default .local/bench/<timestamp>)
 //   --drain-only        skip the paced phases (sustained, latency, burst): quick design experiments
-//   --node-flags "F"    extra Node flags for the ingest and journey processes (e.g. GC tuning)
+//   --node-flags "F"    extra Node flags for the stage processes: ingest, journey, route, state (e.g. GC tuning)
 //   --keep              keep the benchmark's topics and databases (default: removed at the end)
 //   --quick             a smoke run: tiny sizes, one run, short phases (the harness's own test)
 //   --partitioned N     also drain with JOURNEY_TOPOLOGY=partitioned: route + 1..N state processes

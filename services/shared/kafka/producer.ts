@@ -3,6 +3,7 @@
 import { CompressionTypes } from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import { StaleMemberError } from './batch-consumer.ts';
+import { keyPartitioner } from './key-partitioner.ts';
 
 export interface OutboundMessage {
   topic: string;
@@ -171,6 +172,7 @@ export async function createTransactionalProducer(
       allowAutoTopicCreation: false,
       transactionTimeout: TRANSACTION_TIMEOUT_MS,
       retry: TRANSACTIONAL_SEND_RETRY,
+      createPartitioner: keyPartitioner,
     });
     try {
       await p.connect();
@@ -257,6 +259,7 @@ export async function createOutputProducer(kafka: Kafka): Promise<OutputProducer
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    createPartitioner: keyPartitioner,
   });
   await producer.connect();
   return {

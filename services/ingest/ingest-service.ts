@@ -238,6 +238,8 @@ export async function startIngestService(
       watermarks.onAssignment(assignment);
     },
     partitionsConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
+    fetchMinBytes: config.INGEST_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: config.INGEST_FETCH_MAX_WAIT_MS,
     handler: (batch, control) =>
       exclusive(batch.topic, batch.partition, async () => {
         let pendingSent: WatermarkMarker[] = [];

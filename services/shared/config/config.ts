@@ -220,6 +220,16 @@ export const CONFIG_VARIABLES = {
     '4',
     "Raw partitions whose batches one ingest instance handles at once (1 = one batch at a time). Each raw partition has its own transactional producer, so their transactions can overlap instead of queueing behind a round over every other partition. Measured at 50 % load (docs/performance.md, sessions 15 and 16): on the partitioned topology 4 halved the ingest hop in one run; over 3-run medians both topologies moved within their noise. The default is the setting the journey's shared inserts were measured with.",
   ],
+  INGEST_FETCH_MIN_BYTES: [
+    int(1),
+    '1000000',
+    "Bytes of raw messages an ingest fetch waits for at the broker, across the instance's partitions, before it returns — for at most INGEST_FETCH_MAX_WAIT_MS (Kafka's fetch.min.bytes). Under a backlog a fetch is full at once; at low load it gathers a few hundred ms of events, so the ingest commits fewer, larger transactions (one per raw partition per fetch) instead of polling: at 3,000 events/s, 1 MB / 250 ms took the ingest's CPU down by ~25 % and the partitioned topology's p99 down in 5 runs of 5 (docs/performance.md, session 20). 1: a fetch returns as soon as anything is there.",
+  ],
+  INGEST_FETCH_MAX_WAIT_MS: [
+    int(10),
+    '250',
+    "The longest an ingest fetch waits at the broker for INGEST_FETCH_MIN_BYTES (fetch.max.wait.ms): what a quiet source's events wait at most before the ingest takes them, and what a stop or a rebalance waits at most for the fetch in flight.",
+  ],
   INGEST_IDLE_SECONDS: [
     int(1),
     '30',

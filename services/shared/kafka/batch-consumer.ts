@@ -103,6 +103,11 @@ export interface BatchConsumerOptions {
    *  that needs order (the ingest and the journey's state step: a transactional producer per
    *  partition). */
   partitionsConcurrently?: number;
+  /** A fetch returns once this many bytes are ready across its partitions, or after
+   *  `fetchMaxWaitMs` (Kafka's fetch.min.bytes / fetch.max.wait.ms; default 1 byte, 1 s): larger
+   *  batches, fewer of them, for at most that wait. */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
 }
 
 export interface RunningConsumer {
@@ -160,7 +165,8 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     // soon as there is data, so this is no latency under load; but a stop, and the rejoin a
     // rebalance asks for, first wait for the fetch in flight: up to 5 s per consumer on a quiet
     // topic (a graceful stop of the journey took ~7 s).
-    maxWaitTimeInMs: FETCH_WAIT_MS,
+    maxWaitTimeInMs: options.fetchMaxWaitMs ?? FETCH_WAIT_MS,
+    minBytes: options.fetchMinBytes ?? 1,
     retry: { retries: 8 },
     ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
   });

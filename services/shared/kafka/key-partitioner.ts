@@ -2,7 +2,7 @@
 // client's) places them: an explicit partition as given; a key by murmur2 of its bytes, modulo the
 // topic's partitions; no key by kafkajs's own round robin. What changes is the cost. kafkajs hashes
 // with a 64-bit Long emulation (an object per multiply) and filters the partition list for every
-// message before it even looks at an explicit partition: 5-8 % of the ingest's and the single
+// message before it even looks at an explicit partition: ~5 % of the ingest's and the single
 // writer's CPU in a drain (docs/performance.md, session 20). murmur2 here is the same arithmetic
 // on 32-bit integers (Math.imul), which is all the hash keeps; key-partitioner.test.ts checks the
 // placement against kafkajs's on keys of every length and byte.

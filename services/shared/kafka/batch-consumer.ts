@@ -161,10 +161,11 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     sessionTimeout: sessionTimeoutMs,
     heartbeatInterval: HEARTBEAT_MS,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-    // How long a fetch waits at the broker for data (kafkajs's default is 5 s). A fetch returns as
-    // soon as there is data, so this is no latency under load; but a stop, and the rejoin a
-    // rebalance asks for, first wait for the fetch in flight: up to 5 s per consumer on a quiet
-    // topic (a graceful stop of the journey took ~7 s).
+    // How long a fetch waits at the broker for data (kafkajs's default is 5 s). With the default
+    // min bytes a fetch returns as soon as there is data, so this is no latency under load; but a
+    // stop, and the rejoin a rebalance asks for, first wait for the fetch in flight: up to 5 s per
+    // consumer on a quiet topic (a graceful stop of the journey took ~7 s). A stage that sets
+    // fetchMinBytes (the ingest) lingers up to its own max wait for that many bytes.
     maxWaitTimeInMs: options.fetchMaxWaitMs ?? FETCH_WAIT_MS,
     minBytes: options.fetchMinBytes ?? 1,
     retry: { retries: 8 },

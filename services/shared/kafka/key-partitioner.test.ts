@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Partitioners } from 'kafkajs';
 import type { PartitionMetadata } from 'kafkajs';
-import { keyPartitioner, murmur2, partitionOfKey } from './key-partitioner.ts';
+import { keyPartitioner, murmur2, kafkaPartitionOfKey } from './key-partitioner.ts';
 
 const metadata = (n: number): PartitionMetadata[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -51,7 +51,7 @@ test("every key lands on kafkajs's default partitioner's partition", () => {
       const message = { key, value: null };
       const expected = theirs({ topic: 't', partitionMetadata, message });
       assert.equal(ours({ topic: 't', partitionMetadata, message }), expected, `key ${JSON.stringify(key)}`);
-      assert.equal(partitionOfKey(key, partitions), expected);
+      assert.equal(kafkaPartitionOfKey(key, partitions), expected);
     }
   }
 });

@@ -46,8 +46,10 @@ function keyBytes(key: Buffer | string): Uint8Array {
   return read === key.length ? scratch.subarray(0, written) : Buffer.from(key);
 }
 
-/** The partition of `key` in a topic of `partitions` partitions (kafkajs's and Java's placement). */
-export function partitionOfKey(key: Buffer | string, partitions: number): number {
+/** The partition of `key` in a topic of `partitions` partitions, as kafkajs and the Java client
+ *  place it. Not the journey's own `partitionOfKey` (resolved-record-codec.ts: FNV-1a, which the
+ *  route sets explicitly and no client partitioner decides). */
+export function kafkaPartitionOfKey(key: Buffer | string, partitions: number): number {
   return (murmur2(keyBytes(key)) & 0x7fffffff) % partitions;
 }
 
@@ -58,7 +60,7 @@ export const keyPartitioner: ICustomPartitioner = () => {
     const { message, partitionMetadata } = args;
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     if (message.key !== null && message.key !== undefined)
-      return partitionOfKey(message.key, partitionMetadata.length);
+      return kafkaPartitionOfKey(message.key, partitionMetadata.length);
     return roundRobin(args);
   };
 };

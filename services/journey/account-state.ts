@@ -122,6 +122,9 @@ export interface AccountState {
 
   /** Churn alert state (services/churn), null until first scored. */
   churn: ChurnAlertState | null;
+  /** The event times of the billing, ticket and survey events whose re-scores wait for every input
+   *  to reach them (rescore-account.ts), the newest MAX_RECENT. */
+  rescoresDue: number[];
 }
 
 export function newAccountState(
@@ -191,6 +194,7 @@ export function newAccountState(
     experimentsAt: {},
     churn: null,
     subscriptionMrr: {},
+    rescoresDue: [],
   };
 }
 

@@ -30,6 +30,9 @@ export interface AccountStore {
   inputsDirty: Set<number>;
   /** The canonical partitions this instance owns (set by the shell at each assignment). */
   inputPartitions: number[];
+  /** Keys whose state has re-scores waiting for the inputs (`rescoresDue`, rescore-account.ts):
+   *  kept by putState, deleteState and the restore, so a marker looks at these, not every state. */
+  rescoresWaiting: Set<string>;
 }
 
 export const createAccountStore = (): AccountStore => ({
@@ -42,10 +45,23 @@ export const createAccountStore = (): AccountStore => ({
   inputs: new Map(),
   inputsDirty: new Set(),
   inputPartitions: [],
+  rescoresWaiting: new Set(),
 });
 
+/** The states map and the waiting re-scores' index, together. */
+function setState(store: AccountStore, key: string, state: AccountState): void {
+  store.states.set(key, state);
+  if (state.rescoresDue.length === 0) store.rescoresWaiting.delete(key);
+  else store.rescoresWaiting.add(key);
+}
+
+function removeState(store: AccountStore, key: string): void {
+  store.states.delete(key);
+  store.rescoresWaiting.delete(key);
+}
+
 export function putState(store: AccountStore, state: AccountState): void {
-  store.states.set(state.key, state);
+  setState(store, state.key, state);
   store.dirty.add(state.key);
   store.removed.delete(state.key);
 }
@@ -53,7 +69,7 @@ export function putState(store: AccountStore, state: AccountState): void {
 export function deleteState(store: AccountStore, key: string): void {
   const state = store.states.get(key);
   if (state === undefined) return;
-  store.states.delete(key);
+  removeState(store, key);
   store.dirty.add(key);
   store.removed.set(key, state.maxEventTime);
 }
@@ -100,14 +116,14 @@ export function applyJourneyChangelog(
     return;
   }
   if (value === null) {
-    store.states.delete(key);
+    removeState(store, key);
     return;
   }
   try {
-    store.states.set(key, deserializeState(value, formats));
+    setState(store, key, deserializeState(value, formats));
   } catch (err) {
     if (!(err instanceof StateFormatError)) throw err;
-    store.states.delete(key);
+    removeState(store, key);
     store.unreadableStates += 1;
   }
 }

@@ -43,10 +43,12 @@ export function activeUsersTrend(s: AccountState, now: number, recent = 2, basel
   return base > 0 ? mean(current - 1, recent) / base : null;
 }
 
-/** Distinct persons active in the last `days` days (seat use). */
+/** Distinct persons active in the last `days` days (seat use). A person whose last activity is
+ *  after `now` (read ahead of it, in a backlog, from a source that is ahead) counts: only their last
+ *  active day is kept, and leaving them out would call a seat used every day unused. */
 export function activeSeats(s: AccountState, now: number, days = 28): number {
   const today = dayOf(now);
-  return Object.values(s.members).filter((d) => d > today - days && d <= today).length;
+  return Object.values(s.members).filter((d) => d > today - days).length;
 }
 
 export interface WeekSummary {

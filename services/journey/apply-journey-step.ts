@@ -1,28 +1,25 @@
 // Step: one resolved event -> the account's journey state, stage effects and churn re-score.
 // Identity merges announced with the event fold the absorbed person's state into the survivor
 // first; a person's pre-account state folds into the account the first time an event names it.
-import { accountMrrAt, churnsAccount } from './account-mrr.ts';
+import { churnsAccount } from './account-mrr.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { IdentityEffect } from '../identity/identity-core.ts';
 import { recordChurn } from '../churn/record-churn.ts';
 import type { ChurnOutcome } from '../churn/record-churn.ts';
-import { scoreAccount } from '../churn/score-account.ts';
 import type { ChurnScore } from '../churn/score-account.ts';
-import { updateAlertState } from '../churn/churn-alert-state.ts';
 import type { ChurnAlert } from '../churn/churn-alert-state.ts';
 import type { ChurnConfig } from '../churn/churn-config.ts';
 import type { ChurnSignals } from '../churn/churn-signals.ts';
-import { DAY_MS } from './account-state.ts';
 import type { AccountState } from './account-state.ts';
 import { deleteState, putState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
-import { churnSignalsOf } from './churn-signals-of-account.ts';
 import { foldMerge } from './fold-merge.ts';
 import type { JourneyEffect } from './journey-effects.ts';
 import type { JourneyMap } from './journey-map.ts';
 import { matchesAny, EventView } from './match-condition.ts';
 import { journeyKeyOf, reduceJourney } from './reduce-journey.ts';
 import { markersSeen } from './input-watermarks.ts';
+import { inputProgress, rescoreOrWait } from './rescore-account.ts';
 
 export interface JourneyContext {
   map: JourneyMap;
@@ -69,43 +66,6 @@ export function foldInto(
   putState(store, into ? foldMerge(into, from, map) : { ...from, key: intoKey, kind: intoKind });
 }
 
-/** Whether the account has a churn score: every account past the first stage (a prospect), and
- * one bearing MRR wherever the map put it (a customer the map has no evidence rule for). */
-export function isScored(state: AccountState, at: number, map: JourneyMap): boolean {
-  if (state.kind !== 'account') return false;
-  if (state.stage === map.stages.find((st) => st.signal === 'billing_churn')?.id) return false;
-  return state.stage !== map.stages[0]?.id || accountMrrAt(state.subscriptionMrr, at) > 0;
-}
-
-/** Re-scores the account at `at` and folds the score into its alert state. */
-export function rescore(
-  state: AccountState,
-  at: number,
-  ctx: JourneyContext,
-  out: JourneyStepOutput,
-): AccountState {
-  // An older re-score than the last one folded (a late event) changes nothing: no row either.
-  if (state.churn && at < state.churn.scoredAt) return state;
-  const signals = churnSignalsOf(state, at);
-  const score = scoreAccount(signals, ctx.churn, at);
-  const previous = state.churn ?? null;
-  const update = updateAlertState(state.churn, score, at, ctx.churn);
-  // A snapshot row when the score moved by a point or changed band, and the first score of every
-  // UTC day regardless: ClickHouse then holds a daily series per account, so `churn fit` can read
-  // any account's signals as of any day (a day old at most).
-  const snapshot =
-    previous === null ||
-    Math.abs(previous.score - score.score) >= 1 ||
-    update.state.band !== previous.band ||
-    Math.floor(at / DAY_MS) !== Math.floor(previous.scoredAt / DAY_MS);
-  // Nothing to record (same band, no alert, under a point from the last snapshot, same day): the
-  // state stays as it is — the kept score is the last snapshot's, and the sweep writes nothing.
-  if (!snapshot && update.alert === null) return state;
-  if (snapshot) out.scores.push({ score, signals });
-  if (update.alert) out.alerts.push(update.alert);
-  return { ...state, churn: update.state };
-}
-
 export function applyJourneyStep(
   store: AccountStore,
   event: JourneyEvent,
@@ -120,7 +80,7 @@ export function applyJourneyStep(
   const now = markersSeen(store.inputs)
     ? store.watermark
     : Math.max(store.watermark, event.event_time - ctx.map.lateness_minutes * 60_000);
-  applyEventStep(store, event, now, ctx, out);
+  applyEventStep(store, event, now, inputProgress(store), ctx, out);
 }
 
 /** The folds an event's resolution brings: a merged person's state into the survivor's, and a
@@ -140,11 +100,13 @@ export function foldIdentityStep(
 }
 
 /** The event into its key's state at the watermark `now`: facts, stage effects, churn outcome or
- *  re-score. No identity fold (foldIdentityStep, or a handover in the partitioned journey). */
+ *  re-score (now, or waiting until the inputs' `progress` reaches the event: rescore-account.ts).
+ *  No identity fold (foldIdentityStep, or a handover in the partitioned journey). */
 export function applyEventStep(
   store: AccountStore,
   event: JourneyEvent,
   now: number,
+  progress: number,
   ctx: JourneyContext,
   out: JourneyStepOutput,
 ): void {
@@ -165,12 +127,14 @@ export function applyEventStep(
           reasonCode: null,
         }),
       );
-    } else if (isScored(state, event.event_time, ctx.map) && (event.source !== 'behavior' || !state.churn)) {
-      // Billing, tickets and surveys re-score at once (a failed payment, an urgent ticket). Product
-      // activity changes the score by the day: the interval sweep re-scores accounts with new facts
-      // (JOURNEY_SWEEP_MINUTES of event time), not every event — scoring every event of every
-      // customer was most of the journey's work once an existing customer base is scored.
-      state = rescore(state, Math.max(event.event_time, state.churn?.scoredAt ?? 0), ctx, out);
+    } else if (event.source !== 'behavior' || (!state.churn && state.rescoresDue.length === 0)) {
+      // Billing, tickets and surveys re-score at once (a failed payment, an urgent ticket), once
+      // every input has reached the event (rescore-account.ts); product activity only gives an
+      // account its first score. Product activity changes the score by the day: the interval sweep
+      // re-scores accounts with new facts (JOURNEY_SWEEP_MINUTES of event time), not every event —
+      // scoring every event of every customer was most of the journey's work once an existing
+      // customer base is scored.
+      state = rescoreOrWait(state, event.event_time, progress, ctx, out);
     }
   }
   putState(store, state);

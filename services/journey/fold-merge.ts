@@ -153,5 +153,7 @@ export function foldMerge(survivor: AccountState, absorbed: AccountState, map: J
   mergeTraitsAndExperiments(s, a, b);
   s.segment = segmentOf(map, s);
   s.churn = a.churn ?? b.churn;
+  // Re-scores waiting on either side wait on in the merged account.
+  s.rescoresDue = unionNewest(a.rescoresDue, b.rescoresDue, MAX_RECENT);
   return s;
 }

@@ -3,8 +3,7 @@
 // the raw partitions arrive in time order or as a skewed backlog, one partition days ahead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CHURN_CONFIG } from '../churn/churn-config.ts';
-import { DEFAULT_IDENTITY_CONFIG, createIdentityGraph } from '../identity/identity-core.ts';
+import { createIdentityGraph } from '../identity/identity-core.ts';
 import { confluentFrame, journeyEventType } from '../shared/kafka/canonical-codec.ts';
 import { noIdentifiers } from '../ingest/new-journey-event.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
@@ -16,9 +15,8 @@ import type { AccountStore } from './account-store.ts';
 import { applyMarker, allInputsIdle, inputWatermark } from './input-watermarks.ts';
 import type { InputMarks } from './input-watermarks.ts';
 import { DAY_MS } from './account-state.ts';
-import { processJourneyBatch } from './journey-pipeline.ts';
-import { T0, b2b, ev } from '../../test/support/journey-test-events.ts';
-import { TEST_SCHEMA_ID, testTopology, rowsOf } from '../../test/support/journey-test-topology.ts';
+import { T0, ev } from '../../test/support/journey-test-events.ts';
+import { TEST_SCHEMA_ID, replayBatches, rowsOf } from '../../test/support/journey-test-topology.ts';
 
 const marker = (source: string, eventTime: number | null, idle = false): WatermarkMarker => ({
   source,
@@ -137,19 +135,10 @@ function replay(stream: readonly ConsumedMessage[]) {
   accounts.inputPartitions = [0];
   const state = { graph: createIdentityGraph(), accounts };
   const transitions: string[] = [];
-  const topology = { ...testTopology(null, type), sweepIntervalMs: 6 * 3_600_000 };
-  for (let i = 0; i < stream.length; i += 50) {
-    const result = processJourneyBatch(
-      stream.slice(i, i + 50),
-      state,
-      topology,
-      DEFAULT_IDENTITY_CONFIG,
-      { map: b2b, churn: DEFAULT_CHURN_CONFIG },
-      T0,
-    );
+  replayBatches(stream, 50, state, (result) => {
     for (const row of (rowsOf(result).get('stage_transitions') ?? []) as Array<Record<string, unknown>>)
       transitions.push(`${String(row.account_key)} ${String(row.from_stage)}->${String(row.to_stage)}`);
-  }
+  });
   const stages = Object.fromEntries(
     [...accounts.states]
       .filter(([, s]) => s.kind === 'account')

@@ -25,7 +25,8 @@ import { emptyBatchResult } from './journey-outputs.ts';
 import type { JourneyOutputs } from './journey-outputs.ts';
 import { sweepTimersStep } from './sweep-timers-step.ts';
 import { decodeWatermarkMarker, isWatermarkMarker } from '../shared/kafka/watermark-marker.ts';
-import { applyMarker, inputWatermark, markersSeen } from './input-watermarks.ts';
+import { applyMarker, markersSeen } from './input-watermarks.ts';
+import { inputProgress, rescoresDue } from './rescore-account.ts';
 
 export interface JourneyTopology {
   /** null: no resolved-event output (JOURNEY_RESOLVED_OUTPUT=off). */
@@ -106,9 +107,12 @@ export function processJourneyBatch(
         }
         applyMarker(state.accounts.inputs, message.partition, marker);
         state.accounts.inputsDirty.add(message.partition);
-        const { inputs, inputPartitions } = state.accounts;
-        const at = inputWatermark(inputs, inputPartitions, lateness);
-        if (at !== null) state.accounts.watermark = Math.max(state.accounts.watermark, at);
+        // The re-scores that waited for the inputs to reach their events (rescore-account.ts), then
+        // the timers (the sweep scores as of the watermark, after them).
+        const progress = inputProgress(state.accounts);
+        rescoresDue(state.accounts, progress, ctx, step);
+        if (Number.isFinite(progress))
+          state.accounts.watermark = Math.max(state.accounts.watermark, progress - lateness);
         sweepTimersStep(state.accounts, ctx, topology.sweepIntervalMs, step);
         count('marker');
         return;

@@ -6,7 +6,7 @@
 // partition's checkpoint — the last resolved record applied, written last in every batch.
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import { applyJourneyChangelog, flushChangelog } from './account-store.ts';
-import type { Held, KeyedPartition } from './keyed-partition.ts';
+import type { Held, HeldRecord, KeyedPartition } from './keyed-partition.ts';
 import type { KeyKind } from './route-resolved.ts';
 import { deserializeState, serializeState } from './serialize-state.ts';
 import type { Sweep } from './sweep-timers-step.ts';
@@ -17,18 +17,25 @@ export const HELD_PREFIX = '__held__/';
 export const EARLY_PREFIX = '__early__/';
 export const CHECKPOINT_KEY = '__checkpoint__';
 
-type HeldJson =
-  | { k: 'event'; now: number; event: JourneyEvent }
+/** `r`: Held.reached, absent when -Infinity (and in records written before it: no marker then
+ *  checked a waiting re-score). `p`: an event's inputs' progress, a number or "Infinity" /
+ *  "-Infinity" (JSON has neither); absent in records written before it, which re-scored at once. */
+type HeldJson = (
+  | { k: 'event'; now: number; event: JourneyEvent; p?: number | string }
   | { k: 'sweep'; sweep: Sweep }
   | { k: 'move'; to: string; toKind: KeyKind }
   | { k: 'expect'; from: string; toKind: KeyKind }
   | { k: 'drop' }
-  | { k: 'forget'; erasure: PersonErasure };
+  | { k: 'forget'; erasure: PersonErasure }
+) & { r?: number };
 
-function heldJson(h: Held): HeldJson {
+const progressJson = (progress: number): number | string =>
+  Number.isFinite(progress) ? progress : String(progress);
+
+function recordJson(h: HeldRecord): HeldJson {
   switch (h.kind) {
     case 'event':
-      return { k: 'event', now: h.now, event: h.event };
+      return { k: 'event', now: h.now, event: h.event, p: progressJson(h.progress) };
     case 'sweep':
       return { k: 'sweep', sweep: h.sweep };
     case 'move':
@@ -42,10 +49,18 @@ function heldJson(h: Held): HeldJson {
   }
 }
 
-function heldOf(j: HeldJson): Held {
+const heldJson = (h: Held): HeldJson =>
+  Number.isFinite(h.reached) ? { ...recordJson(h), r: h.reached } : recordJson(h);
+
+function recordOf(j: HeldJson): HeldRecord {
   switch (j.k) {
     case 'event':
-      return { kind: 'event', now: j.now, event: j.event };
+      return {
+        kind: 'event',
+        now: j.now,
+        event: j.event,
+        progress: j.p === undefined ? Infinity : Number(j.p),
+      };
     case 'sweep':
       return { kind: 'sweep', sweep: j.sweep };
     case 'move':
@@ -58,6 +73,8 @@ function heldOf(j: HeldJson): Held {
       return { kind: 'forget', erasure: j.erasure };
   }
 }
+
+const heldOf = (j: HeldJson): Held => ({ ...recordOf(j), reached: j.r ?? -Infinity });
 
 /** What the changelog holds of each waiting key: its wait's number and how many held records.
  *  Updated when the changelog is flushed, before the batch commits: correct because a batch that
@@ -84,10 +101,16 @@ export function flushKeyedChangelog(p: KeyedPartition): Array<{ key: string; val
       const before = saved.get(key);
       const fresh = !waiting || before?.gen !== waiting.gen;
       const from = fresh ? 0 : before.count;
-      if (waiting && fresh)
+      // Written again at every change: `reached` moves with the markers while nothing is held.
+      if (waiting)
         out.push({
           key: `${WAITING_PREFIX}${key}`,
-          value: JSON.stringify({ from: waiting.from, toKind: waiting.toKind, gen: waiting.gen }),
+          value: JSON.stringify({
+            from: waiting.from,
+            toKind: waiting.toKind,
+            gen: waiting.gen,
+            ...(Number.isFinite(waiting.reached) ? { reached: waiting.reached } : {}),
+          }),
         });
       const held = waiting?.held ?? [];
       for (let n = from; n < held.length; n++)
@@ -125,8 +148,9 @@ export function applyKeyedChangelog(p: KeyedPartition, key: string, value: strin
     const waitingKey = key.slice(WAITING_PREFIX.length);
     if (value === null) p.waiting.delete(waitingKey);
     else {
-      const saved = JSON.parse(value) as { from: string; toKind: KeyKind; gen: number };
-      p.waiting.set(waitingKey, { from: saved.from, toKind: saved.toKind, held: [], gen: saved.gen });
+      const saved = JSON.parse(value) as { from: string; toKind: KeyKind; gen: number; reached?: number };
+      const { from, toKind, gen } = saved;
+      p.waiting.set(waitingKey, { from, toKind, held: [], gen, reached: saved.reached ?? -Infinity });
       p.nextGen = Math.max(p.nextGen, saved.gen + 1);
     }
     return;

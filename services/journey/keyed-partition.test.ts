@@ -57,3 +57,51 @@ test('a held key replays a forget with its erasure, after the events it held', (
   assert.ok(!(memberKey('q1') in state.members), 'and the person forgotten after it');
   assert.equal(p.waiting.size, 0);
 });
+
+// A key with a re-score waiting for the inputs (rescore-account.ts) that is itself waiting for a
+// handover when the inputs reach it: the single writer re-scores it at that marker, before its
+// later records, so the partition does it when the handover comes, before anything else it holds
+// — also after a restart from the changelog in between.
+test('a re-score that falls due while its key waits for a handover runs when the handover comes', () => {
+  const step: KeyedStep = {
+    ctx: { map: b2b, churn: churn.config },
+    sweepIntervalMs: Number.MAX_SAFE_INTEGER, // no sweep: the marker alone brings the re-score due
+    out: emptyStepOutput(),
+    send: () => undefined,
+    erase: () => undefined,
+  };
+  const marker = (eventTime: number | null) => ({
+    kind: 'marker' as const,
+    origin: 0,
+    marker: { source: 'billing/0', eventTime, idle: false, inputs: { billing: 1 } },
+  });
+  const failed = ev('invoice.payment_failed', 3, { source: 'billing', type: 'invoice' });
+  let p = createKeyedPartition();
+  applyResolvedRecord(p, marker(null), step);
+  const events = [
+    ev('Signed Up', 0),
+    ev('customer.subscription.created', 1, { source: 'billing', type: 'subscription', mrr_cents: 4900 }),
+    failed,
+  ];
+  for (const event of events) applyResolvedRecord(p, { kind: 'event', key: 'acc_1', event }, step);
+  assert.deepEqual(
+    p.store.states.get('acc_1')?.rescoresDue,
+    events.map((e) => e.event_time),
+    'each waits for the inputs',
+  );
+  applyResolvedRecord(p, { kind: 'expect', key: 'acc_1', from: 'p0', toKind: 'account' }, step);
+  applyResolvedRecord(p, marker(failed.event_time), step);
+  assert.equal(step.out.scores.length, 0, 'held: not re-scored while it waits for the handover');
+  assert.equal(p.waiting.get('acc_1')?.reached, failed.event_time);
+
+  const restored = createKeyedPartition();
+  for (const e of flushKeyedChangelog(p)) applyKeyedChangelog(restored, e.key, e.value);
+  p = finishKeyedRestore(restored);
+  applyResolvedRecord(p, { kind: 'handover', key: 'acc_1', from: 'p0', state: null }, step);
+  assert.deepEqual(
+    step.out.scores.map((s) => s.score.scoredAt),
+    [events[1]!.event_time, failed.event_time],
+    'scored as of the subscription (a customer from then) and of the failed payment, when the handover came',
+  );
+  assert.deepEqual(p.store.states.get('acc_1')?.rescoresDue, []);
+});

@@ -13,25 +13,35 @@ import type { PersonErasure } from '../identity/person-erasure.ts';
 import type { AccountStore } from './account-store.ts';
 import { applyEventStep, foldInto } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
-import { applyMarker, inputWatermark } from './input-watermarks.ts';
+import { applyMarker } from './input-watermarks.ts';
+import { inputProgress, rescoreIfDue, rescoresDue } from './rescore-account.ts';
 import type { KeyKind, ResolvedRecord } from './route-resolved.ts';
 import { sweepAccount } from './sweep-timers-step.ts';
 import type { Sweep } from './sweep-timers-step.ts';
 
-/** A key's record held while it waits for a handover, with the watermark it came at. */
-export type Held =
-  | { kind: 'event'; event: JourneyEvent; now: number }
+/** A key's record held while it waits for a handover, with the watermark and the inputs' progress
+ *  it came at. */
+export type HeldRecord =
+  | { kind: 'event'; event: JourneyEvent; now: number; progress: number }
   | { kind: 'sweep'; sweep: Sweep }
   | { kind: 'move'; to: string; toKind: KeyKind }
   | { kind: 'expect'; from: string; toKind: KeyKind }
   | { kind: 'drop' }
   | { kind: 'forget'; erasure: PersonErasure };
 
+/** `reached`: the greatest inputs' progress of the markers read between the key's previous held
+ *  record and this one (-Infinity: none). The key's state cannot change between two of its records,
+ *  so its waiting re-score (rescore-account.ts) checked once against it, before the record, is the
+ *  single writer's check at each of those markers. */
+export type Held = HeldRecord & { reached: number };
+
 export interface Waiting {
   from: string;
   toKind: KeyKind;
   held: Held[];
   gen: number;
+  /** The markers' greatest progress since the last held record (see Held.reached). */
+  reached: number;
 }
 
 export interface KeyedPartition {
@@ -77,8 +87,9 @@ export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, s
     case 'marker':
       return applyMarkerRecord(p, record.origin, record, step);
     case 'event': {
-      const now = p.store.watermark;
-      return keyed(p, record.key, { kind: 'event', event: record.event, now }, step);
+      const { watermark: now } = p.store;
+      const progress = inputProgress(p.store);
+      return keyed(p, record.key, { kind: 'event', event: record.event, now, progress }, step);
     }
     case 'move':
       return keyed(p, record.key, { kind: 'move', to: record.to, toKind: record.toKind }, step);
@@ -93,10 +104,8 @@ export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, s
           const forgotten = forgetPersonInState(state, persons);
           if (forgotten !== state) putState(p.store, forgotten);
         }
-      for (const [key, waiting] of p.waiting) {
-        waiting.held.push({ kind: 'forget', erasure: record.erasure });
-        p.heldDirty.add(`waiting:${key}`);
-      }
+      for (const [key, waiting] of p.waiting)
+        hold(p, key, waiting, { kind: 'forget', erasure: record.erasure });
       step.erase(record.erasure);
       return;
     }
@@ -121,8 +130,18 @@ function applyMarkerRecord(
   const store = p.store;
   applyMarker(store.inputs, origin, record.marker);
   store.inputsDirty.add(origin);
-  const at = inputWatermark(store.inputs, [...store.inputs.keys()], step.ctx.map.lateness_minutes * 60_000);
-  if (at !== null) store.watermark = Math.max(store.watermark, at);
+  // The waiting re-scores first, then the timers, as the single writer does (journey-pipeline.ts);
+  // a key waiting for a handover checks its own when its held records replay.
+  const progress = inputProgress(store);
+  rescoresDue(store, progress, step.ctx, step.out, (key) => p.waiting.has(key));
+  if (Number.isFinite(progress)) {
+    for (const [key, waiting] of p.waiting)
+      if (progress > waiting.reached) {
+        waiting.reached = progress;
+        p.heldDirty.add(`waiting:${key}`);
+      }
+    store.watermark = Math.max(store.watermark, progress - step.ctx.map.lateness_minutes * 60_000);
+  }
   if (store.watermark - store.lastSweep < step.sweepIntervalMs) return;
   sweepPartition(
     p,
@@ -145,25 +164,28 @@ function sweepPartition(p: KeyedPartition, sweep: Sweep, step: KeyedStep): void 
   const store = p.store;
   for (const [key, state] of store.states)
     if (!p.waiting.has(key)) sweepAccount(store, key, state, sweep, step.ctx, step.out);
-  for (const [key, waiting] of p.waiting) {
-    waiting.held.push({ kind: 'sweep', sweep });
-    p.heldDirty.add(`waiting:${key}`);
-  }
+  for (const [key, waiting] of p.waiting) hold(p, key, waiting, { kind: 'sweep', sweep });
   store.lastSweep = sweep.now;
 }
 
-function keyed(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void {
+function keyed(p: KeyedPartition, key: string, item: HeldRecord, step: KeyedStep): void {
   const waiting = p.waiting.get(key);
   if (!waiting) return run(p, key, item, step);
-  waiting.held.push(item);
+  hold(p, key, waiting, item);
+}
+
+/** Appends to a waiting key's queue, with the progress the markers reached since its last record. */
+function hold(p: KeyedPartition, key: string, waiting: Waiting, item: HeldRecord): void {
+  waiting.held.push({ ...item, reached: waiting.reached });
+  waiting.reached = -Infinity;
   p.heldDirty.add(`waiting:${key}`);
 }
 
-function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void {
+function run(p: KeyedPartition, key: string, item: HeldRecord, step: KeyedStep): void {
   const store = p.store;
   switch (item.kind) {
     case 'event':
-      return applyEventStep(store, item.event, item.now, step.ctx, step.out);
+      return applyEventStep(store, item.event, item.now, item.progress, step.ctx, step.out);
     case 'sweep': {
       const state = store.states.get(key);
       if (state) sweepAccount(store, key, state, item.sweep, step.ctx, step.out);
@@ -196,7 +218,13 @@ function run(p: KeyedPartition, key: string, item: Held, step: KeyedStep): void 
         if (state) foldInto(store, state, key, item.toKind, step.ctx.map);
         return;
       }
-      p.waiting.set(key, { from: item.from, toKind: item.toKind, held: [], gen: p.nextGen++ });
+      p.waiting.set(key, {
+        from: item.from,
+        toKind: item.toKind,
+        held: [],
+        gen: p.nextGen++,
+        reached: -Infinity,
+      });
       p.heldDirty.add(`waiting:${key}`);
       return;
     }
@@ -215,13 +243,17 @@ function receive(p: KeyedPartition, key: string, state: AccountState | null, ste
   let wroteRows = false;
   for (let i = 0; i < waiting.held.length; i++) {
     const item = waiting.held[i]!;
+    // The markers read before this record, as the single writer met them (Held.reached).
+    rescoreIfDue(p.store, key, item.reached, step.ctx, step.out);
     run(p, key, item, step);
     if (item.kind === 'event' || item.kind === 'sweep') wroteRows = true;
     if (item.kind === 'forget' && wroteRows) step.erase(item.erasure);
     const again = p.waiting.get(key);
     if (again) {
       again.held.push(...waiting.held.slice(i + 1));
+      again.reached = waiting.reached;
       return;
     }
   }
+  rescoreIfDue(p.store, key, waiting.reached, step.ctx, step.out);
 }

@@ -3,7 +3,7 @@
 // stage, or bearing MRR, is scored (isScored).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isScored } from './apply-journey-step.ts';
+import { isScored } from './rescore-account.ts';
 import { at, b2b, billing, ev, run, transitions } from '../../test/support/journey-test-events.ts';
 
 test('a paying account the pipeline never saw sign up is a customer from its first paid invoice', () => {

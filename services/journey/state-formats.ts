@@ -95,6 +95,16 @@ const V2: StateFormat = Object.freeze({
   },
 });
 
-export const STATE_FORMATS: readonly StateFormat[] = Object.freeze([V1, V2]);
+/** A billing, ticket or survey event's re-score waits for the inputs to reach its time
+ *  (rescore-account.ts). Written before it: nothing waits. */
+const V3: StateFormat = Object.freeze({
+  version: 3,
+  tag: 3,
+  fields: Object.freeze([...V2.fields, 'rescoresDue']),
+  encodings: Object.freeze({ ...V2.encodings, rescoresDue: 'time_list' }),
+  fromPrevious: (v: StateValues) => ({ ...v, rescoresDue: '' }),
+});
+
+export const STATE_FORMATS: readonly StateFormat[] = Object.freeze([V1, V2, V3]);
 
 export const JOURNEY_STATE_FORMATS = stateFormatRegistry(STATE_FORMATS);

@@ -116,3 +116,16 @@ test('format 1 -> 2 (issue #16): the account-level MRR history becomes the unkey
   assert.deepEqual(store.states.get(state.key), state);
   assert.equal(store.unreadableStates, 0);
 });
+
+test('format 2 -> 3: a state written before re-scores could wait has none waiting', () => {
+  const state = account();
+  assert.deepEqual(state.rescoresDue, []);
+  const v2 = STATE_FORMATS[1]!;
+  const values = encodeState(state);
+  const written = JSON.stringify([v2.tag, ...v2.fields.map((field) => values[field])]);
+  const store = createAccountStore();
+  applyJourneyChangelog(store, state.key, written, JOURNEY_STATE_FORMATS);
+  assert.deepEqual(store.states.get(state.key), state);
+  assert.equal(store.rescoresWaiting.size, 0);
+  assert.equal(store.unreadableStates, 0);
+});

@@ -8,8 +8,8 @@ import { stageIndex } from './journey-map.ts';
 import type { JourneyMap } from './journey-map.ts';
 import { putState } from './account-store.ts';
 import type { AccountStore } from './account-store.ts';
-import { isScored, rescore } from './apply-journey-step.ts';
 import type { JourneyContext, JourneyStepOutput } from './apply-journey-step.ts';
+import { isScored, rescore } from './rescore-account.ts';
 
 function stallDue(state: AccountState, now: number, map: JourneyMap): boolean {
   const stallDays = map.stages[stageIndex(map, state.stage)]?.stall_days;

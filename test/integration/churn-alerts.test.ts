@@ -154,9 +154,9 @@ test('urgent tickets and failed payments each raise one alert with their reason;
       `${account}: one alert per band crossed (${bands.join(', ')})`,
     );
   }
-  // The reason as of the crossing: however many of the eight tickets were read by then (the
-  // account is scored per ticket once time has reached it, or once with all of them if the tickets
-  // arrive first; input-watermarks.ts) — at least the three that cross the band.
+  // The reason as of the crossing: the account is scored as of each ticket once every source
+  // reached it (rescore-account.ts), so the count is the one in time order, however the sources'
+  // messages were fetched — at least the three that cross the band.
   const named = Number(
     /(\d+) high\/urgent tickets/.exec(
       ticketAlerts[0]!.reasons.find((r) => r.factor === 'urgent_tickets')!.text,

@@ -222,12 +222,12 @@ export const CONFIG_VARIABLES = {
   ],
   INGEST_FETCH_MIN_BYTES: [
     int(1),
-    '1',
-    "Bytes of raw messages an ingest fetch waits for at the broker, across the instance's partitions, before it returns — for at most INGEST_FETCH_MAX_WAIT_MS (Kafka's fetch.min.bytes). 1: a fetch returns as soon as anything is there, so at low load the ingest commits a small transaction per raw partition as fast as its rounds go. Larger: fewer, larger transactions; under a backlog a fetch is full at once. Measured at 3,000 events/s (docs/performance.md, session 20): 1000000 with a 250 ms wait took the ingest's CPU down by a fifth and the partitioned topology's p99 down in 8 paired runs of 8, and added ~150-250 ms to the single writer's p50. Not the default yet: it changes the order in which the sources' events reach the journey, and one alert test's expectations depend on that order (docs/performance.md).",
+    '1000000',
+    "Bytes of raw messages an ingest fetch waits for at the broker, across the instance's partitions, before it returns — for at most INGEST_FETCH_MAX_WAIT_MS (Kafka's fetch.min.bytes). Under a backlog a fetch is full at once; at low load it gathers instead of polling. 1: a fetch returns as soon as anything is there, and the ingest commits a small transaction per raw partition as fast as its rounds go. Measured at 3,000 events/s (docs/performance.md, session 20): this default with a 250 ms wait took the ingest's CPU down by a fifth and the partitioned topology's p99 down in 8 paired runs of 8, and added ~150-250 ms to the single writer's p50.",
   ],
   INGEST_FETCH_MAX_WAIT_MS: [
     int(10),
-    '1000',
+    '250',
     "The longest an ingest fetch waits at the broker for INGEST_FETCH_MIN_BYTES (fetch.max.wait.ms): with a larger min bytes, what a quiet source's events wait at most before the ingest takes them; always, what a stop or a rebalance waits at most for the fetch in flight.",
   ],
   INGEST_IDLE_SECONDS: [

@@ -23,6 +23,12 @@ export function operationsDashboard(): object {
       's',
       [['time() - max(journey_watermark_seconds)', 'journey watermark']],
     ),
+    promPanel(
+      'Churn re-scores waiting for the inputs',
+      "Accounts whose churn re-score (a billing, ticket or survey event's) waits for every raw partition to reach the event's time. Near zero in real time; it stays up, with those accounts' alerts, while a raw partition is held up (read with Freshness above).",
+      'short',
+      [['sum(journey_churn_rescores_waiting)', 'waiting']],
+    ),
     promPanel('Dead letters by reason', 'Messages sent to the DLQ per second, by reason and step.', 'ops', [
       [rate('journey_dlq_messages_total', 'reason, step'), '{{step}}: {{reason}}'],
     ]),

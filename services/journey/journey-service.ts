@@ -102,6 +102,7 @@ function recordJourneyMetrics(
     if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
   for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
   if (state.accounts.watermark > 0) metrics.watermark.set(state.accounts.watermark / 1000);
+  metrics.rescoresWaiting.set(state.accounts.rescoresWaiting.size);
   // Accounts per band is a full scan: at most every 5 s.
   if (Date.now() - bandsCountedAt < 5_000) return;
   bandsCountedAt = Date.now();

@@ -272,6 +272,9 @@ export async function startStateService(
           for (const { effect } of result.outputs.journeyEffects)
             if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
           for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
+          let waiting = 0;
+          for (const owned of parts.values()) waiting += owned.store.rescoresWaiting.size;
+          metrics.rescoresWaiting.set(waiting);
         } catch (err) {
           // The partition's state may hold the batch: restored before the redelivery, with a
           // producer claimed anew (fenced, then the changelog read, then the floor).

@@ -20,6 +20,7 @@ export interface PipelineMetrics {
   churnAlerts: Counter<'band'>;
   stageTransitions: Counter<'to_stage'>;
   watermark: Gauge;
+  rescoresWaiting: Gauge;
   unreadableStates: Counter;
 }
 
@@ -124,6 +125,11 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
     watermark: new Gauge({
       name: 'journey_watermark_seconds',
       help: "The journey's event-time watermark (unix seconds): events up to it are final, stages and timers announced. time() minus it is how fresh the stage's outputs are (the map's lateness included); it stands still while a raw partition is held up or the stage is stuck.",
+      registers,
+    }),
+    rescoresWaiting: new Gauge({
+      name: 'journey_churn_rescores_waiting',
+      help: "Accounts whose churn re-score (a billing, ticket or survey event's) waits for every raw partition to reach the event's time, after the last batch. In real time it empties at each ingest round; it stays up while a raw partition is held up, and those accounts' alerts wait with it.",
       registers,
     }),
     unreadableStates: new Counter({

@@ -33,6 +33,9 @@ export interface AccountStore {
   /** Keys whose state has re-scores waiting for the inputs (`rescoresDue`, rescore-account.ts):
    *  kept by putState, deleteState and the restore, so a marker looks at these, not every state. */
   rescoresWaiting: Set<string>;
+  /** At most the earliest waiting re-score's time (Infinity: none): a marker short of it looks
+   *  at no key. Lowered as re-scores start waiting, recomputed by the look. */
+  rescoresEarliest: number;
 }
 
 export const createAccountStore = (): AccountStore => ({
@@ -46,13 +49,17 @@ export const createAccountStore = (): AccountStore => ({
   inputsDirty: new Set(),
   inputPartitions: [],
   rescoresWaiting: new Set(),
+  rescoresEarliest: Infinity,
 });
 
 /** The states map and the waiting re-scores' index, together. */
 function setState(store: AccountStore, key: string, state: AccountState): void {
   store.states.set(key, state);
   if (state.rescoresDue.length === 0) store.rescoresWaiting.delete(key);
-  else store.rescoresWaiting.add(key);
+  else {
+    store.rescoresWaiting.add(key);
+    store.rescoresEarliest = Math.min(store.rescoresEarliest, state.rescoresDue[0]!);
+  }
 }
 
 function removeState(store: AccountStore, key: string): void {

@@ -10,10 +10,13 @@ import { createIdentityGraph } from '../identity/identity-core.ts';
 import { noIdentifiers } from '../ingest/new-journey-event.ts';
 import type { JourneyEvent } from '../shared/generated/avro-types.ts';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
-import { applyJourneyChangelog, createAccountStore } from './account-store.ts';
+import { applyJourneyChangelog, createAccountStore, putState } from './account-store.ts';
+import { emptyStepOutput } from './apply-journey-step.ts';
+import { rescoresDue } from './rescore-account.ts';
+import { DEFAULT_CHURN_CONFIG } from '../churn/churn-config.ts';
 import type { AccountStore } from './account-store.ts';
 import type { JourneyStageState } from './journey-pipeline.ts';
-import { T0, billing, ev } from '../../test/support/journey-test-events.ts';
+import { T0, b2b, billing, ev, run } from '../../test/support/journey-test-events.ts';
 import { replayBatches } from '../../test/support/journey-test-topology.ts';
 import { canonicalMessages } from '../../test/support/partitioned-reference.ts';
 import type { Input } from '../../test/support/partitioned-reference.ts';
@@ -203,4 +206,28 @@ test('a re-score waiting across a restart from the changelog still runs, with th
   );
   const after = replay(stream.slice(cut), restored);
   assert.deepEqual(after.alerts, whole.alerts);
+});
+
+test('each waiting re-score runs at the first marker that reaches it, and not before', () => {
+  const store = createAccountStore();
+  const customer = (key: string, due: number) => ({
+    ...run([ev('Signed Up', 0), billing('customer.subscription.created', 1, { mrr_cents: 4900 })]).state,
+    key,
+    rescoresDue: [due],
+  });
+  putState(store, customer('acc_a', dayAt(10)));
+  putState(store, customer('acc_b', dayAt(20)));
+  const out = emptyStepOutput();
+  const ctx = { map: b2b, churn: DEFAULT_CHURN_CONFIG };
+  const scored = () => out.scores.map((s) => [s.score.account, s.score.scoredAt]);
+  rescoresDue(store, dayAt(5), ctx, out);
+  assert.deepEqual(scored(), []);
+  rescoresDue(store, dayAt(15), ctx, out);
+  assert.deepEqual(scored(), [['acc_a', dayAt(10)]]);
+  rescoresDue(store, dayAt(25), ctx, out);
+  assert.deepEqual(scored(), [
+    ['acc_a', dayAt(10)],
+    ['acc_b', dayAt(20)],
+  ]);
+  assert.equal(store.rescoresWaiting.size, 0);
 });

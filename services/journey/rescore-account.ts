@@ -114,9 +114,16 @@ export function rescoresDue(
   out: JourneyStepOutput,
   skip?: (key: string) => boolean,
 ): void {
-  if (store.rescoresWaiting.size === 0) return;
-  const due = [...store.rescoresWaiting]
-    .filter((key) => !skip?.(key) && (store.states.get(key)?.rescoresDue[0] ?? Infinity) <= progress)
-    .sort();
-  for (const key of due) rescoreIfDue(store, key, progress, ctx, out);
+  if (store.rescoresWaiting.size === 0 || progress < store.rescoresEarliest) return;
+  // A source far behind can keep many accounts waiting while its markers come by the hundred:
+  // each look also sets the earliest time still waiting, so the next markers short of it are free.
+  const due: string[] = [];
+  let earliest = Infinity;
+  for (const key of store.rescoresWaiting) {
+    const first = store.states.get(key)?.rescoresDue[0] ?? Infinity;
+    if (first <= progress && !skip?.(key)) due.push(key);
+    else earliest = Math.min(earliest, first);
+  }
+  store.rescoresEarliest = earliest;
+  for (const key of due.sort()) rescoreIfDue(store, key, progress, ctx, out);
 }

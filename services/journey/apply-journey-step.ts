@@ -19,7 +19,7 @@ import type { JourneyMap } from './journey-map.ts';
 import { matchesAny, EventView } from './match-condition.ts';
 import { journeyKeyOf, reduceJourney } from './reduce-journey.ts';
 import { markersSeen } from './input-watermarks.ts';
-import { inputProgress, rescoreOrWait } from './rescore-account.ts';
+import { inputProgress, isScored, rescoreOrWait } from './rescore-account.ts';
 
 export interface JourneyContext {
   map: JourneyMap;
@@ -99,6 +99,10 @@ export function foldIdentityStep(
   if (event.account_id && person) fold(store, person, event.account_id, 'account', ctx.map);
 }
 
+/** Product activity that makes a customer of an account never scored (none waiting already). */
+const firstScore = (state: AccountState, at: number, ctx: JourneyContext): boolean =>
+  !state.churn && state.rescoresDue.length === 0 && isScored(state, at, ctx.map);
+
 /** The event into its key's state at the watermark `now`: facts, stage effects, churn outcome or
  *  re-score (now, or waiting until the inputs' `progress` reaches the event: rescore-account.ts).
  *  No identity fold (foldIdentityStep, or a handover in the partitioned journey). */
@@ -127,7 +131,7 @@ export function applyEventStep(
           reasonCode: null,
         }),
       );
-    } else if (event.source !== 'behavior' || (!state.churn && state.rescoresDue.length === 0)) {
+    } else if (event.source !== 'behavior' || firstScore(state, event.event_time, ctx)) {
       // Billing, tickets and surveys re-score at once (a failed payment, an urgent ticket), once
       // every input has reached the event (rescore-account.ts); product activity only gives an
       // account its first score. Product activity changes the score by the day: the interval sweep

@@ -10,6 +10,7 @@ import { createClickHouse } from '../shared/clickhouse/clickhouse-client.ts';
 import { runBatchConsumer, StaleMemberError } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
+import { commitOrRestore } from '../shared/kafka/commit-or-restore.ts';
 import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import { singleOwnerAssigner } from '../shared/kafka/single-owner-assigner.ts';
@@ -131,41 +132,39 @@ export async function startRouteService(
       const result =
         commandResult ?? processRouteBatch(batch.messages, state, topology, identityConfig, Date.now());
       const erasures = commandResult?.erasures ?? [];
-      try {
-        // GDPR: every row naming a deleted person goes from every table now; each state partition
-        // erases again once it has applied every event routed before the deletion.
-        if (erasures.length > 0) {
-          if (!control.memberFresh()) throw new StaleMemberError(config.ROUTE_GROUP_ID);
-          await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, erasures);
-        }
-        if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
-        const committed = await commitJourneyBatch({
-          batch,
-          control,
-          result,
-          rows: withoutErased(journeyRows(result.outputs), erasures),
-          producer,
-          clickhouse,
-          config,
-          metrics,
+      const writer = producer;
+      const committed = await commitOrRestore(
+        async () => {
+          // GDPR: every row naming a deleted person goes from every table now; each state
+          // partition erases again once it has applied every event routed before the deletion.
+          if (erasures.length > 0) {
+            if (!control.memberFresh()) throw new StaleMemberError(config.ROUTE_GROUP_ID);
+            await erasePersons(clickhouse, config.CLICKHOUSE_DATABASE, erasures);
+          }
+          if (commandResult) stageLog.info({ outcomes: commandResult.outcomes }, 'identity commands applied');
+          return commitJourneyBatch({
+            batch,
+            control,
+            result,
+            rows: withoutErased(journeyRows(result.outputs), erasures),
+            producer: writer,
+            clickhouse,
+            config,
+            metrics,
+            log: stageLog,
+            groupId: config.ROUTE_GROUP_ID,
+          });
+        },
+        {
+          restore: () => void (restoreNeeded = true),
+          releaseProducer,
           log: stageLog,
-          groupId: config.ROUTE_GROUP_ID,
-        });
-        if (!committed) {
-          restoreNeeded = true;
-          stageLog.warn({ partition: batch.partition }, 'partition revoked; batch not committed');
-          return;
-        }
-      } catch (err) {
-        restoreNeeded = true;
-        // The next batch creates a producer (fencing, only while fresh) before it restores.
-        releaseProducer();
-        stageLog.error(
-          { err, partition: batch.partition },
-          'batch failed; not committed, state is restored before the redelivery',
-        );
-        throw err;
-      }
+          partition: batch.partition,
+          revoked: 'partition',
+          restored: 'state',
+        },
+      );
+      if (!committed) return;
       countRecords(metrics, 'route', result.counts);
       for (const effect of result.effects) {
         if (effect.kind === 'merge') metrics.identityMerges.inc({ reason: effect.reason });

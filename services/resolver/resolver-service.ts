@@ -9,6 +9,7 @@ import type { PipelineConfig } from '../shared/config/config.ts';
 import { commitAllowed, offsetAfter, runBatchConsumer } from '../shared/kafka/batch-consumer.ts';
 import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
+import { commitOrRestore } from '../shared/kafka/commit-or-restore.ts';
 import { createTransactionalProducer } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
@@ -69,32 +70,29 @@ export async function startResolverService(
         restoreNeeded = false;
       }
       const result = processLinkBatch(batch.messages, graph, topology, identityConfig, Date.now());
-      try {
-        const committed = await producer.sendWithOffsets(
-          [...result.messages, ...result.table, ...result.checkpoint],
-          {
-            groupId: config.RESOLVER_GROUP_ID,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: offsetAfter(batch),
-          },
-          async () => commitAllowed(control, config.RESOLVER_GROUP_ID),
-        );
-        if (!committed) {
-          restoreNeeded = true;
-          stageLog.warn({ partition: batch.partition }, 'links partition revoked; batch not committed');
-          return;
-        }
-      } catch (err) {
-        restoreNeeded = true;
-        // The next batch creates a producer (fencing, only while fresh) before it restores.
-        releaseProducer();
-        stageLog.error(
-          { err, partition: batch.partition },
-          'batch failed; not committed, the graph is restored before the redelivery',
-        );
-        throw err;
-      }
+      const writer = producer;
+      const committed = await commitOrRestore(
+        () =>
+          writer.sendWithOffsets(
+            [...result.messages, ...result.table, ...result.checkpoint],
+            {
+              groupId: config.RESOLVER_GROUP_ID,
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: offsetAfter(batch),
+            },
+            async () => commitAllowed(control, config.RESOLVER_GROUP_ID),
+          ),
+        {
+          restore: () => void (restoreNeeded = true),
+          releaseProducer,
+          log: stageLog,
+          partition: batch.partition,
+          revoked: 'links partition',
+          restored: 'the graph',
+        },
+      );
+      if (!committed) return;
       countRecords(metrics, 'resolver', result.counts);
       // Merges are still counted by the journey stage, which resolves every event itself.
     },

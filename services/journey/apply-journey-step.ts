@@ -80,7 +80,7 @@ export function applyJourneyStep(
   const now = markersSeen(store.inputs)
     ? store.watermark
     : Math.max(store.watermark, event.event_time - ctx.map.lateness_minutes * 60_000);
-  applyEventStep(store, event, now, inputProgress(store), ctx, out);
+  applyEventStep(store, event, now, () => inputProgress(store), ctx, out);
 }
 
 /** The folds an event's resolution brings: a merged person's state into the survivor's, and a
@@ -104,13 +104,14 @@ const firstScore = (state: AccountState, at: number, ctx: JourneyContext): boole
   !state.churn && state.rescoresDue.length === 0 && isScored(state, at, ctx.map);
 
 /** The event into its key's state at the watermark `now`: facts, stage effects, churn outcome or
- *  re-score (now, or waiting until the inputs' `progress` reaches the event: rescore-account.ts).
+ *  re-score (now, or waiting until the inputs' `progress` reaches the event: rescore-account.ts;
+ *  asked only for an event that re-scores, not on every event's path).
  *  No identity fold (foldIdentityStep, or a handover in the partitioned journey). */
 export function applyEventStep(
   store: AccountStore,
   event: JourneyEvent,
   now: number,
-  progress: number,
+  progress: () => number,
   ctx: JourneyContext,
   out: JourneyStepOutput,
 ): void {
@@ -138,7 +139,7 @@ export function applyEventStep(
       // re-scores accounts with new facts (JOURNEY_SWEEP_MINUTES of event time), not every event —
       // scoring every event of every customer was most of the journey's work once an existing
       // customer base is scored.
-      state = rescoreOrWait(state, event.event_time, progress, ctx, out);
+      state = rescoreOrWait(state, event.event_time, progress(), ctx, out);
     }
   }
   putState(store, state);

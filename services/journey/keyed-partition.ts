@@ -88,8 +88,16 @@ export function applyResolvedRecord(p: KeyedPartition, record: ResolvedRecord, s
       return applyMarkerRecord(p, record.origin, record, step);
     case 'event': {
       const { watermark: now } = p.store;
-      const progress = inputProgress(p.store);
-      return keyed(p, record.key, { kind: 'event', event: record.event, now, progress }, step);
+      const waiting = p.waiting.get(record.key);
+      if (!waiting)
+        return applyEventStep(p.store, record.event, now, () => inputProgress(p.store), step.ctx, step.out);
+      // Held: the progress it came at, for its re-score when it replays.
+      return hold(p, record.key, waiting, {
+        kind: 'event',
+        event: record.event,
+        now,
+        progress: inputProgress(p.store),
+      });
     }
     case 'move':
       return keyed(p, record.key, { kind: 'move', to: record.to, toKind: record.toKind }, step);
@@ -185,7 +193,7 @@ function run(p: KeyedPartition, key: string, item: HeldRecord, step: KeyedStep):
   const store = p.store;
   switch (item.kind) {
     case 'event':
-      return applyEventStep(store, item.event, item.now, item.progress, step.ctx, step.out);
+      return applyEventStep(store, item.event, item.now, () => item.progress, step.ctx, step.out);
     case 'sweep': {
       const state = store.states.get(key);
       if (state) sweepAccount(store, key, state, item.sweep, step.ctx, step.out);

@@ -1,12 +1,12 @@
 // `make bench`: measures the pipeline on the configured stack (the local one by default) against
-// three baselines on the same topics in the same invocation, and writes report.json and
+// five baselines on the same topics in the same invocation, and writes report.json and
 // summary.txt into .local/bench/<timestamp>/ (git-ignored). See docs/performance.md.
 //
 //   node services/bench/bench-main.ts [--events N] [--runs N] [--profile P] [--seed N]
 //        [--latency-seconds S] [--identities N] [--cpu-prof] [--out DIR] [--keep] [--quick]
 //
 // Per invocation: generate and encode the workload once, produce it to fresh raw topics. Per run:
-// B0, B1, B2 and ours drain it (throughput, CPU per component, inserts, state size, loss check,
+// B0, B1, B2, B3, B4 and ours drain it (throughput, CPU per component, inserts, state size, loss check,
 // dashboard queries); then paced phases on fresh topics: the sustained-rate check, the latency at
 // 50 % of that rate, and the burst. Once: identity-graph memory at 1M identifiers.
 import { execFileSync } from 'node:child_process';
@@ -34,8 +34,9 @@ import { buildFigures, checkTargets, writeReport } from './report.ts';
 import { partitionedCpuPer1k } from './report-paced.ts';
 import type { BenchReport } from './report.ts';
 import { createBaselineTables } from './run-baseline-passthrough.ts';
-import { drainBaseline, drainPartitioned, drainPipeline } from './run-drain.ts';
-import type { DrainContext } from './run-drain.ts';
+import { drainBaseline, drainPartitioned, drainPipeline, drainRelay } from './run-drain.ts';
+import { createRelayTopics } from './run-baseline-relay.ts';
+import type { DrainContext, DrainResult } from './run-drain.ts';
 import type { PacedSetup } from './run-paced.ts';
 import type { WorkerRole } from './worker-protocol.ts';
 import { pacedPhases } from './paced-phases.ts';
@@ -161,6 +162,24 @@ async function oneRun(
   const b2 = await drainBaseline('B2', b1Env, 0, ctx('b2'), rowsPerInsert);
   say(`  ${Math.round(b2.eventsPerSecond)} rows/s ${phases(b2)}`);
 
+  // The topology's I/O alone (run-baseline-relay.ts): the most a pipeline of our shape can reach.
+  const relays = {} as Record<'B3' | 'B4', DrainResult>;
+  for (const consumer of ['B3', 'B4'] as const) {
+    const hops = consumer === 'B3' ? 2 : 3;
+    say(`run ${run}: ${consumer} relay (${hops - 1} exactly-once hop${hops > 2 ? 's' : ''}, then B1)`);
+    const env = bench.env(bench.id);
+    const config = runConfig(env);
+    const chAdmin = createClickHouse(config, { database: null });
+    await createBaselineTables(chAdmin, env.CLICKHOUSE_DATABASE!);
+    await chAdmin.close();
+    await createRelayTopics(bench.kafka, config, hops);
+    const drained = await drainRelay(consumer, env, n, ctx(consumer.toLowerCase()));
+    relays[consumer] = drained;
+    say(
+      `  ${Math.round(drained.eventsPerSecond)} events/s (${(drained.eventsPerSecond / b1.eventsPerSecond).toFixed(2)} x B1) ${phases(drained)}`,
+    );
+  }
+
   say(`run ${run}: ours (ingest + journey processes)`);
   const oursEnv = bench.env(bench.id);
   const oursConfig = runConfig(oursEnv);
@@ -197,7 +216,7 @@ async function oneRun(
     expectedDlq: workload.malformed,
     storedDlq: stored.dlq,
   };
-  const drains = { B0: b0, B1: b1, B2: b2, ours };
+  const drains = { B0: b0, B1: b1, B2: b2, ...relays, ours };
   if (options.drainOnly)
     return {
       run,

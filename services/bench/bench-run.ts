@@ -35,7 +35,7 @@ export interface PacedFigures {
 
 export interface BenchRun {
   run: number;
-  drains: Record<'B0' | 'B1' | 'B2' | 'ours', DrainResult>;
+  drains: Record<'B0' | 'B1' | 'B2' | 'B3' | 'B4' | 'ours', DrainResult>;
   oursLoss: { expectedEvents: number; storedEvents: number; expectedDlq: number; storedDlq: number };
   dashboard: QueryTiming[];
   sustained: { rate: number; attempts: SustainedAttempt[] };

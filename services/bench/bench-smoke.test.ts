@@ -28,11 +28,19 @@ test(
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as typeof report;
     assert.equal(json.runs.length, 1);
     const f = report.figures;
-    for (const consumer of ['B0', 'B1', 'B2', 'ours']) {
+    for (const consumer of ['B0', 'B1', 'B2', 'B3', 'B4', 'ours']) {
       assert.ok(isSummary(f.throughputEventsPerSecond[consumer]), consumer);
       assert.ok(f.throughputEventsPerSecond[consumer]!.median > 0, `${consumer} drained something`);
     }
     assert.ok(isSummary(f.ratios.ours_over_B1));
+    // The topology's I/O alone beside it: a process per hop, each with its CPU.
+    for (const ratio of ['B3_over_B1', 'B4_over_B1', 'ours_over_B3'])
+      assert.ok(isSummary(f.ratios[ratio]), ratio);
+    assert.deepEqual(
+      Object.keys(f.cpuSecondsPer1kEvents.B4!).filter((c) => c.startsWith('hop')),
+      ['hop1', 'hop2', 'hop3'],
+    );
+    assert.match(report.targets[0]!.value, /the topology's I\/O alone, B3 \/ B1: [\d.]+\)$/);
     assert.ok(isSummary(f.maxSustainedEventsPerSecond));
     for (const component of ['ingest', 'journey', 'node_total'])
       assert.ok(isSummary(f.cpuSecondsPer1kEvents.ours![component]), component);
@@ -73,6 +81,7 @@ test(
     const p = f.partitioned!;
     assert.ok(p.drains['1 state']!.eventsPerSecond.median > 0, 'partitioned drained something');
     assert.ok(isSummary(p.drains['1 state']!.ratios.over_B1));
+    assert.ok(isSummary(p.drains['1 state']!.ratios.over_B4));
     for (const role of ['ingest', 'route', 'state-0'])
       assert.ok(isSummary(p.drains['1 state']!.cpuPer1k[role]), `partitioned CPU ${role}`);
     // Once ready, per 1k of its own messages: a figure only if the state process handled some.

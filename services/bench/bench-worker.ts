@@ -1,6 +1,6 @@
 // A process under measurement: `node services/bench/bench-worker.ts '<WorkerArgs JSON>'`, forked by
 // the benchmark with the run's configuration in its environment. It runs one consumer (B0, B1, B2,
-// the ingest stage or the journey stage), reports progress over IPC, and on `stop` reports its
+// a hop of B3 / B4, the ingest stage or the journey stage), reports progress over IPC, and on `stop` reports its
 // own CPU time, memory, event-loop delay and ClickHouse inserts, then exits.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../shared/config/config.ts';
@@ -10,6 +10,7 @@ import { isSampled } from './latency-sampling.ts';
 import { startClickHouseBaseline } from './run-baseline-clickhouse.ts';
 import { startConsumeBaseline } from './run-baseline-consume.ts';
 import { startPassthroughBaseline } from './run-baseline-passthrough.ts';
+import { startRelayHop } from './run-baseline-relay.ts';
 import { startPipelineStage } from './run-pipeline.ts';
 import { WorkerProgress } from './worker-progress.ts';
 import type { FromWorker, StateStats, ToWorker, WorkerArgs } from './worker-protocol.ts';
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
       break;
     case 'clickhouse':
       running = await startClickHouseBaseline(config, log, progress, args.rowsPerInsert);
+      break;
+    case 'relay':
+      running = await startRelayHop(config, log, progress, args.hop ?? 1, args.hops ?? 2);
       break;
     case 'ingest':
     case 'journey':

@@ -24,6 +24,13 @@ export const check = (
   met: Number.isFinite(value) ? met(value) : null,
 });
 
+/** A throughput target with the most its topology's I/O alone reaches on the same machine (B3 / B1
+ *  for the single writer, B4 / B1 for the partitioned topology): the bound no work can pass. */
+export const withBound = (c: TargetCheck, relay: string, bound: RunSummary | undefined): TargetCheck =>
+  bound && Number.isFinite(bound.median)
+    ? { ...c, value: `${c.value} (the topology's I/O alone, ${relay} / B1: ${fmt(bound.median, 2)})` }
+    : c;
+
 /** One summary line: the median of the runs, with their min and max. */
 export const line = (label: string, s: RunSummary | undefined, digits = 0, unit = ''): string =>
   s === undefined

@@ -7,7 +7,7 @@ import type { RunSummary } from './bench-stats.ts';
 import type { BenchRun, PacedFigures } from './bench-run.ts';
 import type { WorkerStats } from './worker-protocol.ts';
 import type { DrainResult } from './run-drain.ts';
-import { check, line } from './report-format.ts';
+import { check, line, withBound } from './report-format.ts';
 import type { TargetCheck } from './report-format.ts';
 
 type Summaries = Record<string, RunSummary>;
@@ -178,6 +178,9 @@ export function partitionedFigures(runs: readonly BenchRun[]): PartitionedFigure
         over_single: over(runs, (r) =>
           ratio(drainOf(r)?.eventsPerSecond ?? Number.NaN, r.drains.ours.eventsPerSecond),
         ),
+        over_B4: over(runs, (r) =>
+          ratio(drainOf(r)?.eventsPerSecond ?? Number.NaN, r.drains.B4.eventsPerSecond),
+        ),
       },
       cpuPer1k,
       stateCpuPer1kOwn,
@@ -212,11 +215,15 @@ export function pacedTargets(
   ];
 }
 
-export function partitionedTargets(p: PartitionedFigures | null): TargetCheck[] {
+export function partitionedTargets(p: PartitionedFigures | null, bound?: RunSummary): TargetCheck[] {
   if (!p) return [];
   const oneState = p.drains['1 state']?.ratios.over_B1 ?? summarizeRuns([]);
   return [
-    check('partitioned: ours / B1 >= 0.5', oneState.median, (v) => v >= 0.5, 2),
+    withBound(
+      check('partitioned: ours / B1 >= 0.5', oneState.median, (v) => v >= 0.5, 2),
+      'B4',
+      bound,
+    ),
     ...(p.paced ? pacedTargets('partitioned: ', p.paced, 1.5) : []),
   ];
 }

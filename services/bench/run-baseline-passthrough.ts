@@ -33,13 +33,18 @@ export async function startPassthroughBaseline(
   config: PipelineConfig,
   log: Logger,
   progress: WorkerProgress,
+  /** What it reads (default: the raw topics, as B1): a relay's last hop reads the previous hop's. */
+  input: { topics: string[]; groupId: string } = {
+    topics: rawTopics(config),
+    groupId: `${config.INGEST_GROUP_ID}-passthrough`,
+  },
 ): Promise<{ stop(): Promise<void>; joined: Promise<void> }> {
   const decode = rawDecoder(config);
   const clickhouse = createClickHouse(config, { log });
   const running = await runBatchConsumer({
     kafka: createKafka(config, `${config.KAFKA_CLIENT_ID}-bench-passthrough`, log),
-    groupId: `${config.INGEST_GROUP_ID}-passthrough`,
-    topics: rawTopics(config),
+    groupId: input.groupId,
+    topics: input.topics,
     stage: 'bench_passthrough',
     log,
     handler: async (batch) => {

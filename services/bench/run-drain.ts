@@ -12,7 +12,7 @@ import { spawnWorker } from './spawn-worker.ts';
 import type { WorkerHandle } from './spawn-worker.ts';
 import type { WorkerArgs, WorkerRole, WorkerStats } from './worker-protocol.ts';
 
-export type ConsumerName = 'B0' | 'B1' | 'B2' | 'ours';
+export type ConsumerName = 'B0' | 'B1' | 'B2' | 'B3' | 'B4' | 'ours';
 
 export interface DrainResult {
   consumer: ConsumerName;
@@ -73,7 +73,7 @@ function result(
 
 /** B0, B1 or B2 over `expected` messages. */
 export async function drainBaseline(
-  consumer: Exclude<ConsumerName, 'ours'>,
+  consumer: 'B0' | 'B1' | 'B2',
   env: BenchEnv,
   expected: number,
   ctx: DrainContext,
@@ -97,6 +97,56 @@ export async function drainBaseline(
     return result(consumer, stats.processed, stats.firstAtMs!, stats.doneAtMs!, [stats], stack, marks);
   } finally {
     worker.kill();
+  }
+}
+
+/** B3 (`hops` 2) or B4 (3) over `expected` messages (run-baseline-relay.ts): the last hop first,
+ *  then the others back to the first, each its own process; from the first hop's first batch to
+ *  the last hop's acknowledgement of the last insert. Its topics and table exist already. */
+export async function drainRelay(
+  consumer: 'B3' | 'B4',
+  env: BenchEnv,
+  expected: number,
+  ctx: DrainContext,
+): Promise<DrainResult> {
+  const hops = consumer === 'B3' ? 2 : 3;
+  const before = snapshotStackCpu(ctx.pids);
+  const marks = [Date.now()];
+  const workers: WorkerHandle[] = [];
+  try {
+    for (let hop = hops; hop >= 1; hop--) {
+      const worker = spawnWorker(workerArgs('relay', hop === hops ? expected : 0, { hop, hops }), {
+        env,
+        execArgv: ctx.execArgv('relay', `${ctx.label}-hop${hop}`),
+      });
+      workers.unshift(worker);
+      await worker.ready;
+    }
+    marks.push(Date.now());
+    const last = workers[workers.length - 1]!;
+    await last.waitUntil(`${consumer} to finish`, () => last.latest?.doneAtMs != null, ctx.timeoutMs);
+    marks.push(Date.now());
+    const stack = cpuSpent(before, snapshotStackCpu(ctx.pids));
+    const stats: WorkerStats[] = [];
+    for (const w of workers) stats.push(await w.stop());
+    marks.push(Date.now());
+    const drained = result(
+      consumer,
+      last.latest!.processed,
+      stats[0]!.firstAtMs!,
+      stats[hops - 1]!.doneAtMs!,
+      stats,
+      stack,
+      marks,
+    );
+    // One entry per hop (the role repeats): hop1, hop2, ...
+    delete drained.cpuSeconds['relay'];
+    stats.forEach((w, i) => {
+      drained.cpuSeconds[`hop${i + 1}`] = w.cpuUserSeconds + w.cpuSystemSeconds;
+    });
+    return drained;
+  } finally {
+    for (const w of workers) w.kill();
   }
 }
 

@@ -1,7 +1,9 @@
 // The messages between the benchmark's main process and the process under measurement (one
-// child process per consumer: B0, B1, B2, the ingest stage, the journey stage), over Node IPC.
+// child process per consumer: B0, B1, B2, a hop of B3 / B4, the ingest stage, the journey stage),
+// over Node IPC.
 
-export type WorkerRole = 'consume' | 'passthrough' | 'clickhouse' | 'ingest' | 'journey' | 'route' | 'state';
+export type WorkerRole =
+  'consume' | 'passthrough' | 'clickhouse' | 'relay' | 'ingest' | 'journey' | 'route' | 'state';
 
 export interface WorkerArgs {
   role: WorkerRole;
@@ -11,6 +13,9 @@ export interface WorkerArgs {
   sampleEvery: number;
   /** B2: rows per pre-serialised insert body (B1's mean, so the ceiling uses the same insert size). */
   rowsPerInsert: number;
+  /** B3 / B4 (role relay): this process's hop (1-based) of `hops`. */
+  hop?: number;
+  hops?: number;
 }
 
 export interface InsertStats {

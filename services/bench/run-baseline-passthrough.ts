@@ -34,7 +34,7 @@ export async function startPassthroughBaseline(
   log: Logger,
   progress: WorkerProgress,
   /** What it reads (default: the raw topics, as B1): a relay's last hop reads the previous hop's. */
-  input: { topics: string[]; groupId: string } = {
+  input: { topics: string[]; groupId: string; partitionsConcurrently?: number } = {
     topics: rawTopics(config),
     groupId: `${config.INGEST_GROUP_ID}-passthrough`,
   },
@@ -45,6 +45,7 @@ export async function startPassthroughBaseline(
     kafka: createKafka(config, `${config.KAFKA_CLIENT_ID}-bench-passthrough`, log),
     groupId: input.groupId,
     topics: input.topics,
+    partitionsConcurrently: input.partitionsConcurrently ?? 1,
     stage: 'bench_passthrough',
     log,
     handler: async (batch) => {

@@ -51,15 +51,6 @@ test('the journey partitioned by account, scaled 1 -> 3 -> 2 instances mid-strea
     JOURNEY_TOPOLOGY: 'partitioned',
     TOPIC_PARTITIONS: '3',
     IDENTITY_RESOLVER: 'on',
-    // The resolver's graph is compared with the single writer's below, flags included. The ingest
-    // writes a batch's link facts and canonical events in one transaction, but with raw partitions
-    // committed at once (the default 4) two transactions' records may interleave one way in
-    // identity.links and the other in the canonical topic; the resolver then applies two merges in
-    // another order than the journey, and FLAG_WAS_ANCHOR (whether a person id was handed out)
-    // records that other history (seen once in CI, session 22). One at a time, both topics hold
-    // the transactions in one order. The resolver is off by default (IDENTITY_RESOLVER) and its
-    // graph resolves nothing yet (docs/architecture.md, step 3).
-    INGEST_PARTITIONS_CONCURRENTLY: '1',
   });
   const log = process.env.CHECK_LOG
     ? createLogger('debug', pino.destination({ dest: process.env.CHECK_LOG, sync: true }))

@@ -89,7 +89,14 @@ test('transactions back to back, with offsets and nothing to send among them, al
       `transaction ${i}`,
     );
   }
-  assert.equal((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset, '60');
+  // EndTxn returns before the coordinator has written the offsets' commit marker: the last
+  // offsets become readable a moment later (a read at once saw '59' once, session 22).
+  const committed = async () =>
+    (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset;
+  await waitFor('the last transaction offsets readable', async () =>
+    (await committed()) === '60' ? true : undefined,
+  );
+  assert.equal(await committed(), '60');
   // Each message once, with its transaction's commit marker (offsets-only ones write none here).
   const [end] = await admin.fetchTopicOffsets(topic);
   assert.equal(Number(end!.high), sent * 2);

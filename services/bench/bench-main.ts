@@ -33,7 +33,7 @@ import { summarizeProfileFile } from './profile-summary.ts';
 import { buildFigures, checkTargets, writeReport } from './report.ts';
 import { partitionedCpuPer1k } from './report-paced.ts';
 import type { BenchReport } from './report.ts';
-import { createBaselineTables } from './run-baseline-passthrough.ts';
+import { prepareBaselineTables } from './run-baseline-passthrough.ts';
 import { drainBaseline, drainPartitioned, drainPipeline, drainRelay } from './run-drain.ts';
 import { createRelayTopics } from './run-baseline-relay.ts';
 import type { DrainContext, DrainResult } from './run-drain.ts';
@@ -150,9 +150,7 @@ async function oneRun(
 
   say(`run ${run}: B1 passthrough to ClickHouse`);
   const b1Env = bench.env(bench.id);
-  const admin = createClickHouse(runConfig(b1Env), { database: null });
-  await createBaselineTables(admin, b1Env.CLICKHOUSE_DATABASE!);
-  await admin.close();
+  await prepareBaselineTables(runConfig(b1Env));
   const b1 = await drainBaseline('B1', b1Env, n, ctx('b1'));
   say(`  ${Math.round(b1.eventsPerSecond)} events/s ${phases(b1)}`);
   const b1Inserts = b1.workers[0]?.inserts.bench_passthrough;
@@ -168,11 +166,8 @@ async function oneRun(
     const hops = consumer === 'B3' ? 2 : 3;
     say(`run ${run}: ${consumer} relay (${hops - 1} exactly-once hop${hops > 2 ? 's' : ''}, then B1)`);
     const env = bench.env(bench.id);
-    const config = runConfig(env);
-    const chAdmin = createClickHouse(config, { database: null });
-    await createBaselineTables(chAdmin, env.CLICKHOUSE_DATABASE!);
-    await chAdmin.close();
-    await createRelayTopics(bench.kafka, config, hops);
+    await prepareBaselineTables(runConfig(env));
+    await createRelayTopics(bench.kafka, runConfig(env), hops);
     const drained = await drainRelay(consumer, env, n, ctx(consumer.toLowerCase()));
     relays[consumer] = drained;
     say(

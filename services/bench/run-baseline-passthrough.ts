@@ -29,6 +29,16 @@ export async function createBaselineTables(client: ClickHouseClient, database: s
   }
 }
 
+/** The same, through a client of its own opened on `config` (B1's run, a relay's run). */
+export async function prepareBaselineTables(config: PipelineConfig): Promise<void> {
+  const admin = createClickHouse(config, { database: null });
+  try {
+    await createBaselineTables(admin, config.CLICKHOUSE_DATABASE);
+  } finally {
+    await admin.close();
+  }
+}
+
 export async function startPassthroughBaseline(
   config: PipelineConfig,
   log: Logger,

@@ -29,6 +29,12 @@ export function operationsDashboard(): object {
       'short',
       [['sum(journey_churn_rescores_waiting)', 'waiting']],
     ),
+    promPanel(
+      'Keys waiting for a handover (partitioned)',
+      "Accounts and persons whose records are held until another key's state comes through the resolved topic (JOURNEY_TOPOLOGY=partitioned). Near zero; one that stays up is a handover that does not come, and that key's state stands still.",
+      'short',
+      [['sum(journey_handovers_waiting)', 'waiting']],
+    ),
     promPanel('Dead letters by reason', 'Messages sent to the DLQ per second, by reason and step.', 'ops', [
       [rate('journey_dlq_messages_total', 'reason, step'), '{{step}}: {{reason}}'],
     ]),

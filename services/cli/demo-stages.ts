@@ -15,7 +15,9 @@ export interface DemoStages {
   /** What runs, for the demo's step line. */
   description: string;
   /** Time has moved as far as the data takes it: every raw partition announced idle, as seen by
-   *  every journey state (the single writer's, or each resolved partition's). */
+   *  every journey state (the single writer's, or each resolved partition's), and (partitioned) no
+   *  key waits for a handover: the events held for it are applied (they are in journey_events from
+   *  the batch that held them, in the key's state only once the handover comes). */
   idle(): boolean;
   stop(): Promise<void>;
 }
@@ -45,7 +47,10 @@ export async function startDemoStages(
     description: `the journey partitioned by account: route (identity) and state (${partitions} resolved partitions: state, churn, ClickHouse)`,
     idle: () => {
       const parts = [...state.partitions().values()];
-      return parts.length === partitions && parts.every((p) => inputsIdle(p.store.inputs));
+      return (
+        parts.length === partitions &&
+        parts.every((p) => inputsIdle(p.store.inputs) && p.waiting.size === 0 && p.early.size === 0)
+      );
     },
     stop: async () => {
       await state.stop();

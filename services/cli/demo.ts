@@ -155,11 +155,14 @@ export async function runDemo(
     process.stdout.write('\n');
     out(`    ${await liveLanded(config, live)}`);
     // Time moves as far as the data takes it once every raw partition is idle (the watermark is
-    // the least over them): the report waits for that, not only for the rows.
+    // the least over them), and a key's held events reach its state with its handover: the report
+    // waits for both, not only for the rows.
     const timeStarted = Date.now();
     while (!journey.idle()) {
       if (Date.now() - timeStarted > 120_000) {
-        out('    note: the raw partitions were not all idle after 2 minutes; the report may lag');
+        out(
+          '    note: the raw partitions were not all idle, or a key still waited for a handover, after 2 minutes; the report may lag',
+        );
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -8,7 +8,7 @@ import type { RunningConsumer } from '../shared/kafka/batch-consumer.ts';
 import { closeLeftSockets, createKafka } from '../shared/kafka/kafka-client.ts';
 import { PartitionProducers } from '../shared/kafka/partition-producers.ts';
 import type { PartitionClaim } from '../shared/kafka/partition-producers.ts';
-import { createTransactionalProducer, isFencedError } from '../shared/kafka/producer.ts';
+import { createTransactionalProducer, isFencedError, sendTurns } from '../shared/kafka/producer.ts';
 import type { TransactionalProducer } from '../shared/kafka/producer.ts';
 import { TransientFault } from '../shared/bulkhead.ts';
 import type { Logger } from '../shared/telemetry/logger.ts';
@@ -122,7 +122,15 @@ export async function startIngestService(
   });
   // One transactional producer per raw partition (partition-producers.ts): whoever takes a
   // partition over fences its previous owner. The negative control fences by instance instead.
-  const producers = new PartitionProducers(kafka, config.INGEST_GROUP_ID);
+  // With the resolver on, the partitions' transactions send in turn: two batches' link facts and
+  // canonical events then lie in one order in both topics, so the resolver applies the merges in
+  // the journey's order (interleaved, the two could differ: docs/architecture.md, step 3). Only the
+  // sends queue; the commits still overlap.
+  const producers = new PartitionProducers(
+    kafka,
+    config.INGEST_GROUP_ID,
+    topology.links ? sendTurns() : undefined,
+  );
   // The zombie fault's negative control, the writer as it was: one transactional id per instance,
   // no floor, no check of the member's freshness.
   const fenceByInstance = config.UNSAFE_NEGATIVE_CONTROL === 'fence_by_instance';
@@ -243,6 +251,7 @@ export async function startIngestService(
     handler: (batch, control) =>
       exclusive(batch.topic, batch.partition, async () => {
         let pendingSent: WatermarkMarker[] = [];
+        let openingSent = false;
         let endAnnouncing = (): void => undefined;
         try {
           const { producer, floor } = await claim(batch.topic, batch.partition, control.memberFresh);
@@ -288,6 +297,11 @@ export async function startIngestService(
                 resolve();
               };
             });
+          // The partition announced active ahead of its events, unless a pending marker above does.
+          const opening = pending.some((m) => m.source === `${batch.topic}/${batch.partition}`)
+            ? null
+            : progress.beforeBatch(batch.topic, batch.partition);
+          openingSent = opening !== null;
           const marker = progress.afterBatch(
             batch.topic,
             batch.partition,
@@ -298,6 +312,7 @@ export async function startIngestService(
           const committed = await producer.sendWithOffsets(
             [
               ...(await Promise.all(pending.map((m) => watermarks.markersOf(m)))).flat(),
+              ...(opening ? await watermarks.markersOf(opening) : []),
               ...result.links,
               ...result.outputs,
               ...(await watermarks.markersOf(marker)),
@@ -336,6 +351,7 @@ export async function startIngestService(
         } catch (err) {
           windows.drop(batch.topic, batch.partition);
           progress.unannounce(pendingSent);
+          if (openingSent) progress.unbatch(batch.topic, batch.partition);
           endAnnouncing(); // after unannounce: a waiting batch takes the markers over
           // Facts the batch admitted were not sent: none may stay remembered as sent.
           topology.links?.filter.forget();

@@ -172,13 +172,20 @@ export class IngestWatermarks {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [...sourceByTopic.keys()] });
       this.rawInputs = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
+      const backlog: string[] = [];
+      let caughtUp = 0;
       for (const [topic, partitions] of Object.entries(this.options.assigned())) {
         const positions = await groupPositions(admin, config.INGEST_GROUP_ID, topic);
         for (const partition of partitions) {
           const position = positions.find((p) => p.partition === partition);
-          if (position) this.progress.register(topic, partition, readToEnd(position), Date.now());
+          if (!position) continue;
+          const atEnd = readToEnd(position);
+          this.progress.register(topic, partition, atEnd, Date.now());
+          if (atEnd) caughtUp++;
+          else backlog.push(`${topic}/${partition}`);
         }
       }
+      this.options.log.info({ backlog, caughtUp }, 'raw partitions registered from their lag');
     } finally {
       await admin.disconnect();
     }

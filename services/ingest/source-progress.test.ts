@@ -80,3 +80,31 @@ test('a partition offered as idle but with messages waiting at the broker is ask
   progress.afterBatch('t', 0, 250, true, 11_000);
   assert.deepEqual(progress.idleDue(12_500), [{ source: 't/0', eventTime: 250, idle: true }]);
 });
+
+test('a marker goes ahead of the first batch of each partition, and of its first after an idle announcement, not of the others', () => {
+  const progress = new SourceProgress(10_000);
+  progress.register('t', 0, true, 0);
+  assert.deepEqual(
+    progress.beforeBatch('t', 0),
+    { source: 't/0', eventTime: null, idle: false },
+    'registered caught up: nothing said yet, so the first events would come before any marker',
+  );
+  assert.deepEqual(progress.beforeBatch('t', 1), { source: 't/1', eventTime: null, idle: false }, 'unknown');
+  progress.afterBatch('t', 0, 100, true, 0);
+  assert.equal(progress.beforeBatch('t', 0), null, 'its marker is out');
+  progress.unbatch('t', 0);
+  assert.deepEqual(
+    progress.beforeBatch('t', 0),
+    { source: 't/0', eventTime: 100, idle: false },
+    'again after the batch carrying it failed',
+  );
+  progress.afterBatch('t', 0, 200, true, 0);
+  progress.markIdle('t/0');
+  assert.deepEqual(
+    progress.beforeBatch('t', 0),
+    { source: 't/0', eventTime: 200, idle: false },
+    'awake before its new events',
+  );
+  progress.afterBatch('t', 0, 300, true, 1);
+  assert.equal(progress.beforeBatch('t', 0), null);
+});

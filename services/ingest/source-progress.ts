@@ -16,6 +16,8 @@ interface Progress {
   idle: boolean;
   /** A marker for it was written (or is in the batch about to be). */
   announced: boolean;
+  /** A batch of it was sent by this instance since it was registered (or is about to be). */
+  batched: boolean;
 }
 
 const sourceOf = (topic: string, partition: number): string => `${topic}/${partition}`;
@@ -41,8 +43,36 @@ export class SourceProgress {
     const before = this.#bySource.get(source)?.eventTime ?? null;
     const eventTime =
       maxEventTime === null ? before : before === null ? maxEventTime : Math.max(before, maxEventTime);
-    this.#bySource.set(source, { eventTime, caughtUp, lastBatchAt: nowMs, idle: false, announced: true });
+    this.#bySource.set(source, {
+      eventTime,
+      caughtUp,
+      lastBatchAt: nowMs,
+      idle: false,
+      announced: true,
+      batched: true,
+    });
     return { source, eventTime, idle: false };
+  }
+
+  /** The marker to write ahead of a batch's events, or null. Before this instance's first batch of
+   *  the partition, and its first after an idle announcement, the partition is announced active at
+   *  the progress known (a journey never lowers a raw partition's event time: watermark-marker.ts)
+   *  before its events. So a journey reading the canonical topic from its start meets a marker
+   *  before any event, whatever the timing: it never takes the first events for a stream without
+   *  markers, whose time moves with the events (the single writer would, the partitioned journey's
+   *  state step cannot: their states differed on those events); and an idle partition's new events
+   *  never come while the journey still counts it idle. Call before afterBatch. */
+  beforeBatch(topic: string, partition: number): WatermarkMarker | null {
+    const source = sourceOf(topic, partition);
+    const p = this.#bySource.get(source);
+    if (p?.batched && !p.idle) return null;
+    return { source, eventTime: p?.eventTime ?? null, idle: false };
+  }
+
+  /** The batch carrying `beforeBatch`'s marker was not committed: the next one carries it again. */
+  unbatch(topic: string, partition: number): void {
+    const p = this.#bySource.get(sourceOf(topic, partition));
+    if (p) p.batched = false;
   }
 
   /** An owned partition before its first batch, from its lag at assignment: with a backlog it is
@@ -58,6 +88,7 @@ export class SourceProgress {
       lastBatchAt: nowMs,
       idle: false,
       announced: caughtUp,
+      batched: false,
     });
   }
 

@@ -273,8 +273,13 @@ export async function startStateService(
             if (effect.kind === 'transition') metrics.stageTransitions.inc({ to_stage: effect.to_stage });
           for (const alert of result.outputs.alerts) metrics.churnAlerts.inc({ band: alert.band });
           let waiting = 0;
-          for (const owned of parts.values()) waiting += owned.store.rescoresWaiting.size;
+          let handovers = 0;
+          for (const owned of parts.values()) {
+            waiting += owned.store.rescoresWaiting.size;
+            handovers += owned.waiting.size;
+          }
           metrics.rescoresWaiting.set(waiting);
+          metrics.handoversWaiting.set(handovers);
         } catch (err) {
           // The partition's state may hold the batch: restored before the redelivery, with a
           // producer claimed anew (fenced, then the changelog read, then the floor).

@@ -8,7 +8,6 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDeepStrictEqual } from 'node:util';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { parseCommand } from '../../services/cli/command-spec.ts';
@@ -100,34 +99,29 @@ async function rebuildCase(t: TestContext, overrides: Record<string, string>): P
     retentionDays: config.CLICKHOUSE_RETENTION_DAYS,
   });
   const log = createLogger('silent');
+  // Keys of the rebuilt state step waiting for a handover (their held records not yet applied).
+  let awaited = (): number => 0;
   if (partitioned) {
     const route = await startRouteService(rebuilt, log, createMetrics(false));
     t.after(() => route.stop());
     const state = await startStateService(rebuilt, log, createMetrics(false));
     t.after(() => state.stop());
+    awaited = () => [...state.partitions().values()].reduce((n, p) => n + p.waiting.size + p.early.size, 0);
   } else {
     const journey = await startJourneyService(rebuilt, log, createMetrics(false));
     t.after(() => journey.stop());
   }
   await waitFor(
-    'the replay of the canonical topic',
+    'the replay of the canonical topic, every handover applied',
     async () =>
       (await groupSettled(inputGroup, [config.TOPIC_CANONICAL])) &&
-      (!partitioned || (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])))
+      (!partitioned || (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))) &&
+      awaited() === 0
         ? true
         : undefined,
     180_000,
     250,
   );
-  // Partitioned, records held for a handover are applied after the groups settled (the handover
-  // lands after the route's last record): wait for the rebuilt states to match, then compare.
-  await waitFor(
-    'the rebuilt account states',
-    async () =>
-      isDeepStrictEqual(await accountStates(client, rebuilt.CLICKHOUSE_DATABASE), before) ? true : undefined,
-    60_000,
-    250,
-  ).catch(() => undefined);
   const after = await accountStates(client, rebuilt.CLICKHOUSE_DATABASE);
   assert.deepEqual(after, before);
 }

@@ -130,13 +130,15 @@ test('the journey partitioned by account, scaled 1 -> 3 -> 2 instances mid-strea
             )}`,
           ],
     );
-    seen = `${JSON.stringify(groups)} owned ${owned.join(' ')} not idle ${busy.join('; ') || '-'}`;
+    const held = parts().reduce((n, p) => n + p.waiting.size + p.early.size, 0);
+    seen = `${JSON.stringify(groups)} owned ${owned.join(' ')} not idle ${busy.join('; ') || '-'} handovers awaited ${held}`;
     return (
       groups.ingest &&
       groups.route &&
       groups.state &&
       parts().length === 3 &&
       busy.length === 0 &&
+      held === 0 &&
       // Settled again: the idle markers were forwarded and applied, nothing sent since.
       (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
     );

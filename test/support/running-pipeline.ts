@@ -114,6 +114,8 @@ export async function runningPipeline(
       (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED])) &&
       parts.length === resolvedPartitions(config) &&
       parts.every((p) => markersSeen(p.store.inputs) && allInputsIdle(p.store.inputs)) &&
+      // Every key's held records applied: no handover awaited.
+      parts.every((p) => p.waiting.size === 0 && p.early.size === 0) &&
       // Again: the idle markers forwarded and applied, nothing sent since.
       (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
     );

@@ -15,6 +15,7 @@
 // (StaleMemberError): it learns it was left behind at its next heartbeat, and rejoins.
 import type { Admin, Kafka } from 'kafkajs';
 import { createTransactionalProducer } from './producer.ts';
+import type { SendTurn } from './producer.ts';
 import type { TransactionalProducer } from './producer.ts';
 
 export interface PartitionClaim {
@@ -34,9 +35,13 @@ export class PartitionProducers {
   readonly #claims = new Map<string, Promise<PartitionClaim>>();
   #admin: Promise<Admin> | null = null;
 
-  constructor(kafka: Kafka, groupId: string) {
+  readonly #sendTurn: SendTurn | undefined;
+
+  /** `sendTurn`: the producers' sends in one queue (producer.ts sendTurns). */
+  constructor(kafka: Kafka, groupId: string, sendTurn?: SendTurn) {
     this.#kafka = kafka;
     this.#groupId = groupId;
+    this.#sendTurn = sendTurn;
   }
 
   /** The partition's producer, created (fencing every earlier holder of its id) on first use —
@@ -93,6 +98,7 @@ export class PartitionProducers {
       this.#kafka,
       partitionTransactionalId(this.#groupId, topic, partition),
       memberFresh,
+      this.#sendTurn,
     );
     try {
       return { producer, floor: await this.#committed(topic, partition) };

@@ -159,10 +159,27 @@ export function isFencedError(err: unknown): boolean {
  *  included, so it happens only while `memberFresh()` holds (BatchControl.memberFresh): a member
  *  back from a stall past its session gets StaleMemberError instead, at creation and at the
  *  reconnection after a failed transaction. */
+/** Runs `work` when the turns queued before it are done (sendTurns). */
+export type SendTurn = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** One queue for the sends of several transactional producers: each transaction's records are all
+ *  appended before the next one's start, so two transactions lie in one order in every topic both
+ *  write (the ingest's identity.links and canonical topic: docs/architecture.md, step 3). */
+export function sendTurns(): SendTurn {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = last.then(work);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
+}
+
 export async function createTransactionalProducer(
   kafka: Kafka,
   transactionalId: string,
   memberFresh: () => boolean,
+  /** The transactions' sends (not their commits) in turn with other producers' (sendTurns). */
+  sendTurn?: SendTurn,
 ): Promise<TransactionalProducer> {
   const connect = async (): Promise<Producer> => {
     const p = kafka.producer({
@@ -206,9 +223,11 @@ export async function createTransactionalProducer(
       const gated = gate ? gate() : Promise.resolve(true);
       gated.catch(() => undefined); // handled below; a rejection during the sends is not "unhandled"
       try {
-        for (const chunk of chunkBySize(messages)) {
-          await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
-        }
+        const sends = async (): Promise<void> => {
+          for (const chunk of chunkBySize(messages))
+            await transaction.sendBatch({ acks: -1, topicMessages: topicMessages(chunk) });
+        };
+        await (sendTurn ? sendTurn(sends) : sends());
         if (!(await gated)) {
           await transaction.abort();
           return false;

@@ -21,6 +21,7 @@ export interface PipelineMetrics {
   stageTransitions: Counter<'to_stage'>;
   watermark: Gauge;
   rescoresWaiting: Gauge;
+  handoversWaiting: Gauge;
   unreadableStates: Counter;
 }
 
@@ -130,6 +131,11 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
     rescoresWaiting: new Gauge({
       name: 'journey_churn_rescores_waiting',
       help: "Accounts whose churn re-score (a billing, ticket or survey event's) waits for every raw partition to reach the event's time, after the last batch. In real time it empties at each ingest round; it stays up while a raw partition is held up, and those accounts' alerts wait with it.",
+      registers,
+    }),
+    handoversWaiting: new Gauge({
+      name: 'journey_handovers_waiting',
+      help: "JOURNEY_TOPOLOGY=partitioned: keys (accounts, persons) of this instance's resolved partitions waiting for another key's state (a HANDOVER, docs/architecture.md), after the last batch. Their records since are held: in journey_events already, in their state only once the handover comes. A handover is one round trip through the resolved topic, so this is near zero but for a batch or two; one that stays up is a handover that does not come.",
       registers,
     }),
     unreadableStates: new Counter({

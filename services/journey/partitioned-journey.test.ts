@@ -6,7 +6,10 @@
 // that a seeded scheduler runs in random interleavings, handovers delivered late and early, and
 // (c) on the wire, with crashes and restarts and operator commands (deletions, forced merges)
 // between the events. Every run must end in the single writer's account and person states, field
-// for field, with the same stage effects, churn scores, alerts and outcomes.
+// for field, with the same stage effects, churn scores, alerts and outcomes. The canonical stream
+// is the workload with one source's marker every few events, and (since session 23, when a real
+// run's first events before any marker made the two differ) the stream the ingest writes from
+// several raw partitions read in skewed batches (partitioned-reference.ts withIngestMarkers).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createIdentityGraph, resolve } from '../identity/identity-core.ts';
@@ -27,6 +30,7 @@ import {
   outputsOf,
   assertSameOutcome,
   singleWriter,
+  withIngestMarkers,
   withMarkers,
 } from '../../test/support/partitioned-reference.ts';
 import type { Input, Outcome } from '../../test/support/partitioned-reference.ts';
@@ -103,5 +107,20 @@ test('the journey partitioned by account ends in the single writer states and ef
     t.diagnostic(`${partitions} partitions (seed ${seed}): ${got.handovers} handovers`);
     assert.ok(got.handovers > 0, 'states moved between keys');
     assertSameOutcome(got, expected, `${partitions} partitions`);
+  }
+});
+
+test('the same on the canonical stream the ingest writes from seven raw partitions: batches, skew, idle and waking sources', async (t) => {
+  const { events } = await ingestWorkload('tiny', Infinity, { seed: 18, endMs: END });
+  for (const seed of [1, 2, 3]) {
+    const inputs = withIngestMarkers(events, seed);
+    const markers = inputs.filter((i) => i.kind === 'marker').length;
+    const expected = singleWriter(inputs);
+    const got = partitioned(inputs, 3, seed);
+    t.diagnostic(
+      `stream ${seed}: ${markers} markers, ${expected.outputs.length} outputs, ${got.handovers} handovers`,
+    );
+    assert.ok(got.handovers > 0, 'states moved between keys');
+    assertSameOutcome(got, expected, `stream ${seed}`);
   }
 });

@@ -11,6 +11,7 @@ import type { WatermarkMarker } from '../../services/shared/kafka/watermark-mark
 import { loadConfig } from '../../services/shared/config/config.ts';
 import { createIdentityGraph } from '../../services/identity/identity-core.ts';
 import { b2b } from './journey-test-events.ts';
+import { Rng, mix32 } from '../../services/workload/prng.ts';
 import { TEST_SCHEMA_ID, testTopology } from './journey-test-topology.ts';
 import { loadChurnConfig } from '../../services/churn/churn-config-file.ts';
 import { createAccountStore } from '../../services/journey/account-store.ts';
@@ -48,6 +49,69 @@ export function withMarkers(events: readonly JourneyEvent[]): Input[] {
     if (i % MARKER_EVERY === MARKER_EVERY - 1) inputs.push(marker());
   });
   inputs.push(marker());
+  return inputs;
+}
+
+/** The raw topics of `withIngestMarkers` with their partition counts, as the ingest lists them. */
+const RAW_PARTITIONS: Readonly<Record<string, number>> = { behavior: 3, tickets: 1, surveys: 1, billing: 2 };
+
+/** The raw partition an event was read from: its source's topic, by its first identifier. */
+function rawSourceOf(event: JourneyEvent): string {
+  const topic = event.source in RAW_PARTITIONS ? event.source : 'behavior';
+  const ids = event.ids;
+  const key = ids.anonymous_id ?? ids.user_id ?? ids.billing_customer_id ?? ids.account_id ?? event.event_id;
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = mix32(h, key.charCodeAt(i));
+  return `${topic}/${h % RAW_PARTITIONS[topic]!}`;
+}
+
+/**
+ * The canonical stream as the ingest writes it from several raw partitions (docs/journey.md, event
+ * time): each raw partition's events in their order, read in batches of random size from partitions
+ * picked at random — some far ahead of others in event time — each batch with its marker after it
+ * (and one ahead of a partition's first batch and its first after an idle announcement), a drained
+ * partition announced idle now and then, every partition idle at the end. Events behind the
+ * watermark, sources days apart, idle ones waking: what a backlog or a replay brings.
+ */
+export function withIngestMarkers(events: readonly JourneyEvent[], seed: number): Input[] {
+  const rng = new Rng(seed);
+  const queues = new Map<string, JourneyEvent[]>();
+  for (const event of events) {
+    const source = rawSourceOf(event);
+    queues.set(source, [...(queues.get(source) ?? []), event]);
+  }
+  const known = new Map<string, number | null>();
+  const idle = new Set<string>();
+  const inputs: Input[] = [];
+  const marker = (source: string, eventTime: number | null, isIdle: boolean): Input => ({
+    kind: 'marker',
+    marker: { source, eventTime, idle: isIdle, inputs: { ...RAW_PARTITIONS } },
+  });
+  const sources = [...queues.keys()].sort();
+  for (;;) {
+    const open = sources.filter((s) => queues.get(s)!.length > 0);
+    if (open.length === 0) break;
+    const source = open[rng.int(0, open.length - 1)]!;
+    const queue = queues.get(source)!;
+    const batch = queue.splice(0, rng.int(1, 60));
+    if (!known.has(source) || idle.has(source)) inputs.push(marker(source, known.get(source) ?? null, false));
+    idle.delete(source);
+    let max = known.get(source) ?? null;
+    for (const event of batch) {
+      inputs.push({ kind: 'event', event });
+      max = max === null ? event.event_time : Math.max(max, event.event_time);
+    }
+    known.set(source, max);
+    inputs.push(marker(source, max, false));
+    if (queue.length === 0 || rng.chance(0.05)) {
+      // Quiet for the idle timeout: announced idle (a partition with events left wakes again).
+      if (queue.length === 0 || rng.chance(0.5)) {
+        idle.add(source);
+        inputs.push(marker(source, max, true));
+      }
+    }
+  }
+  for (const source of sources) if (!idle.has(source)) inputs.push(marker(source, known.get(source)!, true));
   return inputs;
 }
 

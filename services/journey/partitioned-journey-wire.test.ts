@@ -1,8 +1,9 @@
 // The journey partitioned by account on the wire (docs/architecture.md, steps 4-5), in memory: the
 // route's batches write the resolved topic's partitions, each state partition consumes its own in
 // batches of random size, with crashes before commits, restarts from the changelog and operator
-// commands (deletions, forced merges) between the events. Every run must end in the single
-// writer's account and person states and outputs (test/support/partitioned-reference.ts).
+// commands (deletions, forced merges) between the events, over the canonical stream the ingest
+// writes from several raw partitions (skewed batches, idle and waking sources). Every run must end
+// in the single writer's account and person states and outputs (test/support/partitioned-reference.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConsumedMessage } from '../shared/kafka/batch-consumer.ts';
@@ -32,7 +33,7 @@ import {
   assertSameOutcome,
   segments,
   singleWriter,
-  withMarkers,
+  withIngestMarkers,
 } from '../../test/support/partitioned-reference.ts';
 import type { Command, Input, Outcome } from '../../test/support/partitioned-reference.ts';
 
@@ -164,7 +165,8 @@ function operatorCommands(inputs: readonly Input[]): Command[] {
 
 test('on the wire, with crashes before commits, restarts from the changelog and operator commands: the single writer states and effects', async (t) => {
   const { events } = await ingestWorkload('tiny', Infinity, { seed: 18, endMs: END });
-  const inputs = withMarkers(events);
+  // The stream the ingest writes from several raw partitions (partitioned-reference.ts).
+  const inputs = withIngestMarkers(events, 2);
   const commands = operatorCommands(inputs);
   const expected = singleWriter(inputs, commands);
   for (const [partitions, seed] of [

@@ -153,12 +153,6 @@ export function isFencedError(err: unknown): boolean {
   return false;
 }
 
-/** A transactional producer. Whoever initialises the same transactional id later fences this one:
- *  a fenced producer throws ProducerFencedError and never reconnects by itself (reconnecting would
- *  fence the newer owner in turn). Initialising fences whoever holds the id, the rightful owner
- *  included, so it happens only while `memberFresh()` holds (BatchControl.memberFresh): a member
- *  back from a stall past its session gets StaleMemberError instead, at creation and at the
- *  reconnection after a failed transaction. */
 /** Runs `work` when the turns queued before it are done (sendTurns). */
 export type SendTurn = <T>(work: () => Promise<T>) => Promise<T>;
 
@@ -174,6 +168,12 @@ export function sendTurns(): SendTurn {
   };
 }
 
+/** A transactional producer. Whoever initialises the same transactional id later fences this one:
+ *  a fenced producer throws ProducerFencedError and never reconnects by itself (reconnecting would
+ *  fence the newer owner in turn). Initialising fences whoever holds the id, the rightful owner
+ *  included, so it happens only while `memberFresh()` holds (BatchControl.memberFresh): a member
+ *  back from a stall past its session gets StaleMemberError instead, at creation and at the
+ *  reconnection after a failed transaction. */
 export async function createTransactionalProducer(
   kafka: Kafka,
   transactionalId: string,

@@ -10,6 +10,7 @@ import type { InputMarks } from '../journey/input-watermarks.ts';
 import { startJourneyService } from '../journey/journey-service.ts';
 import { startRouteService } from '../journey/route-service.ts';
 import { startStateService } from '../journey/state-service.ts';
+import { awaitedHandovers } from '../journey/keyed-partition.ts';
 
 export interface DemoStages {
   /** What runs, for the demo's step line. */
@@ -49,7 +50,7 @@ export async function startDemoStages(
       const parts = [...state.partitions().values()];
       return (
         parts.length === partitions &&
-        parts.every((p) => inputsIdle(p.store.inputs) && p.waiting.size === 0 && p.early.size === 0)
+        parts.every((p) => inputsIdle(p.store.inputs) && awaitedHandovers(p) === 0)
       );
     },
     stop: async () => {

@@ -25,6 +25,7 @@ import { warmDedupWindows } from './warm-dedup-windows.ts';
 import { parseExchangeRates } from './convert-mrr.ts';
 import type { WatermarkMarker } from '../shared/kafka/watermark-marker.ts';
 import { IngestWatermarks } from './ingest-watermarks.ts';
+import { sourceOf } from './source-progress.ts';
 import { LinkFactFilter } from '../identity/link-facts.ts';
 
 export function ingestConfigFrom(config: PipelineConfig): IngestConfig {
@@ -298,7 +299,7 @@ export async function startIngestService(
               };
             });
           // The partition announced active ahead of its events, unless a pending marker above does.
-          const opening = pending.some((m) => m.source === `${batch.topic}/${batch.partition}`)
+          const opening = pending.some((m) => m.source === sourceOf(batch.topic, batch.partition))
             ? null
             : progress.beforeBatch(batch.topic, batch.partition);
           openingSent = opening !== null;

@@ -20,7 +20,8 @@ interface Progress {
   batched: boolean;
 }
 
-const sourceOf = (topic: string, partition: number): string => `${topic}/${partition}`;
+/** A raw partition as markers name it: `topic/partition`. */
+export const sourceOf = (topic: string, partition: number): string => `${topic}/${partition}`;
 
 export class SourceProgress {
   readonly #bySource = new Map<string, Progress>();

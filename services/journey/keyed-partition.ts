@@ -67,6 +67,10 @@ export const createKeyedPartition = (): KeyedPartition => ({
   checkpoint: null,
 });
 
+/** Handovers the partition still awaits: keys waiting for one (their records held) and handovers
+ *  come before their expect. Zero once every key's records are applied. */
+export const awaitedHandovers = (p: KeyedPartition): number => p.waiting.size + p.early.size;
+
 /** A handover to write to the partition of `key` (the shell routes it; a test queues it). */
 export type Handover = Extract<ResolvedRecord, { kind: 'handover' }>;
 

@@ -27,7 +27,7 @@ import { journeyRows } from '../sink/rows/journey-rows.ts';
 import { erasePersons, withoutErased } from '../sink/erase-person.ts';
 import { commitJourneyBatch } from './commit-journey-batch.ts';
 import { journeyContextFrom, journeyTopologyFrom } from './journey-service.ts';
-import { createKeyedPartition } from './keyed-partition.ts';
+import { awaitedHandovers, createKeyedPartition } from './keyed-partition.ts';
 import type { KeyedPartition } from './keyed-partition.ts';
 import { applyKeyedChangelog, finishKeyedRestore } from './keyed-partition-changelog.ts';
 import { startDlqSummary } from './dlq-summary-service.ts';
@@ -276,7 +276,7 @@ export async function startStateService(
           let handovers = 0;
           for (const owned of parts.values()) {
             waiting += owned.store.rescoresWaiting.size;
-            handovers += owned.waiting.size;
+            handovers += awaitedHandovers(owned);
           }
           metrics.rescoresWaiting.set(waiting);
           metrics.handoversWaiting.set(handovers);

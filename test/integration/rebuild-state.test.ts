@@ -18,6 +18,7 @@ import { createMetrics } from '../../services/shared/telemetry/metrics.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { startRouteService } from '../../services/journey/route-service.ts';
 import { startStateService } from '../../services/journey/state-service.ts';
+import { awaitedHandovers } from '../../services/journey/keyed-partition.ts';
 import { migrate } from '../../services/sink/migrate.ts';
 import { produceWorkload } from '../../services/workload/produce-workload.ts';
 import { runningPipeline } from '../support/running-pipeline.ts';
@@ -106,7 +107,7 @@ async function rebuildCase(t: TestContext, overrides: Record<string, string>): P
     t.after(() => route.stop());
     const state = await startStateService(rebuilt, log, createMetrics(false));
     t.after(() => state.stop());
-    awaited = () => [...state.partitions().values()].reduce((n, p) => n + p.waiting.size + p.early.size, 0);
+    awaited = () => [...state.partitions().values()].reduce((n, p) => n + awaitedHandovers(p), 0);
   } else {
     const journey = await startJourneyService(rebuilt, log, createMetrics(false));
     t.after(() => journey.stop());

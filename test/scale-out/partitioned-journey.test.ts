@@ -18,6 +18,7 @@ import { startIngestService } from '../../services/ingest/ingest-service.ts';
 import { startJourneyService } from '../../services/journey/journey-service.ts';
 import { startRouteService } from '../../services/journey/route-service.ts';
 import { startStateService } from '../../services/journey/state-service.ts';
+import { awaitedHandovers } from '../../services/journey/keyed-partition.ts';
 import { allInputsIdle, markersSeen } from '../../services/journey/input-watermarks.ts';
 import { serializeState } from '../../services/journey/serialize-state.ts';
 import { memberKey } from '../../services/journey/bounded-sets.ts';
@@ -130,7 +131,7 @@ test('the journey partitioned by account, scaled 1 -> 3 -> 2 instances mid-strea
             )}`,
           ],
     );
-    const held = parts().reduce((n, p) => n + p.waiting.size + p.early.size, 0);
+    const held = parts().reduce((n, p) => n + awaitedHandovers(p), 0);
     seen = `${JSON.stringify(groups)} owned ${owned.join(' ')} not idle ${busy.join('; ') || '-'} handovers awaited ${held}`;
     return (
       groups.ingest &&

@@ -17,6 +17,7 @@ import { startRouteService } from '../../services/journey/route-service.ts';
 import type { RouteService } from '../../services/journey/route-service.ts';
 import { startStateService } from '../../services/journey/state-service.ts';
 import type { StateService } from '../../services/journey/state-service.ts';
+import { awaitedHandovers } from '../../services/journey/keyed-partition.ts';
 import { startResolverService } from '../../services/resolver/resolver-service.ts';
 import type { ResolverService } from '../../services/resolver/resolver-service.ts';
 import type { IdentityGraph } from '../../services/identity/identity-graph.ts';
@@ -115,7 +116,7 @@ export async function runningPipeline(
       parts.length === resolvedPartitions(config) &&
       parts.every((p) => markersSeen(p.store.inputs) && allInputsIdle(p.store.inputs)) &&
       // Every key's held records applied: no handover awaited.
-      parts.every((p) => p.waiting.size === 0 && p.early.size === 0) &&
+      parts.every((p) => awaitedHandovers(p) === 0) &&
       // Again: the idle markers forwarded and applied, nothing sent since.
       (await groupSettled(config.JOURNEY_GROUP_ID, [config.TOPIC_RESOLVED]))
     );

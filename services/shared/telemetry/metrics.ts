@@ -135,7 +135,7 @@ export function createMetrics(collectDefaults = true): PipelineMetrics {
     }),
     handoversWaiting: new Gauge({
       name: 'journey_handovers_waiting',
-      help: "JOURNEY_TOPOLOGY=partitioned: keys (accounts, persons) of this instance's resolved partitions waiting for another key's state (a HANDOVER, docs/architecture.md), after the last batch. Their records since are held: in journey_events already, in their state only once the handover comes. A handover is one round trip through the resolved topic, so this is near zero but for a batch or two; one that stays up is a handover that does not come.",
+      help: "JOURNEY_TOPOLOGY=partitioned: handovers this instance's resolved partitions await, after the last batch: keys (accounts, persons) waiting for another key's state (a HANDOVER, docs/architecture.md), and handovers come before the record that expects them. A waiting key's records since are held: in journey_events already, in their state only once the handover comes. A handover is one round trip through the resolved topic, so this is near zero but for a batch or two; one that stays up is a handover that does not come.",
       registers,
     }),
     unreadableStates: new Counter({
